@@ -1,0 +1,44 @@
+//! Peil's domain model: the nouns of `DESIGN.md` (organisation, user, role, workspace, monitor,
+//! stored post) and the small value types every other crate shares (language, sentiment,
+//! placeholders).
+//!
+//! This crate holds data and validation only. It must never do I/O, and no type here may carry raw
+//! post text, raw author ids, handles or profile URLs: those live only in `peil-connectors`'
+//! in-memory `RawPost`.
+
+mod placeholder;
+mod post;
+mod workspace;
+
+pub use placeholder::{is_placeholder, strip_placeholders, PlaceholderKind, PLACEHOLDER_PREFIXES};
+pub use post::{Language, SentimentLabel, StoredPost};
+pub use workspace::{
+    validate_k, ChangeNote, Monitor, Organisation, Purpose, Role, User, Workspace, WorkspaceDraft,
+    WorkspaceStatus, DEFAULT_K, MINIMUM_K,
+};
+
+/// Errors raised when a value does not satisfy the domain rules.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ModelError {
+    #[error("unknown purpose `{0}`: expected communication_webcare, trend_policy_analysis or public_order_general_picture")]
+    UnknownPurpose(String),
+    #[error("unknown role `{0}`: expected admin, analyst, webcare or fg")]
+    UnknownRole(String),
+    #[error("unknown workspace status `{0}`: expected draft, approved, active or closed")]
+    UnknownStatus(String),
+    #[error("k must be at least {minimum} (got {given})")]
+    KTooSmall { given: u32, minimum: u32 },
+    #[error("retention must be at least one day (got {0})")]
+    RetentionTooShort(u32),
+    #[error("a change needs a non-empty \"why\" note")]
+    MissingWhy,
+    #[error("the purpose public_order_general_picture needs a lead (aanleiding)")]
+    MissingLead,
+    #[error("{field} must not be empty")]
+    EmptyField { field: &'static str },
+    #[error("a workspace cannot go from {from} to {to}")]
+    InvalidTransition {
+        from: WorkspaceStatus,
+        to: WorkspaceStatus,
+    },
+}
