@@ -125,9 +125,14 @@ mod tests {
     #[test]
     fn dutch_analyzer_stems_and_drops_stop_words() {
         let mut analyzers = Analyzers::default();
-        let plural = analyzers.stemmed_tokens(Language::Nl, "De gemeenten en hun fietsenstallingen");
+        let plural =
+            analyzers.stemmed_tokens(Language::Nl, "De gemeenten en hun fietsenstallingen");
         let singular = analyzers.stemmed_tokens(Language::Nl, "gemeente fietsenstalling");
-        assert_eq!(plural.len(), 2, "stop words `de`, `en`, `hun` are dropped: {plural:?}");
+        assert_eq!(
+            plural.len(),
+            2,
+            "stop words `de`, `en`, `hun` are dropped: {plural:?}"
+        );
         assert_eq!(plural, singular);
     }
 

@@ -1,1 +1,130 @@
-fn main() {}
+//! `peil`: the command-line interface of Peil.
+//!
+//! Administration (organisations, workspaces, monitors), import, aggregate queries, the demo and
+//! the benchmark. Every change takes a `--why` note. Output is Dutch by default (`--lang en` for
+//! English). This binary must never print raw post text, author ids, handles or profile URLs:
+//! everything it shows comes from the store, after de-identification and the k gate.
+
+mod commands;
+mod report;
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use commands::{bench, catalog, check, demo, import, query};
+
+/// Peil: follow public social media as a Dutch public body, lawfully.
+#[derive(Parser, Debug)]
+#[command(name = "peil", version, about, long_about = None)]
+struct Cli {
+    /// Data directory of the embedded store (created on first use, owner-only permissions).
+    #[arg(
+        long,
+        global = true,
+        env = "PEIL_DATA_DIR",
+        default_value = "./peil-data"
+    )]
+    data_dir: PathBuf,
+    /// Store to use: `embedded` (SQLite + tantivy in the data directory, the default).
+    #[arg(long, global = true, env = "PEIL_STORE")]
+    store: Option<String>,
+    /// Language of the output: nl (default) or en.
+    #[arg(long, global = true, env = "PEIL_LANG", value_enum, default_value_t = OutputLanguage::Nl)]
+    lang: OutputLanguage,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Language of messages and reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputLanguage {
+    Nl,
+    En,
+}
+
+impl OutputLanguage {
+    /// Picks the Dutch or the English text.
+    pub fn pick<'a>(self, dutch: &'a str, english: &'a str) -> &'a str {
+        match self {
+            OutputLanguage::Nl => dutch,
+            OutputLanguage::En => english,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Organisations (tenants).
+    Org {
+        #[command(subcommand)]
+        command: catalog::OrgCommand,
+    },
+    /// Workspaces: one processing activity each.
+    Workspace {
+        #[command(subcommand)]
+        command: catalog::WorkspaceCommand,
+    },
+    /// Monitors: the justified searches that decide what a workspace stores.
+    Monitor {
+        #[command(subcommand)]
+        command: catalog::MonitorCommand,
+    },
+    /// Import posts from a file through the pipeline (only matched posts are stored).
+    Import(import::ImportArgs),
+    /// Aggregates of a workspace (volume, sentiment, terms …), k-gated, with the caveat block.
+    Query(query::QueryArgs),
+    /// Run the demo: a generated Dutch corpus through the whole pipeline, then the report.
+    Demo(demo::DemoArgs),
+    /// Store maintenance: consistency and integrity checks.
+    Store {
+        #[command(subcommand)]
+        command: check::StoreCommand,
+    },
+    /// Benchmark ingest throughput and aggregate-query latency on generated posts.
+    Bench(bench::BenchArgs),
+}
+
+/// Everything a command needs from the global options.
+pub struct Context {
+    pub data_dir: PathBuf,
+    pub language: OutputLanguage,
+}
+
+fn main() -> Result<()> {
+    // Every file Peil creates is readable by the owner only.
+    // SAFETY: umask only changes the process's file-creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PEIL_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.store.as_deref() {
+        None | Some("embedded") => {}
+        Some(other) if other.starts_with("postgres://") || other.starts_with("postgresql://") => {
+            bail!("the PostgreSQL store is not available yet; use the embedded store (leave out --store)")
+        }
+        Some(_) => bail!("unknown --store value; supported: embedded"),
+    }
+    let context = Context {
+        data_dir: cli.data_dir,
+        language: cli.lang,
+    };
+    match cli.command {
+        Command::Org { command } => catalog::run_org(&context, command),
+        Command::Workspace { command } => catalog::run_workspace(&context, command),
+        Command::Monitor { command } => catalog::run_monitor(&context, command),
+        Command::Import(arguments) => import::run(&context, arguments),
+        Command::Query(arguments) => query::run(&context, arguments),
+        Command::Demo(arguments) => demo::run(&context, arguments),
+        Command::Store { command } => check::run(&context, command),
+        Command::Bench(arguments) => bench::run(&context, arguments),
+    }
+}

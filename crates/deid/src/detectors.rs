@@ -13,15 +13,20 @@ use peil_model::PlaceholderKind;
 use regex::Regex;
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    compile(r"(?i)\b[a-z0-9][a-z0-9._%+-]*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,24}\b")
+    compile(
+        r"(?i)\b[a-z0-9][a-z0-9._%+-]*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,24}\b",
+    )
 });
 static URL: LazyLock<Regex> =
     LazyLock::new(|| compile(r#"(?i)\b(?:https?://|www\.)[^\s<>"'\x{00A0}]+"#));
 static HANDLE: LazyLock<Regex> = LazyLock::new(|| {
-    compile(r"@([A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])?)(?:@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}))?")
+    compile(
+        r"@([A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])?)(?:@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}))?",
+    )
 });
-static BLUESKY_BARE_HANDLE: LazyLock<Regex> =
-    LazyLock::new(|| compile(r"(?i)\b[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9-]+)*\.bsky\.social\b"));
+static BLUESKY_BARE_HANDLE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"(?i)\b[a-z0-9](?:[a-z0-9-]{0,62})(?:\.[a-z0-9-]+)*\.bsky\.social\b")
+});
 static PHONE_CANDIDATE: LazyLock<Regex> =
     LazyLock::new(|| compile(r"(?:\+|\b00|\(|\b0)[0-9()][0-9 ().\-]{7,18}[0-9]\b"));
 
@@ -117,7 +122,10 @@ impl Deidentifier {
             if preceded_by_word {
                 continue; // part of an e-mail address or a word, not a mention
             }
-            let user = captures.get(1).map(|name| name.as_str()).unwrap_or_default();
+            let user = captures
+                .get(1)
+                .map(|name| name.as_str())
+                .unwrap_or_default();
             let user_without_trailing_dot = user.trim_end_matches('.');
             if self
                 .own_accounts
@@ -308,10 +316,7 @@ mod tests {
             redact("@piet_p en @kees@mastodon.social vragen @GemeenteUtrecht iets. @piet_p!"),
             "[HANDLE-1] en [HANDLE-2] vragen @GemeenteUtrecht iets. [HANDLE-1]!"
         );
-        assert_eq!(
-            redact("volg marieke.bsky.social"),
-            "volg [HANDLE-1]"
-        );
+        assert_eq!(redact("volg marieke.bsky.social"), "volg [HANDLE-1]");
     }
 
     #[test]

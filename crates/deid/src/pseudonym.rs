@@ -64,9 +64,18 @@ mod tests {
         let first_key = PeriodKey::from_bytes([1; KEY_BYTES]);
         let second_key = PeriodKey::from_bytes([2; KEY_BYTES]);
         let under_first = author_pseudonym(&first_key, "bluesky", "did:plc:abc");
-        assert_eq!(under_first, author_pseudonym(&first_key, "bluesky", "did:plc:abc"));
-        assert_ne!(under_first, author_pseudonym(&second_key, "bluesky", "did:plc:abc"));
-        assert_ne!(under_first, author_pseudonym(&first_key, "mastodon", "did:plc:abc"));
+        assert_eq!(
+            under_first,
+            author_pseudonym(&first_key, "bluesky", "did:plc:abc")
+        );
+        assert_ne!(
+            under_first,
+            author_pseudonym(&second_key, "bluesky", "did:plc:abc")
+        );
+        assert_ne!(
+            under_first,
+            author_pseudonym(&first_key, "mastodon", "did:plc:abc")
+        );
     }
 
     #[test]

@@ -108,7 +108,11 @@ mod tests {
 
     #[test]
     fn recognises_rendered_placeholders() {
-        for kind in [PlaceholderKind::Email, PlaceholderKind::Person, PlaceholderKind::Url] {
+        for kind in [
+            PlaceholderKind::Email,
+            PlaceholderKind::Person,
+            PlaceholderKind::Url,
+        ] {
             assert!(is_placeholder(&kind.render(3)));
         }
         assert!(is_placeholder("HANDLE-12"));

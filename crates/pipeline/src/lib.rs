@@ -1,1 +1,272 @@
-//! placeholder
+//! The ingest path of DESIGN.md, in one direction and without detours:
+//!
+//! ```text
+//! connector record ─▶ de-identify ─▶ match monitors ─▶ analyse ─▶ store
+//!                         │                 └─ no match: dropped, never stored
+//!                         └─ author id ─▶ HMAC(workspace key of the period) = pseudonym
+//! ```
+//!
+//! Raw posts live only inside `Pipeline::process`: they are never logged, never put into an error
+//! and never stored. Only posts that match an active monitor of an active workspace are stored, and
+//! only in that workspace.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use peil_analysis::sentiment::SentimentModel;
+use peil_analysis::text::Analyzers;
+use peil_connectors::{RawPost, Record};
+use peil_deid::{author_pseudonym, source_reference, Deidentifier};
+use peil_model::{Language, Workspace, WorkspaceStatus};
+use peil_query::{MatchDoc, Query, QueryError};
+use peil_store::{NewPost, Store, StoreError};
+
+/// Posts are written to the store in batches of this size.
+pub const DEFAULT_BATCH_SIZE: usize = 2_000;
+
+/// Errors that stop an ingest run. A malformed input line is not one of them: it is counted.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("monitor {monitor_id} of workspace `{workspace}` no longer parses: {error}")]
+    Monitor {
+        workspace: String,
+        monitor_id: i64,
+        error: QueryError,
+    },
+}
+
+/// Counters of one ingest run. `read = stored + duplicates + dropped + rejected + skipped + deletes`
+/// holds once the pipeline is flushed (a post stored in two workspaces counts once as stored).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IngestStats {
+    /// Records read from the input, good or bad.
+    pub read: u64,
+    /// Posts stored in at least one workspace.
+    pub stored: u64,
+    /// Posts already stored earlier in every workspace they matched.
+    pub duplicates: u64,
+    /// Posts that matched no active monitor: dropped, never stored.
+    pub dropped: u64,
+    /// Lines that could not be parsed.
+    pub rejected: u64,
+    /// Records that are not posts (likes, follows, reblogs …).
+    pub skipped: u64,
+    /// Deletions from the source that were applied.
+    pub deletes: u64,
+    /// Pieces of personal data redacted from stored and dropped posts.
+    pub redactions: u64,
+}
+
+struct WorkspacePlan {
+    workspace: Workspace,
+    monitors: Vec<(i64, Query)>,
+}
+
+/// One matched, analysed post waiting for the next batch write; `pending_outcomes` remembers which
+/// input post it belongs to so the stats count posts, not workspace copies.
+struct PendingPost {
+    input_sequence: u64,
+    post: NewPost,
+}
+
+/// The ingest pipeline for every active workspace of a store.
+pub struct Pipeline {
+    plans: Vec<WorkspacePlan>,
+    deidentifier: Deidentifier,
+    analyzers: Analyzers,
+    sentiment: SentimentModel,
+    pending: Vec<PendingPost>,
+    batch_size: usize,
+    input_sequence: u64,
+    stats: IngestStats,
+}
+
+/// The key period (`YYYY-MM`, UTC) a publication time belongs to.
+pub fn key_period(published_at: DateTime<Utc>) -> String {
+    published_at.format("%Y-%m").to_string()
+}
+
+impl Pipeline {
+    /// Prepares the pipeline for every active workspace and its active monitors.
+    pub fn for_active_workspaces(store: &Store) -> Result<Pipeline, PipelineError> {
+        let mut plans = Vec::new();
+        let mut own_accounts = BTreeSet::new();
+        for (_, workspace) in store.workspaces()? {
+            if workspace.status != WorkspaceStatus::Active {
+                continue;
+            }
+            let mut monitors = Vec::new();
+            for monitor in store.monitors(workspace.id)? {
+                if !monitor.active {
+                    continue;
+                }
+                let query =
+                    peil_query::parse(&monitor.query).map_err(|error| PipelineError::Monitor {
+                        workspace: workspace.name.clone(),
+                        monitor_id: monitor.id,
+                        error,
+                    })?;
+                monitors.push((monitor.id, query));
+            }
+            own_accounts.extend(workspace.own_accounts.iter().cloned());
+            plans.push(WorkspacePlan {
+                workspace,
+                monitors,
+            });
+        }
+        Ok(Pipeline {
+            plans,
+            deidentifier: Deidentifier::new(own_accounts.iter().map(String::as_str)),
+            analyzers: Analyzers::default(),
+            sentiment: SentimentModel::embedded(),
+            pending: Vec::new(),
+            batch_size: DEFAULT_BATCH_SIZE,
+            input_sequence: 0,
+            stats: IngestStats::default(),
+        })
+    }
+
+    /// Sets how many posts are written per batch (at least 1).
+    pub fn with_batch_size(mut self, batch_size: usize) -> Pipeline {
+        self.batch_size = batch_size.max(1);
+        self
+    }
+
+    /// Number of active workspaces with at least one monitor.
+    pub fn monitored_workspaces(&self) -> usize {
+        self.plans
+            .iter()
+            .filter(|plan| !plan.monitors.is_empty())
+            .count()
+    }
+
+    pub fn stats(&self) -> IngestStats {
+        self.stats
+    }
+
+    /// Counts an input line that could not be parsed.
+    pub fn reject(&mut self) {
+        self.stats.read += 1;
+        self.stats.rejected += 1;
+    }
+
+    /// Runs one connector record through the pipeline.
+    pub fn process(&mut self, store: &mut Store, record: Record) -> Result<(), PipelineError> {
+        self.stats.read += 1;
+        match record {
+            Record::Post(raw) => self.process_post(store, raw),
+            Record::Delete { source, source_id } => {
+                self.flush(store)?;
+                let mut deleted_any = false;
+                for plan in &self.plans {
+                    let reference_key = store.keys().reference_key(plan.workspace.id)?;
+                    let reference = source_reference(&reference_key, &source, &source_id);
+                    deleted_any |= store.delete_post_by_reference(plan.workspace.id, &reference)?;
+                }
+                if deleted_any {
+                    self.stats.deletes += 1;
+                } else {
+                    self.stats.skipped += 1;
+                }
+                Ok(())
+            }
+            Record::Skip { .. } => {
+                self.stats.skipped += 1;
+                Ok(())
+            }
+        }
+    }
+
+    fn process_post(&mut self, store: &mut Store, raw: RawPost) -> Result<(), PipelineError> {
+        self.input_sequence += 1;
+        let redaction = self.deidentifier.redact(&raw.text);
+        self.stats.redactions += redaction.counts.total() as u64;
+        let text = redaction.text;
+        let language = match raw.language.as_deref().map(Language::from_tag) {
+            Some(tagged) if tagged != Language::Other => tagged,
+            _ => peil_analysis::language::detect(&text),
+        };
+        let hashtags = peil_analysis::terms::hashtags(&text);
+        let match_doc = MatchDoc::new(&mut self.analyzers, &text, language, &raw.source, &hashtags);
+
+        let mut matches: Vec<(usize, Vec<i64>)> = Vec::new();
+        for (plan_index, plan) in self.plans.iter().enumerate() {
+            if !plan.workspace.allows_source(&raw.source) {
+                continue;
+            }
+            let matched_monitor_ids: Vec<i64> = plan
+                .monitors
+                .iter()
+                .filter(|(_, query)| query.matches(&match_doc))
+                .map(|(monitor_id, _)| *monitor_id)
+                .collect();
+            if !matched_monitor_ids.is_empty() {
+                matches.push((plan_index, matched_monitor_ids));
+            }
+        }
+        if matches.is_empty() {
+            self.stats.dropped += 1;
+            return Ok(());
+        }
+
+        let sentiment = self.sentiment.score(&text, language);
+        let post_terms = peil_analysis::terms::extract(&text, language);
+        let period = key_period(raw.created_at);
+        for (plan_index, matched_monitor_ids) in matches {
+            let Some(plan) = self.plans.get(plan_index) else {
+                continue;
+            };
+            let workspace_id = plan.workspace.id;
+            let period_key = store.keys().period_key(workspace_id, &period)?;
+            let reference_key = store.keys().reference_key(workspace_id)?;
+            self.pending.push(PendingPost {
+                input_sequence: self.input_sequence,
+                post: NewPost {
+                    workspace_id,
+                    source: raw.source.clone(),
+                    source_ref: source_reference(&reference_key, &raw.source, &raw.source_id),
+                    published_at: raw.created_at,
+                    language,
+                    deidentified_text: text.clone(),
+                    author_pseudonym: author_pseudonym(&period_key, &raw.source, &raw.author_id),
+                    key_period: period.clone(),
+                    is_reply: raw.reply_to_author_id.is_some(),
+                    sentiment: sentiment.label,
+                    sentiment_score: sentiment.score,
+                    terms: post_terms.terms.clone(),
+                    hashtags: post_terms.hashtags.clone(),
+                    bigrams: post_terms.bigrams.clone(),
+                    matched_monitor_ids,
+                },
+            });
+        }
+        if self.pending.len() >= self.batch_size {
+            self.flush(store)?;
+        }
+        Ok(())
+    }
+
+    /// Writes every pending post to the store.
+    pub fn flush(&mut self, store: &mut Store) -> Result<(), PipelineError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let posts: Vec<NewPost> = pending.iter().map(|entry| entry.post.clone()).collect();
+        let outcomes = store.insert_posts(&posts)?;
+        // A post counts as stored when at least one workspace copy was new.
+        let mut sequences_stored = BTreeSet::new();
+        let mut sequences_seen = BTreeSet::new();
+        for (entry, was_stored) in pending.iter().zip(outcomes.stored_flags.iter()) {
+            sequences_seen.insert(entry.input_sequence);
+            if *was_stored {
+                sequences_stored.insert(entry.input_sequence);
+            }
+        }
+        self.stats.stored += sequences_stored.len() as u64;
+        self.stats.duplicates += (sequences_seen.len() - sequences_stored.len()) as u64;
+        Ok(())
+    }
+}

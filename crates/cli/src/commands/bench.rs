@@ -1,0 +1,169 @@
+//! `peil bench`: ingest throughput end to end and latency of a fixed set of aggregate queries, on
+//! generated posts in a fresh data directory. Figures come from running the code, every time.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, Result};
+use clap::Args;
+use indicatif::ProgressBar;
+use peil_connectors::demo::{generate, DemoConfig};
+use peil_connectors::Record;
+use peil_pipeline::Pipeline;
+use peil_store::{AggregateRequest, Interval, Store};
+use serde::Serialize;
+
+use super::demo::setup_demo_workspace;
+use super::import::ingest;
+use crate::Context;
+
+/// The fixed query set: (query, interval).
+const BENCH_QUERIES: [(&str, Interval); 8] = [
+    ("", Interval::Day),
+    ("", Interval::Hour),
+    ("afval", Interval::Day),
+    ("#vuurwerkverbod", Interval::Day),
+    ("parkeren OR parkeervergunning*", Interval::Day),
+    ("\"blauwe zone\"", Interval::Day),
+    ("storm AND NOT lang:en", Interval::Hour),
+    ("woning* lang:nl", Interval::Day),
+];
+
+/// Rounds over the query set; the first is a warm-up and not measured.
+const QUERY_ROUNDS: usize = 6;
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Number of generated posts to ingest.
+    #[arg(long, default_value_t = 200_000)]
+    posts: usize,
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// Keep the benchmark's data directory instead of deleting it.
+    #[arg(long)]
+    keep: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct BenchFigures {
+    posts: usize,
+    stored: u64,
+    ingest_seconds: f64,
+    ingest_posts_per_sec: f64,
+    queries_measured: usize,
+    query_p50_ms: f64,
+    query_p95_ms: f64,
+    query_max_ms: f64,
+}
+
+fn percentile(sorted: &[Duration], fraction: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((sorted.len() as f64 - 1.0) * fraction).round() as usize;
+    sorted
+        .get(rank.min(sorted.len() - 1))
+        .map_or(0.0, |duration| duration.as_secs_f64() * 1000.0)
+}
+
+pub fn run(context: &Context, arguments: BenchArgs) -> Result<()> {
+    let language = context.language;
+    let unique = format!(
+        "peil-bench-{}-{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+    );
+    let directory = arguments
+        .keep
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(unique));
+    let mut store = Store::open(&directory)?;
+    let workspace = setup_demo_workspace(&mut store)?;
+    let config = DemoConfig {
+        posts: arguments.posts,
+        seed: arguments.seed,
+        ..DemoConfig::default()
+    };
+    // Generate first so the timing covers the pipeline and the store, not the generator.
+    let generated: Vec<_> = generate(&config).collect();
+    let mut pipeline = Pipeline::for_active_workspaces(&store)?;
+    let hidden = ProgressBar::hidden();
+    let records = generated.into_iter().map(|post| Ok(Record::Post(post)));
+    let summary = ingest(&mut store, &mut pipeline, records, &hidden, language)?;
+
+    let mut timings = Vec::new();
+    let parsed: Vec<(Option<peil_query::Query>, Interval)> = BENCH_QUERIES
+        .iter()
+        .map(|(text, interval)| {
+            let query = if text.is_empty() {
+                None
+            } else {
+                Some(peil_query::parse(text).map_err(|error| anyhow!("{error}"))?)
+            };
+            Ok((query, *interval))
+        })
+        .collect::<Result<_>>()?;
+    for round in 0..QUERY_ROUNDS {
+        for (query, interval) in &parsed {
+            let request = AggregateRequest {
+                query: query.as_ref(),
+                from: None,
+                to: None,
+                interval: *interval,
+                top: 15,
+            };
+            let started = Instant::now();
+            let report = store.aggregate(&workspace, &request)?;
+            let elapsed = started.elapsed();
+            std::hint::black_box(&report);
+            if round > 0 {
+                timings.push(elapsed);
+            }
+        }
+    }
+    timings.sort();
+    let figures = BenchFigures {
+        posts: arguments.posts,
+        stored: summary.stored,
+        ingest_seconds: summary.seconds,
+        ingest_posts_per_sec: summary.posts_per_sec,
+        queries_measured: timings.len(),
+        query_p50_ms: percentile(&timings, 0.50),
+        query_p95_ms: percentile(&timings, 0.95),
+        query_max_ms: percentile(&timings, 1.0),
+    };
+    drop(store);
+    if arguments.keep.is_none() {
+        let _ = std::fs::remove_dir_all(&directory);
+    }
+    if arguments.json {
+        println!("{}", serde_json::to_string(&figures)?);
+        return Ok(());
+    }
+    println!(
+        "{}: {} {}, {} {}",
+        language.pick("Ingest", "Ingest"),
+        figures.posts,
+        language.pick("berichten", "posts"),
+        figures.stored,
+        language.pick("opgeslagen", "stored")
+    );
+    println!(
+        "  {:.0} {} ({:.1} s)",
+        figures.ingest_posts_per_sec,
+        language.pick("berichten/s end-to-end", "posts/s end to end"),
+        figures.ingest_seconds
+    );
+    println!(
+        "{}: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms ({} {})",
+        language.pick("Aggregaatvragen", "Aggregate queries"),
+        figures.query_p50_ms,
+        figures.query_p95_ms,
+        figures.query_max_ms,
+        figures.queries_measured,
+        language.pick("metingen", "measurements")
+    );
+    Ok(())
+}

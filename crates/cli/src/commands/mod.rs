@@ -1,0 +1,11 @@
+//! One module per command group.
+
+pub mod bench;
+pub mod catalog;
+pub mod check;
+pub mod demo;
+pub mod import;
+pub mod query;
+
+/// The actor recorded in change notes until users and roles arrive.
+pub const LOCAL_OPERATOR: &str = "local-operator";

@@ -1,0 +1,248 @@
+//! The aggregate report as text and JSON. Only gated cells reach this module; a suppressed cell is
+//! printed as `<k` (text) or `null` with `"suppressed": true` (JSON).
+
+use peil_model::Workspace;
+use peil_policy::Caveat;
+use peil_store::{AggregateReport, Cell, TermList};
+use serde::Serialize;
+
+use crate::OutputLanguage;
+
+/// The report as printed with `--json`.
+#[derive(Debug, Serialize)]
+pub struct ReportDocument {
+    pub organisation: String,
+    pub workspace: String,
+    pub purpose: String,
+    pub query: String,
+    pub report: AggregateReport,
+    pub caveat: Caveat,
+}
+
+impl ReportDocument {
+    pub fn new(
+        organisation: &str,
+        workspace: &Workspace,
+        query: &str,
+        report: AggregateReport,
+    ) -> ReportDocument {
+        let caveat = Caveat::for_report(&report);
+        ReportDocument {
+            organisation: organisation.to_string(),
+            workspace: workspace.name.clone(),
+            purpose: workspace.purpose.code().to_string(),
+            query: query.to_string(),
+            report,
+            caveat,
+        }
+    }
+}
+
+fn count(cell: &Cell) -> String {
+    match cell.posts {
+        Some(posts) => posts.to_string(),
+        None => "<k".to_string(),
+    }
+}
+
+fn share(cell: &Cell) -> String {
+    match (cell.share, cell.suppressed) {
+        (_, true) => "<k".to_string(),
+        (Some(share), false) => format!("{:.0}%", share * 100.0),
+        (None, false) => "-".to_string(),
+    }
+}
+
+fn sentiment_label(code: &str, language: OutputLanguage) -> String {
+    match code {
+        "negative" => language.pick("negatief", "negative").to_string(),
+        "neutral" => language.pick("neutraal", "neutral").to_string(),
+        "positive" => language.pick("positief", "positive").to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn print_terms(title: &str, list: &TermList, prefix: &str, language: OutputLanguage) {
+    println!("{title}");
+    if list.items.is_empty() {
+        println!(
+            "  {}",
+            language.pick(
+                "(geen die de k-drempel halen)",
+                "(none pass the k threshold)"
+            )
+        );
+    }
+    let line: Vec<String> = list
+        .items
+        .iter()
+        .map(|item| format!("{prefix}{} ({})", item.term, item.posts))
+        .collect();
+    for chunk in line.chunks(5) {
+        println!("  {}", chunk.join(", "));
+    }
+}
+
+/// Prints the report as text.
+pub fn print_report(document: &ReportDocument, language: OutputLanguage) {
+    let report = &document.report;
+    println!();
+    println!(
+        "== {} \"{}\" — {} ({}) ==",
+        language.pick("Rapport werkruimte", "Report workspace"),
+        document.workspace,
+        document.organisation,
+        document.purpose
+    );
+    if !document.query.is_empty() {
+        println!(
+            "{}: {}",
+            language.pick("Zoekvraag", "Query"),
+            document.query
+        );
+    }
+    match (report.totals.posts, report.totals.authors_at_least) {
+        (Some(posts), Some(authors)) => println!(
+            "{}: {posts} {} {} {authors} {} (k = {})",
+            language.pick("Totaal", "Total"),
+            language.pick("berichten van", "posts by"),
+            language.pick("minstens", "at least"),
+            language.pick("auteurs", "authors"),
+            report.k
+        ),
+        _ if report.totals.suppressed => println!(
+            "{} (k = {})",
+            language.pick(
+                "Minder dan k auteurs in deze selectie: alle cijfers zijn onderdrukt",
+                "Fewer than k authors in this selection: every figure is suppressed"
+            ),
+            report.k
+        ),
+        _ => println!(
+            "{}",
+            language.pick(
+                "Geen berichten in deze selectie.",
+                "No posts in this selection."
+            )
+        ),
+    }
+
+    println!();
+    println!(
+        "{} ({})",
+        language.pick("Volume", "Volume"),
+        match report.interval {
+            peil_store::Interval::Hour => language.pick("per uur, UTC", "per hour, UTC"),
+            peil_store::Interval::Day => language.pick("per dag, UTC", "per day, UTC"),
+        }
+    );
+    let largest = report
+        .volume
+        .iter()
+        .filter_map(|cell| cell.posts)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    for cell in &report.volume {
+        let bar_length = cell.posts.map_or(0, |posts| (posts * 40).div_ceil(largest)) as usize;
+        let label = match report.interval {
+            peil_store::Interval::Day => cell.key.get(..10).unwrap_or(&cell.key),
+            peil_store::Interval::Hour => cell.key.get(..16).unwrap_or(&cell.key),
+        };
+        println!(
+            "  {label:<16} {:>6}  {}",
+            count(cell),
+            "█".repeat(bar_length)
+        );
+    }
+
+    println!();
+    let sentiment: Vec<String> = report
+        .sentiment
+        .iter()
+        .map(|cell| format!("{} {}", sentiment_label(&cell.key, language), share(cell)))
+        .collect();
+    println!(
+        "{}: {}",
+        language.pick("Sentiment", "Sentiment"),
+        sentiment.join(" | ")
+    );
+    let languages: Vec<String> = report
+        .languages
+        .iter()
+        .map(|cell| format!("{} {}", cell.key, share(cell)))
+        .collect();
+    println!(
+        "{}: {}",
+        language.pick("Talen", "Languages"),
+        languages.join(", ")
+    );
+    let sources: Vec<String> = report
+        .sources
+        .iter()
+        .map(|cell| format!("{} {}", cell.key, count(cell)))
+        .collect();
+    println!(
+        "{}: {}",
+        language.pick("Bronnen", "Sources"),
+        sources.join(", ")
+    );
+
+    println!();
+    print_terms(
+        language.pick("Meest gebruikte termen", "Top terms"),
+        &report.terms,
+        "",
+        language,
+    );
+    print_terms(
+        language.pick("Hashtags", "Hashtags"),
+        &report.hashtags,
+        "#",
+        language,
+    );
+    print_terms(
+        language.pick("Woordparen", "Bigrams"),
+        &report.bigrams,
+        "",
+        language,
+    );
+
+    let caveat = &document.caveat;
+    println!();
+    println!("-- {} --", language.pick("Kanttekeningen", "Caveats"));
+    println!(
+        "  {}: {}",
+        language.pick("Bronnen", "Sources"),
+        if caveat.sources.is_empty() {
+            "-".to_string()
+        } else {
+            caveat.sources.join(", ")
+        }
+    );
+    println!(
+        "  {}: {}",
+        language.pick("Berichten in selectie", "Posts in selection"),
+        caveat
+            .posts
+            .map_or("<k".to_string(), |posts| posts.to_string())
+    );
+    println!(
+        "  k = {}; {}: {}",
+        caveat.k,
+        language.pick(
+            "onderdrukte cellen (minder dan k auteurs, getoond als <k of weggelaten)",
+            "suppressed cells (fewer than k authors, shown as <k or left out)"
+        ),
+        caveat.suppressed_cells
+    );
+    println!(
+        "  {}",
+        language.pick(&caveat.sentiment_accuracy_nl, &caveat.sentiment_accuracy_en)
+    );
+    println!(
+        "  {}",
+        language.pick(&caveat.representativeness_nl, &caveat.representativeness_en)
+    );
+    println!("  {}", language.pick("Tijden in UTC.", "Times in UTC."));
+}

@@ -1,0 +1,696 @@
+//! End-to-end tests of the `peil` binary: one test binary for the whole command line.
+//!
+//! Each invariant the foundation touches has a test here that fails if it breaks: raw data never
+//! reaches the disk (1), only matched posts are stored (2), pseudonyms are keyed per workspace (3),
+//! cells under k are suppressed (5), bad input loses nothing else, and a killed import never leaves
+//! the database and the index disagreeing.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+fn peil_binary() -> &'static str {
+    env!("CARGO_BIN_EXE_peil")
+}
+
+fn run_peil(data_dir: &Path, arguments: &[&str]) -> Output {
+    let output = Command::new(peil_binary())
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(arguments)
+        .env_remove("PEIL_LANG")
+        .output();
+    match output {
+        Ok(output) => output,
+        Err(error) => panic!("could not run peil: {error}"),
+    }
+}
+
+fn expect_success(data_dir: &Path, arguments: &[&str]) -> String {
+    let output = run_peil(data_dir, arguments);
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(
+        output.status.success(),
+        "peil {arguments:?} failed\nstdout: {stdout}\nstderr: {stderr}"
+    );
+    stdout
+}
+
+fn json_of(text: &str) -> Value {
+    match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(error) => panic!("not JSON ({error}): {text}"),
+    }
+}
+
+fn temp_dir() -> tempfile::TempDir {
+    match tempfile::tempdir() {
+        Ok(directory) => directory,
+        Err(error) => panic!("no temp dir: {error}"),
+    }
+}
+
+/// Creates an organisation and an active workspace with one monitor on waste collection.
+fn setup_workspace(data_dir: &Path, organisation: &str, workspace: &str, create_org: bool) {
+    if create_org {
+        expect_success(
+            data_dir,
+            &["org", "create", "--name", organisation, "--why", "test"],
+        );
+    }
+    expect_success(
+        data_dir,
+        &[
+            "workspace",
+            "create",
+            "--org",
+            organisation,
+            "--name",
+            workspace,
+            "--purpose",
+            "trend_policy_analysis",
+            "--legal-basis",
+            "AVG art. 6(1)(e)",
+            "--retention-days",
+            "30",
+            "--k",
+            "10",
+            "--why",
+            "test",
+        ],
+    );
+    expect_success(
+        data_dir,
+        &[
+            "workspace",
+            "approve",
+            workspace,
+            "--org",
+            organisation,
+            "--why",
+            "FG akkoord",
+        ],
+    );
+    expect_success(
+        data_dir,
+        &[
+            "workspace",
+            "activate",
+            workspace,
+            "--org",
+            organisation,
+            "--why",
+            "start",
+        ],
+    );
+    expect_success(
+        data_dir,
+        &[
+            "monitor",
+            "add",
+            "--workspace",
+            workspace,
+            "--org",
+            organisation,
+            "--query",
+            "afval OR container*",
+            "--why",
+            "evaluatie afvalbeleid",
+        ],
+    );
+}
+
+/// A JSONL line of the generic import schema.
+fn jsonl_line(id: &str, day: u32, hour: u32, author: &str, text: &str) -> String {
+    serde_json::json!({
+        "id": id,
+        "created_at": format!("2026-10-{day:02}T{hour:02}:15:00Z"),
+        "text": text,
+        "author_id": author,
+        "lang": "nl",
+    })
+    .to_string()
+}
+
+fn write_file(path: &Path, lines: &[String]) {
+    let content = lines.join("\n") + "\n";
+    if let Err(error) = fs::write(path, content) {
+        panic!("cannot write {}: {error}", path.display());
+    }
+}
+
+/// 200 matching posts by 40 authors over days 1–3 (plenty above k) and 100 unrelated posts.
+fn standard_corpus() -> Vec<String> {
+    let mut lines = Vec::new();
+    for number in 0..200u32 {
+        let day = 1 + number % 3;
+        let text = match number % 4 {
+            0 => "De afval wordt weer niet opgehaald, wat een puinhoop",
+            1 => "Blij met de nieuwe ondergrondse container in de wijk",
+            2 => "Waarom staat de container al dagen vol? Afval overal",
+            _ => "Afval scheiden gaat prima hier, complimenten",
+        };
+        lines.push(jsonl_line(
+            &format!("p{number}"),
+            day,
+            8 + number % 12,
+            &format!("author-{}", number % 40),
+            text,
+        ));
+    }
+    for number in 0..100u32 {
+        lines.push(jsonl_line(
+            &format!("u{number}"),
+            2,
+            20,
+            &format!("other-{number}"),
+            "Mooie wedstrijd vanavond, wat een goal",
+        ));
+    }
+    lines
+}
+
+#[test]
+fn end_to_end_from_jsonl_to_an_aggregate_answer() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    setup_workspace(&data_dir, "Gemeente Test", "afval", true);
+    let input = directory.path().join("posts.jsonl");
+    write_file(&input, &standard_corpus());
+
+    let summary = json_of(&expect_success(
+        &data_dir,
+        &["import", input.to_str().unwrap_or_default(), "--json"],
+    ));
+    assert_eq!(summary["read"], 300);
+    assert_eq!(summary["stored"], 200);
+    assert_eq!(summary["dropped"], 100, "unmatched posts are dropped");
+    assert_eq!(summary["rejected"], 0);
+
+    let report = json_of(&expect_success(
+        &data_dir,
+        &["query", "--workspace", "afval", "--json"],
+    ));
+    assert_eq!(report["report"]["totals"]["posts"], 200);
+    assert_eq!(report["report"]["totals"]["authors_at_least"], 40);
+    let volume = report["report"]["volume"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(volume.len(), 3);
+    let daily_total: u64 = volume
+        .iter()
+        .filter_map(|cell| cell["posts"].as_u64())
+        .sum();
+    assert_eq!(daily_total, 200);
+    let terms: Vec<String> = report["report"]["terms"]["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|item| item["term"].as_str().map(str::to_string))
+        .collect();
+    assert!(terms.iter().any(|term| term == "afval"), "{terms:?}");
+    assert!(
+        terms.iter().all(|term| term != "wedstrijd"),
+        "unmatched posts never counted"
+    );
+    assert_eq!(report["caveat"]["k"], 10);
+    assert!(report["caveat"]["representativeness_en"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("not representative"));
+
+    // A narrower query through the full-text index: only posts that mention a container.
+    let narrow = json_of(&expect_success(
+        &data_dir,
+        &["query", "--workspace", "afval", "container*", "--json"],
+    ));
+    assert_eq!(narrow["report"]["totals"]["posts"], 100);
+
+    // Text output: Dutch by default, English on request.
+    let text = expect_success(&data_dir, &["query", "--workspace", "afval"]);
+    assert!(text.contains("Kanttekeningen") && text.contains("niet representatief"));
+    let english = expect_success(
+        &data_dir,
+        &["--lang", "en", "query", "--workspace", "afval"],
+    );
+    assert!(english.contains("Caveats") && english.contains("not representative"));
+
+    // Importing the same file again stores nothing new.
+    let again = json_of(&expect_success(
+        &data_dir,
+        &["import", input.to_str().unwrap_or_default(), "--json"],
+    ));
+    assert_eq!(again["stored"], 0);
+    assert_eq!(again["duplicates"], 200);
+    let check = json_of(&expect_success(&data_dir, &["store", "check", "--json"]));
+    assert_eq!(check["posts_in_database"], 200);
+    assert_eq!(check["consistent"], true);
+}
+
+fn files_under(root: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn raw_text_and_author_ids_never_reach_the_disk_or_the_output() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    setup_workspace(&data_dir, "Gemeente Test", "afval", true);
+    let canaries = [
+        "canary.mail.q7z@example.org",
+        "canaryhandleq7z",
+        "canaryprofileq7z",
+        "0612345679",
+        "canary-author-q7z",
+        "canary-source-q7z",
+        "canaryunmatchedq7z",
+        "canary-reply-author-q7z",
+    ];
+    let mut lines = standard_corpus();
+    for number in 0..30u32 {
+        let text = "Afval: mail canary.mail.q7z@example.org of @canaryhandleq7z, zie https://x.com/canaryprofileq7z of bel 06-12345679";
+        let line = serde_json::json!({
+            "id": format!("canary-source-q7z-{number}"),
+            "created_at": "2026-10-02T10:00:00Z",
+            "text": text,
+            "author_id": format!("canary-author-q7z-{}", number % 15),
+            "reply_to_author_id": "canary-reply-author-q7z",
+        });
+        lines.push(line.to_string());
+    }
+    lines.push(jsonl_line(
+        "x1",
+        2,
+        9,
+        "someone",
+        "canaryunmatchedq7z staat niet in een monitor",
+    ));
+    let input = directory.path().join("posts.jsonl");
+    write_file(&input, &lines);
+    let import = run_peil(&data_dir, &["import", input.to_str().unwrap_or_default()]);
+    assert!(import.status.success());
+    let query = run_peil(&data_dir, &["query", "--workspace", "afval", "--json"]);
+    assert!(query.status.success());
+    let summary = json_of(&expect_success(&data_dir, &["store", "check", "--json"]));
+    assert_eq!(summary["posts_in_database"], 230);
+
+    let mut outputs = Vec::new();
+    for output in [&import, &query] {
+        outputs.extend_from_slice(&output.stdout);
+        outputs.extend_from_slice(&output.stderr);
+    }
+    let files = files_under(&data_dir);
+    assert!(files.len() > 5, "the store wrote its files");
+    for file in &files {
+        let bytes = fs::read(file).unwrap_or_default();
+        let lower = String::from_utf8_lossy(&bytes).to_lowercase();
+        for canary in canaries {
+            assert!(
+                !lower.contains(canary),
+                "{canary} found in {}",
+                file.display()
+            );
+        }
+        let mode = fs::metadata(file)
+            .map(|meta| meta.permissions().mode())
+            .unwrap_or(0o777);
+        assert_eq!(mode & 0o077, 0, "{} is readable by others", file.display());
+    }
+    let shown = String::from_utf8_lossy(&outputs).to_lowercase();
+    for canary in canaries {
+        assert!(!shown.contains(canary), "{canary} printed");
+    }
+}
+
+#[test]
+fn cells_under_k_are_suppressed_in_the_output() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    setup_workspace(&data_dir, "Gemeente Test", "afval", true);
+    let mut lines = standard_corpus();
+    // Day 5: 12 posts by only 3 authors.
+    for number in 0..12u32 {
+        lines.push(jsonl_line(
+            &format!("few{number}"),
+            5,
+            10,
+            &format!("few-{}", number % 3),
+            "Container kapot",
+        ));
+    }
+    let input = directory.path().join("posts.jsonl");
+    write_file(&input, &lines);
+    expect_success(&data_dir, &["import", input.to_str().unwrap_or_default()]);
+    let report = json_of(&expect_success(
+        &data_dir,
+        &["query", "--workspace", "afval", "--json"],
+    ));
+    let volume = report["report"]["volume"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let day_five = volume.iter().find(|cell| {
+        cell["key"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("2026-10-05")
+    });
+    let Some(day_five) = day_five else {
+        panic!("no day 5 cell: {volume:?}")
+    };
+    assert_eq!(day_five["posts"], Value::Null);
+    assert_eq!(day_five["suppressed"], true);
+    assert!(report["caveat"]["suppressed_cells"].as_u64().unwrap_or(0) >= 1);
+    let text = expect_success(&data_dir, &["query", "--workspace", "afval"]);
+    assert!(text.contains("<k"));
+}
+
+#[test]
+fn bad_lines_are_reported_and_the_good_ones_imported() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    setup_workspace(&data_dir, "Gemeente Test", "afval", true);
+    let input = directory.path().join("mixed.jsonl");
+    let mut content: Vec<u8> = Vec::new();
+    let good = |id: &str| jsonl_line(id, 1, 9, "a", "afval geheimtekst-q7z");
+    let _ = writeln!(content, "{}", good("g1"));
+    let _ = writeln!(
+        content,
+        "{{\"id\": \"b1\", \"text\": \"afval geheimtekst-q7z\""
+    );
+    let _ = writeln!(content, "{{\"id\":\"b2\",\"created_at\":\"2026-10-01T09:00:00Z\",\"text\":\"afval geheimtekst-q7z\"}}");
+    let _ = writeln!(content, "{{\"id\":\"b3\",\"created_at\":\"gisteren\",\"text\":\"afval geheimtekst-q7z\",\"author_id\":\"x\"}}");
+    content.extend_from_slice(&[0xff, 0xfe, 0x00, 0x9f, b'\n']);
+    let _ = writeln!(
+        content,
+        "{{\"id\":[1],\"created_at\":\"2026-10-01T09:00:00Z\",\"text\":5,\"author_id\":\"x\"}}"
+    );
+    let _ = writeln!(content, "{}", good("g2"));
+    if let Err(error) = fs::write(&input, content) {
+        panic!("{error}");
+    }
+    let output = run_peil(
+        &data_dir,
+        &["import", input.to_str().unwrap_or_default(), "--json"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(output.status.success(), "{stderr}");
+    let summary = json_of(&String::from_utf8_lossy(&output.stdout));
+    assert_eq!(summary["stored"], 2);
+    assert_eq!(summary["rejected"], 5);
+    for line in [2, 3, 4, 5, 6] {
+        assert!(
+            stderr.contains(&format!("line {line}")),
+            "line {line} not reported: {stderr}"
+        );
+    }
+    assert!(
+        !stderr.contains("geheimtekst"),
+        "reasons must not quote the input: {stderr}"
+    );
+}
+
+#[test]
+fn the_same_author_gets_different_pseudonyms_in_two_workspaces() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    setup_workspace(&data_dir, "Gemeente Een", "afval", true);
+    setup_workspace(&data_dir, "Gemeente Twee", "afval", true);
+    let input = directory.path().join("one-author.jsonl");
+    write_file(
+        &input,
+        &[
+            jsonl_line("a1", 1, 9, "de-enige-auteur", "afval"),
+            jsonl_line("a2", 1, 10, "de-enige-auteur", "container"),
+        ],
+    );
+    let summary = json_of(&expect_success(
+        &data_dir,
+        &["import", input.to_str().unwrap_or_default(), "--json"],
+    ));
+    assert_eq!(summary["stored"], 2);
+    let connection = match rusqlite::Connection::open(data_dir.join("peil.sqlite")) {
+        Ok(connection) => connection,
+        Err(error) => panic!("{error}"),
+    };
+    let pseudonyms = |workspace: i64| -> Vec<Vec<u8>> {
+        let Ok(mut statement) = connection
+            .prepare("SELECT DISTINCT author_pseudonym FROM posts WHERE workspace_id = ?1")
+        else {
+            panic!("prepare");
+        };
+        let rows = statement.query_map([workspace], |row| row.get::<_, Vec<u8>>(0));
+        match rows {
+            Ok(rows) => rows.flatten().collect(),
+            Err(error) => panic!("{error}"),
+        }
+    };
+    let first = pseudonyms(1);
+    let second = pseudonyms(2);
+    assert_eq!(
+        first.len(),
+        1,
+        "one author, one pseudonym per workspace and period"
+    );
+    assert_eq!(second.len(), 1);
+    assert_ne!(first, second);
+}
+
+#[test]
+fn person_targeting_monitors_and_small_k_are_refused() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    setup_workspace(&data_dir, "Gemeente Test", "afval", true);
+    for query in [
+        "@pietjansen",
+        "author:piet",
+        "afval piet@example.org",
+        "lang:nl",
+    ] {
+        let output = run_peil(
+            &data_dir,
+            &[
+                "monitor",
+                "add",
+                "--workspace",
+                "afval",
+                "--query",
+                query,
+                "--why",
+                "test",
+            ],
+        );
+        assert!(!output.status.success(), "{query} was accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("Peil") || stderr.contains("onderwerp") || stderr.contains("positie"),
+            "{stderr}"
+        );
+    }
+    let output = run_peil(
+        &data_dir,
+        &[
+            "workspace",
+            "create",
+            "--org",
+            "Gemeente Test",
+            "--name",
+            "klein",
+            "--purpose",
+            "trend_policy_analysis",
+            "--legal-basis",
+            "x",
+            "--retention-days",
+            "30",
+            "--k",
+            "3",
+            "--why",
+            "test",
+        ],
+    );
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("at least 5"));
+    let broken = run_peil(&data_dir, &["query", "--workspace", "afval", "(afval OR"]);
+    assert!(!broken.status.success());
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("positie"));
+}
+
+/// A simple deterministic generator for kill moments (no dependency on the clock).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+#[test]
+fn a_killed_import_never_leaves_the_store_inconsistent() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    setup_workspace(&data_dir, "Gemeente Test", "afval", true);
+    let mut lines = Vec::new();
+    for number in 0..6_000u32 {
+        let text = if number % 3 == 0 {
+            "voetbal"
+        } else {
+            "afval en containers"
+        };
+        lines.push(jsonl_line(
+            &format!("k{number}"),
+            1 + number % 28,
+            number % 24,
+            &format!("a{}", number % 500),
+            text,
+        ));
+    }
+    let input = directory.path().join("many.jsonl");
+    write_file(&input, &lines);
+    let expected_stored = 4_000u64;
+    let mut random = Lcg(20261123);
+    let mut kills_during_work = 0;
+    for _ in 0..20 {
+        let child = Command::new(peil_binary())
+            .arg("--data-dir")
+            .arg(&data_dir)
+            .args([
+                "import",
+                input.to_str().unwrap_or_default(),
+                "--batch-size",
+                "200",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let Ok(mut child) = child else {
+            panic!("spawn failed")
+        };
+        std::thread::sleep(Duration::from_millis(30 + random.next() % 700));
+        if let Ok(None) = child.try_wait() {
+            kills_during_work += 1;
+        }
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let check = run_peil(&data_dir, &["store", "check", "--json"]);
+        assert!(
+            check.status.success(),
+            "store did not open cleanly after a kill: {}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        let check = json_of(&String::from_utf8_lossy(&check.stdout));
+        assert_eq!(check["consistent"], true);
+        assert_eq!(check["integrity"], "ok");
+        assert!(check["posts_in_database"].as_u64().unwrap_or(u64::MAX) <= expected_stored);
+    }
+    assert!(
+        kills_during_work >= 10,
+        "most kills should hit a running import ({kills_during_work})"
+    );
+    let finish = json_of(&expect_success(
+        &data_dir,
+        &["import", input.to_str().unwrap_or_default(), "--json"],
+    ));
+    let stored_before: u64 = expected_stored - finish["stored"].as_u64().unwrap_or(0);
+    assert_eq!(
+        finish["stored"].as_u64().unwrap_or(0) + finish["duplicates"].as_u64().unwrap_or(0),
+        expected_stored
+    );
+    let check = json_of(&expect_success(&data_dir, &["store", "check", "--json"]));
+    assert_eq!(
+        check["posts_in_database"], expected_stored,
+        "every post exactly once ({stored_before} stored before the last run)"
+    );
+    assert_eq!(check["posts_in_index"], expected_stored);
+    assert_eq!(check["consistent"], true);
+}
+
+#[test]
+fn the_demo_runs_without_any_service() {
+    let directory = temp_dir();
+    let demo_dir = directory.path().join("demo");
+    let output = Command::new(peil_binary())
+        .args(["demo", "--posts", "4000", "--no-serve", "--json", "--dir"])
+        .arg(&demo_dir)
+        .output();
+    let Ok(output) = output else {
+        panic!("demo did not run")
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("GEGENEREERDE"),
+        "the corpus is labelled as generated"
+    );
+    assert!(
+        stdout.contains("Geweigerd"),
+        "the guard demonstration refuses the person monitor"
+    );
+    let json_start = stdout.find("\n{").map_or(0, |position| position + 1);
+    let json_end = stdout
+        .rfind("\n}")
+        .map_or(stdout.len(), |position| position + 2);
+    let report = json_of(&stdout[json_start..json_end]);
+    assert!(report["report"]["totals"]["posts"].as_u64().unwrap_or(0) > 100);
+    // Running it again refills the same demo directory.
+    let again = Command::new(peil_binary())
+        .args(["demo", "--posts", "500", "--no-serve", "--dir"])
+        .arg(&demo_dir)
+        .output();
+    assert!(again.is_ok_and(|output| output.status.success()));
+}
+
+#[test]
+fn the_benchmark_prints_its_figures() {
+    let output = Command::new(peil_binary())
+        .args(["bench", "--posts", "3000", "--json"])
+        .output();
+    let Ok(output) = output else {
+        panic!("bench did not run")
+    };
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let figures = json_of(&String::from_utf8_lossy(&output.stdout));
+    for key in [
+        "ingest_posts_per_sec",
+        "query_p50_ms",
+        "query_p95_ms",
+        "posts",
+    ] {
+        assert!(figures[key].is_number(), "{key} missing: {figures}");
+    }
+    assert_eq!(figures["posts"], 3000);
+}

@@ -1,0 +1,152 @@
+//! Admission of monitors: a monitor must be justified, must search for a topic (not only filters
+//! or negations, which would store everything) and must not target a person.
+//!
+//! The person check here covers what the foundation can detect reliably: @handles (other than
+//! the organisation's own accounts), profile URLs, e-mail addresses and phone numbers typed as
+//! search terms, and the `author:`/`from:`/`user:`/`mention:` operators (refused by the parser).
+//! The full query guard with person names is the governance work's.
+
+use peil_deid::Deidentifier;
+use peil_model::{PlaceholderKind, Workspace, WorkspaceStatus};
+use peil_query::Query;
+
+/// Why a monitor was refused, in Dutch and English, with what is allowed instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{dutch} / {english}")]
+pub struct Refusal {
+    pub dutch: String,
+    pub english: String,
+}
+
+fn refusal(dutch: &str, english: &str) -> Refusal {
+    Refusal {
+        dutch: dutch.to_string(),
+        english: english.to_string(),
+    }
+}
+
+/// Checks that `query` (already parsed from `query_text`) with `justification` may become a
+/// monitor of `workspace`.
+pub fn admit_monitor(
+    workspace: &Workspace,
+    query_text: &str,
+    query: &Query,
+    justification: &str,
+) -> Result<(), Refusal> {
+    if justification.trim().is_empty() {
+        return Err(refusal(
+            "Een monitor heeft een verantwoording nodig (--why): waarom is deze zoekvraag nodig voor het doel van de werkruimte?",
+            "A monitor needs a justification (--why): why is this search needed for the workspace's purpose?",
+        ));
+    }
+    if workspace.status == WorkspaceStatus::Closed {
+        return Err(refusal(
+            "Deze werkruimte is gesloten; maak een nieuwe werkruimte voor nieuw werk.",
+            "This workspace is closed; create a new workspace for new work.",
+        ));
+    }
+    if !query.has_positive_content() {
+        return Err(refusal(
+            "De zoekvraag moet minstens één onderwerp bevatten (een woord, \"zinsdeel\" of #hashtag); alleen filters of NOT zouden alle berichten opslaan.",
+            "The query must contain at least one topic (a word, \"phrase\" or #hashtag); filters or NOT alone would store every post.",
+        ));
+    }
+    refuse_person_targeting(workspace, query_text)?;
+    Ok(())
+}
+
+/// Refuses query text that targets a person: @handles (other than the organisation's own
+/// accounts), profile URLs, e-mail addresses and phone numbers. Runs on the raw query text, before
+/// parsing, so the analyst gets this explanation rather than a syntax error.
+pub fn refuse_person_targeting(workspace: &Workspace, query_text: &str) -> Result<(), Refusal> {
+    let detector = Deidentifier::new(workspace.own_accounts.iter().map(String::as_str));
+    let redaction = detector.redact(query_text);
+    let person_kinds: Vec<PlaceholderKind> = redaction
+        .counts
+        .by_kind
+        .keys()
+        .copied()
+        .filter(|kind| *kind != PlaceholderKind::Url)
+        .collect();
+    if let Some(kind) = person_kinds.first() {
+        let (dutch_what, english_what) = match kind {
+            PlaceholderKind::Handle => ("een account (@naam)", "an account (@name)"),
+            PlaceholderKind::ProfileUrl => ("een profiellink", "a profile link"),
+            PlaceholderKind::Email => ("een e-mailadres", "an e-mail address"),
+            PlaceholderKind::Phone => ("een telefoonnummer", "a phone number"),
+            _ => ("persoonsgegevens", "personal data"),
+        };
+        return Err(Refusal {
+            dutch: format!(
+                "Peil zoekt niet naar personen: de zoekvraag bevat {dutch_what}. Zoek op het onderwerp, bijvoorbeeld een beleidsterm, plaats of #hashtag. Eigen accounts van de organisatie zijn wel toegestaan."
+            ),
+            english: format!(
+                "Peil does not search for persons: the query contains {english_what}. Search for the topic instead, e.g. a policy term, place or #hashtag. The organisation's own accounts are allowed."
+            ),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use peil_model::Purpose;
+
+    fn workspace() -> Workspace {
+        Workspace {
+            id: 1,
+            organisation_id: 1,
+            name: "afval".into(),
+            purpose: Purpose::TrendPolicyAnalysis,
+            purpose_text: "afvalbeleid".into(),
+            legal_basis: "AVG 6(1)(e)".into(),
+            lead: None,
+            retention_days_posts: 30,
+            retention_days_aggregates: 365,
+            k: 10,
+            allowed_sources: vec![],
+            own_accounts: vec!["@gemeente".into()],
+            fg_contact: None,
+            status: WorkspaceStatus::Active,
+            created_at: Utc::now(),
+        }
+    }
+
+    fn admit(text: &str) -> Result<(), Refusal> {
+        let Ok(query) = peil_query::parse(text) else {
+            return Err(refusal("parse", "parse"));
+        };
+        admit_monitor(&workspace(), text, &query, "afvalbeleid volgen")
+    }
+
+    #[test]
+    fn topics_are_admitted() {
+        assert_eq!(admit("afval OR #gft"), Ok(()));
+        assert_eq!(admit("\"ondergrondse container\" lang:nl"), Ok(()));
+        assert_eq!(admit("@gemeente afval"), Ok(()));
+    }
+
+    #[test]
+    fn person_targeting_is_refused() {
+        for text in [
+            "@pietjansen",
+            "afval jan@voorbeeld.nl",
+            "0612345678",
+            "https://x.com/piet",
+        ] {
+            assert!(admit(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn filter_only_and_unjustified_monitors_are_refused() {
+        assert!(admit("lang:nl").is_err());
+        assert!(admit("NOT afval").is_err());
+        let Ok(query) = peil_query::parse("afval") else {
+            panic!("parse");
+        };
+        assert!(admit_monitor(&workspace(), "afval", &query, "  ").is_err());
+    }
+}

@@ -1,0 +1,404 @@
+//! Organisations, workspaces, monitors and the change notes that go with every change.
+
+use chrono::{DateTime, TimeZone, Utc};
+use peil_model::{
+    ChangeNote, ModelError, Monitor, Organisation, Purpose, Workspace, WorkspaceDraft,
+    WorkspaceStatus,
+};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+
+use crate::{Store, StoreError};
+
+fn timestamp(seconds: i64) -> DateTime<Utc> {
+    Utc.timestamp_opt(seconds, 0).single().unwrap_or_default()
+}
+
+fn require_why(why: &str) -> Result<(), StoreError> {
+    if why.trim().is_empty() {
+        return Err(ModelError::MissingWhy.into());
+    }
+    Ok(())
+}
+
+fn record_change(
+    transaction: &Transaction<'_>,
+    organisation_id: Option<i64>,
+    subject: &str,
+    action: &str,
+    why: &str,
+    actor: &str,
+) -> Result<(), StoreError> {
+    transaction.execute(
+        "INSERT INTO changes (organisation_id, subject, action, why, actor, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            organisation_id,
+            subject,
+            action,
+            why,
+            actor,
+            Utc::now().timestamp()
+        ],
+    )?;
+    Ok(())
+}
+
+const WORKSPACE_COLUMNS: &str =
+    "id, organisation_id, name, purpose, purpose_text, legal_basis, lead,
+    retention_days_posts, retention_days_aggregates, k, allowed_sources, own_accounts, fg_contact,
+    status, created_at";
+
+fn workspace_from_row(row: &Row<'_>) -> rusqlite::Result<Workspace> {
+    let purpose_code: String = row.get(3)?;
+    let status_code: String = row.get(13)?;
+    let allowed_sources: String = row.get(10)?;
+    let own_accounts: String = row.get(11)?;
+    let invalid = |column: usize, error: String| {
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, error.into())
+    };
+    Ok(Workspace {
+        id: row.get(0)?,
+        organisation_id: row.get(1)?,
+        name: row.get(2)?,
+        purpose: purpose_code
+            .parse::<Purpose>()
+            .map_err(|error| invalid(3, error.to_string()))?,
+        purpose_text: row.get(4)?,
+        legal_basis: row.get(5)?,
+        lead: row.get(6)?,
+        retention_days_posts: row.get(7)?,
+        retention_days_aggregates: row.get(8)?,
+        k: row.get(9)?,
+        allowed_sources: serde_json::from_str(&allowed_sources)
+            .map_err(|error| invalid(10, error.to_string()))?,
+        own_accounts: serde_json::from_str(&own_accounts)
+            .map_err(|error| invalid(11, error.to_string()))?,
+        fg_contact: row.get(12)?,
+        status: status_code
+            .parse::<WorkspaceStatus>()
+            .map_err(|error| invalid(13, error.to_string()))?,
+        created_at: timestamp(row.get(14)?),
+    })
+}
+
+fn monitor_from_row(row: &Row<'_>) -> rusqlite::Result<Monitor> {
+    Ok(Monitor {
+        id: row.get(0)?,
+        workspace_id: row.get(1)?,
+        query: row.get(2)?,
+        justification: row.get(3)?,
+        active: row.get(4)?,
+        created_at: timestamp(row.get(5)?),
+    })
+}
+
+impl Store {
+    /// Creates an organisation, recording why.
+    pub fn create_organisation(
+        &mut self,
+        name: &str,
+        why: &str,
+        actor: &str,
+    ) -> Result<Organisation, StoreError> {
+        require_why(why)?;
+        if name.trim().is_empty() {
+            return Err(ModelError::EmptyField { field: "name" }.into());
+        }
+        if self.find_organisation(name)?.is_some() {
+            return Err(StoreError::AlreadyExists {
+                what: "organisation",
+                name: name.to_string(),
+            });
+        }
+        let now = Utc::now().timestamp();
+        let transaction = self.connection.transaction()?;
+        transaction.execute(
+            "INSERT INTO organisations (name, created_at) VALUES (?1, ?2)",
+            params![name, now],
+        )?;
+        let id = transaction.last_insert_rowid();
+        record_change(
+            &transaction,
+            Some(id),
+            &format!("organisation:{name}"),
+            "create",
+            why,
+            actor,
+        )?;
+        transaction.commit()?;
+        Ok(Organisation {
+            id,
+            name: name.to_string(),
+            created_at: timestamp(now),
+        })
+    }
+
+    fn find_organisation(&self, name: &str) -> Result<Option<Organisation>, StoreError> {
+        Ok(self
+            .connection
+            .query_row(
+                "SELECT id, name, created_at FROM organisations WHERE name = ?1",
+                params![name],
+                |row| {
+                    Ok(Organisation {
+                        id: row.get(0)?,
+                        name: row.get(1)?,
+                        created_at: timestamp(row.get(2)?),
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// The organisation called `name`.
+    pub fn organisation(&self, name: &str) -> Result<Organisation, StoreError> {
+        self.find_organisation(name)?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "organisation",
+                name: name.to_string(),
+            })
+    }
+
+    /// The organisation with `id`.
+    pub fn organisation_by_id(&self, id: i64) -> Result<Organisation, StoreError> {
+        self.connection
+            .query_row(
+                "SELECT id, name, created_at FROM organisations WHERE id = ?1",
+                params![id],
+                |row| {
+                    Ok(Organisation {
+                        id: row.get(0)?,
+                        name: row.get(1)?,
+                        created_at: timestamp(row.get(2)?),
+                    })
+                },
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "organisation",
+                name: id.to_string(),
+            })
+    }
+
+    /// Creates a workspace in `draft` status after validating the draft.
+    pub fn create_workspace(
+        &mut self,
+        organisation_id: i64,
+        draft: &WorkspaceDraft,
+        why: &str,
+        actor: &str,
+    ) -> Result<Workspace, StoreError> {
+        require_why(why)?;
+        draft.validate()?;
+        let exists: Option<i64> = self
+            .connection
+            .query_row(
+                "SELECT id FROM workspaces WHERE organisation_id = ?1 AND name = ?2",
+                params![organisation_id, draft.name],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if exists.is_some() {
+            return Err(StoreError::AlreadyExists {
+                what: "workspace",
+                name: draft.name.clone(),
+            });
+        }
+        let allowed_sources = serde_json::to_string(&draft.allowed_sources)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let own_accounts = serde_json::to_string(&draft.own_accounts)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let transaction = self.connection.transaction()?;
+        transaction.execute(
+            "INSERT INTO workspaces (organisation_id, name, purpose, purpose_text, legal_basis,
+                lead, retention_days_posts, retention_days_aggregates, k, allowed_sources,
+                own_accounts, fg_contact, status, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'draft', ?13)",
+            params![
+                organisation_id,
+                draft.name,
+                draft.purpose.code(),
+                draft.purpose_text,
+                draft.legal_basis,
+                draft.lead,
+                draft.retention_days_posts,
+                draft.retention_days_aggregates,
+                draft.k,
+                allowed_sources,
+                own_accounts,
+                draft.fg_contact,
+                Utc::now().timestamp(),
+            ],
+        )?;
+        let id = transaction.last_insert_rowid();
+        record_change(
+            &transaction,
+            Some(organisation_id),
+            &format!("workspace:{}", draft.name),
+            &format!("create (purpose {})", draft.purpose),
+            why,
+            actor,
+        )?;
+        transaction.commit()?;
+        self.workspace_by_id(id)
+    }
+
+    /// The workspace with `id`.
+    pub fn workspace_by_id(&self, id: i64) -> Result<Workspace, StoreError> {
+        self.connection
+            .query_row(
+                &format!("SELECT {WORKSPACE_COLUMNS} FROM workspaces WHERE id = ?1"),
+                params![id],
+                workspace_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "workspace",
+                name: id.to_string(),
+            })
+    }
+
+    /// The workspace called `name`, optionally inside the organisation called `organisation`.
+    pub fn workspace(
+        &self,
+        name: &str,
+        organisation: Option<&str>,
+    ) -> Result<Workspace, StoreError> {
+        let mut statement = self.connection.prepare(&format!(
+            "SELECT {WORKSPACE_COLUMNS} FROM workspaces
+             WHERE name = ?1 AND (?2 IS NULL OR organisation_id =
+                 (SELECT id FROM organisations WHERE name = ?2))"
+        ))?;
+        let found = statement
+            .query_map(params![name, organisation], workspace_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        match found.len() {
+            0 => Err(StoreError::NotFound {
+                what: "workspace",
+                name: name.to_string(),
+            }),
+            1 => found
+                .into_iter()
+                .next()
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "workspace",
+                    name: name.to_string(),
+                }),
+            _ => Err(StoreError::Ambiguous(name.to_string())),
+        }
+    }
+
+    /// Every workspace, with the name of its organisation, ordered by organisation and name.
+    pub fn workspaces(&self) -> Result<Vec<(String, Workspace)>, StoreError> {
+        let mut statement = self.connection.prepare(&format!(
+            "SELECT {WORKSPACE_COLUMNS}, (SELECT name FROM organisations o WHERE o.id = w.organisation_id)
+             FROM workspaces w ORDER BY 16, name"
+        ))?;
+        let rows = statement
+            .query_map([], |row| {
+                let workspace = workspace_from_row(row)?;
+                let organisation: String = row.get(15)?;
+                Ok((organisation, workspace))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Moves a workspace along its lifecycle, recording why.
+    pub fn set_workspace_status(
+        &mut self,
+        workspace_id: i64,
+        next: WorkspaceStatus,
+        why: &str,
+        actor: &str,
+    ) -> Result<Workspace, StoreError> {
+        require_why(why)?;
+        let workspace = self.workspace_by_id(workspace_id)?;
+        let status = workspace.status.transition_to(next)?;
+        let transaction = self.connection.transaction()?;
+        transaction.execute(
+            "UPDATE workspaces SET status = ?1 WHERE id = ?2",
+            params![status.code(), workspace_id],
+        )?;
+        record_change(
+            &transaction,
+            Some(workspace.organisation_id),
+            &format!("workspace:{}", workspace.name),
+            &format!("status {} -> {}", workspace.status, status),
+            why,
+            actor,
+        )?;
+        transaction.commit()?;
+        self.workspace_by_id(workspace_id)
+    }
+
+    /// Adds a monitor (the query must already have been parsed and checked by the caller).
+    pub fn add_monitor(
+        &mut self,
+        workspace_id: i64,
+        query: &str,
+        justification: &str,
+        actor: &str,
+    ) -> Result<Monitor, StoreError> {
+        require_why(justification)?;
+        let workspace = self.workspace_by_id(workspace_id)?;
+        let now = Utc::now().timestamp();
+        let transaction = self.connection.transaction()?;
+        transaction.execute(
+            "INSERT INTO monitors (workspace_id, query, justification, active, created_at)
+             VALUES (?1, ?2, ?3, 1, ?4)",
+            params![workspace_id, query, justification, now],
+        )?;
+        let id = transaction.last_insert_rowid();
+        record_change(
+            &transaction,
+            Some(workspace.organisation_id),
+            &format!("workspace:{}", workspace.name),
+            &format!("add monitor {id}"),
+            justification,
+            actor,
+        )?;
+        transaction.commit()?;
+        Ok(Monitor {
+            id,
+            workspace_id,
+            query: query.to_string(),
+            justification: justification.to_string(),
+            active: true,
+            created_at: timestamp(now),
+        })
+    }
+
+    /// The monitors of a workspace, oldest first.
+    pub fn monitors(&self, workspace_id: i64) -> Result<Vec<Monitor>, StoreError> {
+        let mut statement = self.connection.prepare(
+            "SELECT id, workspace_id, query, justification, active, created_at
+             FROM monitors WHERE workspace_id = ?1 ORDER BY id",
+        )?;
+        let monitors = statement
+            .query_map(params![workspace_id], monitor_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(monitors)
+    }
+
+    /// Every change note, oldest first.
+    pub fn changes(&self) -> Result<Vec<ChangeNote>, StoreError> {
+        let mut statement = self.connection.prepare(
+            "SELECT id, organisation_id, subject, action, why, actor, at FROM changes ORDER BY id",
+        )?;
+        let notes = statement
+            .query_map([], |row| {
+                Ok(ChangeNote {
+                    id: row.get(0)?,
+                    organisation_id: row.get(1)?,
+                    subject: row.get(2)?,
+                    action: row.get(3)?,
+                    why: row.get(4)?,
+                    actor: row.get(5)?,
+                    at: timestamp(row.get(6)?),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(notes)
+    }
+}

@@ -1,0 +1,263 @@
+//! Writing and deleting de-identified posts, keeping SQLite and the index in step.
+//!
+//! Write order: the SQLite transaction commits first (fsynced, `synchronous=FULL`), then the index
+//! commits. A crash between the two leaves posts in SQLite that the index lacks; `reconcile_index`
+//! (run on every open) indexes them, and removes index entries whose rows are gone. So after any
+//! crash the store opens with SQLite and the index holding the same posts.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use peil_model::{Language, SentimentLabel};
+use peil_query::IndexablePost;
+use rusqlite::{params, Transaction};
+
+use crate::{Store, StoreError};
+
+/// Kinds of rows in the `terms` table.
+pub const TERM_KIND_WORD: i64 = 0;
+pub const TERM_KIND_HASHTAG: i64 = 1;
+pub const TERM_KIND_BIGRAM: i64 = 2;
+
+/// A de-identified, analysed post that matched at least one monitor of its workspace.
+#[derive(Debug, Clone)]
+pub struct NewPost {
+    pub workspace_id: i64,
+    pub source: String,
+    pub source_ref: [u8; 32],
+    pub published_at: DateTime<Utc>,
+    pub language: Language,
+    pub deidentified_text: String,
+    pub author_pseudonym: [u8; 32],
+    pub key_period: String,
+    pub is_reply: bool,
+    pub sentiment: SentimentLabel,
+    pub sentiment_score: f32,
+    pub terms: Vec<String>,
+    pub hashtags: Vec<String>,
+    pub bigrams: Vec<String>,
+    pub matched_monitor_ids: Vec<i64>,
+}
+
+/// What one batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchOutcome {
+    pub stored: u64,
+    pub duplicates: u64,
+    /// For each post of the batch, in order: whether it was new (true) or a duplicate.
+    pub stored_flags: Vec<bool>,
+}
+
+fn term_id(
+    transaction: &Transaction<'_>,
+    cache: &mut HashMap<(i64, i64, String), i64>,
+    workspace_id: i64,
+    kind: i64,
+    text: &str,
+) -> Result<i64, StoreError> {
+    let key = (workspace_id, kind, text.to_string());
+    if let Some(id) = cache.get(&key) {
+        return Ok(*id);
+    }
+    let mut insert = transaction.prepare_cached(
+        "INSERT INTO terms (workspace_id, kind, text) VALUES (?1, ?2, ?3)
+         ON CONFLICT (workspace_id, kind, text) DO UPDATE SET text = excluded.text
+         RETURNING id",
+    )?;
+    let id: i64 = insert.query_row(params![workspace_id, kind, text], |row| row.get(0))?;
+    cache.insert(key, id);
+    Ok(id)
+}
+
+impl Store {
+    /// Stores a batch of posts: rows first, then the index. Posts already stored (same workspace
+    /// and source reference) are counted as duplicates and not stored again.
+    pub fn insert_posts(&mut self, posts: &[NewPost]) -> Result<BatchOutcome, StoreError> {
+        let mut outcome = BatchOutcome::default();
+        let mut inserted: Vec<(i64, &NewPost)> = Vec::with_capacity(posts.len());
+        let mut term_cache = std::mem::take(&mut self.term_ids);
+        let transaction = self.connection.transaction()?;
+        {
+            let mut insert_post = transaction.prepare_cached(
+                "INSERT INTO posts (workspace_id, source, source_ref, published_at, language, text,
+                    author_pseudonym, key_period, is_reply, sentiment, sentiment_score)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (workspace_id, source_ref) DO NOTHING
+                 RETURNING id",
+            )?;
+            let mut insert_post_term = transaction.prepare_cached(
+                "INSERT OR IGNORE INTO post_terms (post_id, term_id) VALUES (?1, ?2)",
+            )?;
+            let mut insert_post_monitor = transaction.prepare_cached(
+                "INSERT OR IGNORE INTO post_monitors (post_id, monitor_id) VALUES (?1, ?2)",
+            )?;
+            for post in posts {
+                let mut rows = insert_post.query(params![
+                    post.workspace_id,
+                    post.source,
+                    post.source_ref.as_slice(),
+                    post.published_at.timestamp(),
+                    post.language.code(),
+                    post.deidentified_text,
+                    post.author_pseudonym.as_slice(),
+                    post.key_period,
+                    post.is_reply,
+                    post.sentiment.code(),
+                    f64::from(post.sentiment_score),
+                ])?;
+                let Some(row) = rows.next()? else {
+                    outcome.duplicates += 1;
+                    outcome.stored_flags.push(false);
+                    continue;
+                };
+                let post_id: i64 = row.get(0)?;
+                drop(rows);
+                let kinds = [
+                    (TERM_KIND_WORD, &post.terms),
+                    (TERM_KIND_HASHTAG, &post.hashtags),
+                    (TERM_KIND_BIGRAM, &post.bigrams),
+                ];
+                for (kind, texts) in kinds {
+                    for text in texts.iter() {
+                        let id =
+                            term_id(&transaction, &mut term_cache, post.workspace_id, kind, text)?;
+                        insert_post_term.execute(params![post_id, id])?;
+                    }
+                }
+                for monitor_id in &post.matched_monitor_ids {
+                    insert_post_monitor.execute(params![post_id, monitor_id])?;
+                }
+                inserted.push((post_id, post));
+                outcome.stored += 1;
+                outcome.stored_flags.push(true);
+            }
+        }
+        let committed = transaction.commit();
+        if committed.is_err() {
+            // The transaction rolled back: ids handed out in it may be reused, so forget them.
+            term_cache.clear();
+        }
+        self.term_ids = term_cache;
+        committed?;
+        for (post_id, post) in &inserted {
+            self.index.add(&IndexablePost {
+                post_id: *post_id as u64,
+                workspace_id: post.workspace_id as u64,
+                published_at_unix: post.published_at.timestamp(),
+                language: post.language,
+                source: &post.source,
+                text: &post.deidentified_text,
+                hashtags: &post.hashtags,
+            })?;
+        }
+        self.index.commit()?;
+        Ok(outcome)
+    }
+
+    /// Deletes the post of `workspace_id` with source reference `source_ref` (a deletion at the
+    /// source is a deletion in Peil). Returns whether a post was deleted.
+    pub fn delete_post_by_reference(
+        &mut self,
+        workspace_id: i64,
+        source_ref: &[u8; 32],
+    ) -> Result<bool, StoreError> {
+        let transaction = self.connection.transaction()?;
+        let post_ids: Vec<i64> = {
+            let mut statement = transaction.prepare(
+                "DELETE FROM posts WHERE workspace_id = ?1 AND source_ref = ?2 RETURNING id",
+            )?;
+            let rows = statement
+                .query_map(params![workspace_id, source_ref.as_slice()], |row| {
+                    row.get(0)
+                })?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        };
+        transaction.commit()?;
+        for post_id in &post_ids {
+            self.index.delete(*post_id as u64)?;
+        }
+        self.index.commit()?;
+        Ok(!post_ids.is_empty())
+    }
+
+    /// Number of stored posts of a workspace.
+    pub fn post_count(&self, workspace_id: i64) -> Result<u64, StoreError> {
+        let count: i64 = self.connection.query_row(
+            "SELECT COUNT(*) FROM posts WHERE workspace_id = ?1",
+            params![workspace_id],
+            |row| row.get(0),
+        )?;
+        Ok(count as u64)
+    }
+
+    /// Post ids in the database and in the index, for consistency checks.
+    pub fn post_ids(&self) -> Result<(HashSet<i64>, HashSet<i64>), StoreError> {
+        let mut statement = self.connection.prepare("SELECT id FROM posts")?;
+        let database_ids = statement
+            .query_map([], |row| row.get::<_, i64>(0))?
+            .collect::<Result<HashSet<_>, _>>()?;
+        Ok((database_ids, self.index.all_post_ids()?))
+    }
+
+    /// Brings the index in line with the database: indexes rows the index lacks and removes index
+    /// entries whose rows are gone. Returns (indexed, removed).
+    pub fn reconcile_index(&mut self) -> Result<(u64, u64), StoreError> {
+        let (database_ids, index_ids) = self.post_ids()?;
+        let mut removed = 0;
+        for stale in index_ids.difference(&database_ids) {
+            self.index.delete(*stale as u64)?;
+            removed += 1;
+        }
+        let mut missing: Vec<i64> = database_ids.difference(&index_ids).copied().collect();
+        missing.sort_unstable();
+        let mut indexed = 0;
+        {
+            let mut select_post = self.connection.prepare_cached(
+                "SELECT workspace_id, published_at, language, source, text FROM posts WHERE id = ?1",
+            )?;
+            let mut select_hashtags = self.connection.prepare_cached(
+                "SELECT t.text FROM post_terms pt JOIN terms t ON t.id = pt.term_id
+                 WHERE pt.post_id = ?1 AND t.kind = ?2",
+            )?;
+            for post_id in &missing {
+                let (workspace_id, published_at, language_code, source, text): (
+                    i64,
+                    i64,
+                    String,
+                    String,
+                    String,
+                ) = select_post.query_row(params![post_id], |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                    ))
+                })?;
+                let hashtags = select_hashtags
+                    .query_map(params![post_id, TERM_KIND_HASHTAG], |row| row.get(0))?
+                    .collect::<Result<Vec<String>, _>>()?;
+                self.index.add(&IndexablePost {
+                    post_id: *post_id as u64,
+                    workspace_id: workspace_id as u64,
+                    published_at_unix: published_at,
+                    language: Language::from_tag(&language_code),
+                    source: &source,
+                    text: &text,
+                    hashtags: &hashtags,
+                })?;
+                indexed += 1;
+            }
+        }
+        if indexed > 0 || removed > 0 {
+            tracing::warn!(
+                indexed,
+                removed,
+                "reconciled the full-text index with the database"
+            );
+            self.index.commit()?;
+        }
+        Ok((indexed, removed))
+    }
+}
