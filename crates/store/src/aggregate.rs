@@ -17,7 +17,7 @@
 //! Differencing across *different* queries (a query and the same query minus a narrow term,
 //! overlapping windows) is the subject of the governance work and not yet covered here.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, TimeZone, Utc};
 use peil_model::{SentimentLabel, Workspace};
@@ -25,7 +25,7 @@ use peil_query::Query;
 use rusqlite::{params, params_from_iter, types::Value};
 use serde::Serialize;
 
-use crate::posts::{TERM_KIND_BIGRAM, TERM_KIND_HASHTAG, TERM_KIND_WORD};
+use crate::posts::{TERM_KIND_BIGRAM, TERM_KIND_HASHTAG};
 use crate::{Store, StoreError};
 
 /// Width of a volume bucket.
@@ -78,6 +78,15 @@ pub struct TermCell {
 pub struct TermList {
     pub items: Vec<TermCell>,
     pub suppressed: u64,
+}
+
+impl TermList {
+    fn empty() -> TermList {
+        TermList {
+            items: Vec::new(),
+            suppressed: 0,
+        }
+    }
 }
 
 /// Totals of the scope.
@@ -274,56 +283,121 @@ impl Store {
         Ok(suppressed)
     }
 
-    fn term_list(
-        &self,
-        scope: &Scope,
-        kind: i64,
-        k: u64,
-        top: usize,
-    ) -> Result<TermList, StoreError> {
+    /// Top terms, hashtags and bigrams of the scope, gated. One scan of the scope's term
+    /// occurrences; distinct authors are counted exactly in memory (sort and count), per key
+    /// period, and the largest per-period count is the term's author lower bound.
+    fn term_lists(&self, scope: &Scope, k: u64, top: usize) -> Result<[TermList; 3], StoreError> {
         let sql = format!(
-            "SELECT t.text, p.key_period, COUNT(*), COUNT(DISTINCT p.author_pseudonym)
-             FROM post_terms pt
-             JOIN posts p ON p.id = pt.post_id
-             JOIN terms t ON t.id = pt.term_id
-             WHERE {condition} AND t.kind = {kind}
-             GROUP BY pt.term_id, p.key_period",
+            "SELECT pt.term_id, p.key_period, p.author_pseudonym
+             FROM posts p
+             JOIN post_terms pt ON pt.post_id = p.id
+             WHERE {condition}",
             condition = scope.condition
         );
+        let kinds: HashMap<i64, i64> = {
+            let mut select_kinds = self
+                .connection
+                .prepare_cached("SELECT id, kind FROM terms WHERE workspace_id = ?1")?;
+            let workspace_id = scope.parameters.first().cloned().unwrap_or(Value::Null);
+            let pairs = select_kinds
+                .query_map(params![workspace_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+                .collect::<Result<HashMap<i64, i64>, _>>()?;
+            pairs
+        };
         let mut statement = self.connection.prepare_cached(&sql)?;
-        let rows = statement
-            .query_map(params_from_iter(scope.parameters.iter()), |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, i64>(2)? as u64,
-                    row.get::<_, i64>(3)? as u64,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        let cells = fold_periods(rows);
-        let mut passing: Vec<TermCell> = Vec::new();
-        let mut suppressed = 0;
-        for (term, cell) in cells {
-            if cell.authors_lower_bound < k || peil_model::is_placeholder(&term) {
-                suppressed += 1;
-                continue;
+        let mut rows = statement.query(params_from_iter(scope.parameters.iter()))?;
+        let mut periods: HashMap<String, u16> = HashMap::new();
+        // (term id, period index, first 8 bytes of the pseudonym): collisions of 64-bit prefixes
+        // are negligible and could only lower the count, which keeps the gate conservative.
+        let mut occurrences: Vec<(i64, u16, u64)> = Vec::new();
+        while let Some(row) = rows.next()? {
+            let term_id: i64 = row.get(0)?;
+            let period_text = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            let period_index = match periods.get(period_text) {
+                Some(index) => *index,
+                None => {
+                    let index = periods.len() as u16;
+                    periods.insert(period_text.to_string(), index);
+                    index
+                }
+            };
+            let pseudonym = row.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
+            let mut prefix = [0u8; 8];
+            for (target, source) in prefix.iter_mut().zip(pseudonym.iter()) {
+                *target = *source;
             }
-            passing.push(TermCell {
-                term,
-                posts: cell.posts,
-            });
+            occurrences.push((term_id, period_index, u64::from_le_bytes(prefix)));
         }
-        passing.sort_by(|left, right| {
-            right
-                .posts
-                .cmp(&left.posts)
-                .then(left.term.cmp(&right.term))
-        });
-        passing.truncate(top);
-        Ok(TermList {
-            items: passing,
-            suppressed,
-        })
+        occurrences.sort_unstable();
+        // Per kind: (posts, term id) of passing terms, and the number of suppressed terms.
+        let mut passing: [Vec<(u64, i64)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        let mut suppressed = [0u64; 3];
+        let mut group_start = 0;
+        while group_start < occurrences.len() {
+            let term_id = occurrences[group_start].0;
+            let mut group_end = group_start;
+            let mut best_authors = 0u64;
+            let mut period_authors = 0u64;
+            let mut previous: Option<(u16, u64)> = None;
+            while group_end < occurrences.len() && occurrences[group_end].0 == term_id {
+                let (_, period, author) = occurrences[group_end];
+                match previous {
+                    Some((previous_period, previous_author)) if previous_period == period => {
+                        if previous_author != author {
+                            period_authors += 1;
+                        }
+                    }
+                    _ => {
+                        best_authors = best_authors.max(period_authors);
+                        period_authors = 1;
+                    }
+                }
+                previous = Some((period, author));
+                group_end += 1;
+            }
+            best_authors = best_authors.max(period_authors);
+            let posts = (group_end - group_start) as u64;
+            let kind_index = match kinds.get(&term_id) {
+                Some(&TERM_KIND_HASHTAG) => 1,
+                Some(&TERM_KIND_BIGRAM) => 2,
+                _ => 0,
+            };
+            if best_authors < k {
+                suppressed[kind_index] += 1;
+            } else {
+                passing[kind_index].push((posts, term_id));
+            }
+            group_start = group_end;
+        }
+        let mut select_text = self
+            .connection
+            .prepare_cached("SELECT text FROM terms WHERE id = ?1")?;
+        let mut lists: [TermList; 3] = [TermList::empty(), TermList::empty(), TermList::empty()];
+        for (kind_index, candidates) in passing.iter_mut().enumerate() {
+            candidates
+                .sort_unstable_by(|left, right| right.0.cmp(&left.0).then(left.1.cmp(&right.1)));
+            let mut items = Vec::with_capacity(top);
+            let mut extra_suppressed = 0;
+            for (posts, term_id) in candidates.iter() {
+                if items.len() >= top {
+                    break;
+                }
+                let term: String = select_text.query_row(params![term_id], |row| row.get(0))?;
+                if peil_model::is_placeholder(&term) {
+                    extra_suppressed += 1;
+                    continue;
+                }
+                items.push(TermCell {
+                    term,
+                    posts: *posts,
+                });
+            }
+            lists[kind_index] = TermList {
+                items,
+                suppressed: suppressed[kind_index] + extra_suppressed,
+            };
+        }
+        Ok(lists)
     }
 
     /// Computes every aggregate of `request` for `workspace`, with the k gate applied.
@@ -415,18 +489,10 @@ impl Store {
         let languages = partition_cells(Dimension::Language, Vec::new())?;
         let sources = partition_cells(Dimension::Source, Vec::new())?;
 
-        let (terms, hashtags, bigrams) = if scope_visible {
-            (
-                self.term_list(&scope, TERM_KIND_WORD, k, request.top)?,
-                self.term_list(&scope, TERM_KIND_HASHTAG, k, request.top)?,
-                self.term_list(&scope, TERM_KIND_BIGRAM, k, request.top)?,
-            )
+        let [terms, hashtags, bigrams] = if scope_visible {
+            self.term_lists(&scope, k, request.top)?
         } else {
-            let empty = TermList {
-                items: Vec::new(),
-                suppressed: 0,
-            };
-            (empty.clone(), empty.clone(), empty)
+            [TermList::empty(), TermList::empty(), TermList::empty()]
         };
         suppressed_cells += terms.suppressed + hashtags.suppressed + bigrams.suppressed;
 

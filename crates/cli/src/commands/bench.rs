@@ -56,6 +56,8 @@ struct BenchFigures {
     query_p50_ms: f64,
     query_p95_ms: f64,
     query_max_ms: f64,
+    /// Median per query of the fixed set, in the order of `BENCH_QUERIES`.
+    per_query_median_ms: Vec<(String, f64)>,
 }
 
 fn percentile(sorted: &[Duration], fraction: f64) -> f64 {
@@ -94,6 +96,7 @@ pub fn run(context: &Context, arguments: BenchArgs) -> Result<()> {
     let summary = ingest(&mut store, &mut pipeline, records, &hidden, language)?;
 
     let mut timings = Vec::new();
+    let mut per_query: Vec<Vec<Duration>> = vec![Vec::new(); BENCH_QUERIES.len()];
     let parsed: Vec<(Option<peil_query::Query>, Interval)> = BENCH_QUERIES
         .iter()
         .map(|(text, interval)| {
@@ -106,7 +109,7 @@ pub fn run(context: &Context, arguments: BenchArgs) -> Result<()> {
         })
         .collect::<Result<_>>()?;
     for round in 0..QUERY_ROUNDS {
-        for (query, interval) in &parsed {
+        for (query_index, (query, interval)) in parsed.iter().enumerate() {
             let request = AggregateRequest {
                 query: query.as_ref(),
                 from: None,
@@ -120,10 +123,22 @@ pub fn run(context: &Context, arguments: BenchArgs) -> Result<()> {
             std::hint::black_box(&report);
             if round > 0 {
                 timings.push(elapsed);
+                if let Some(samples) = per_query.get_mut(query_index) {
+                    samples.push(elapsed);
+                }
             }
         }
     }
     timings.sort();
+    let per_query_median_ms = BENCH_QUERIES
+        .iter()
+        .zip(per_query.iter_mut())
+        .map(|((text, interval), samples)| {
+            samples.sort();
+            let label = format!("{text} [{interval:?}]");
+            (label, percentile(samples, 0.5))
+        })
+        .collect();
     let figures = BenchFigures {
         posts: arguments.posts,
         stored: summary.stored,
@@ -133,6 +148,7 @@ pub fn run(context: &Context, arguments: BenchArgs) -> Result<()> {
         query_p50_ms: percentile(&timings, 0.50),
         query_p95_ms: percentile(&timings, 0.95),
         query_max_ms: percentile(&timings, 1.0),
+        per_query_median_ms,
     };
     drop(store);
     if arguments.keep.is_none() {
@@ -165,5 +181,8 @@ pub fn run(context: &Context, arguments: BenchArgs) -> Result<()> {
         figures.queries_measured,
         language.pick("metingen", "measurements")
     );
+    for (label, median) in &figures.per_query_median_ms {
+        println!("  {median:>8.1} ms  {label}");
+    }
     Ok(())
 }
