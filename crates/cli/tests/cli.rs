@@ -253,6 +253,24 @@ fn end_to_end_from_jsonl_to_an_aggregate_answer() {
     let check = json_of(&expect_success(&data_dir, &["store", "check", "--json"]));
     assert_eq!(check["posts_in_database"], 200);
     assert_eq!(check["consistent"], true);
+
+    // Every change kept its why note.
+    let history = json_of(&expect_success(
+        &data_dir,
+        &["workspace", "history", "--json"],
+    ));
+    let whys: Vec<String> = history
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|change| change["why"].as_str().map(str::to_string))
+        .collect();
+    assert!(whys.iter().any(|why| why == "FG akkoord"), "{whys:?}");
+    assert!(
+        whys.iter().any(|why| why == "evaluatie afvalbeleid"),
+        "{whys:?}"
+    );
 }
 
 fn files_under(root: &Path) -> Vec<PathBuf> {

@@ -127,6 +127,8 @@ struct RawCell {
 /// A partition dimension and its SQL key expression over `posts p`.
 #[derive(Clone, Copy)]
 enum Dimension {
+    /// The whole scope as one cell (key `''`).
+    Whole,
     Bucket(i64),
     Sentiment,
     Language,
@@ -136,6 +138,7 @@ enum Dimension {
 impl Dimension {
     fn key_expression(self) -> String {
         match self {
+            Dimension::Whole => "''".into(),
             Dimension::Bucket(width) => {
                 format!("CAST((p.published_at - (p.published_at % {width})) AS TEXT)")
             }
@@ -408,24 +411,10 @@ impl Store {
     ) -> Result<AggregateReport, StoreError> {
         let k = u64::from(workspace.k.max(peil_model::MINIMUM_K));
         let scope = self.scope(workspace, request)?;
-        let total_rows = {
-            let sql = format!(
-                "SELECT '', p.key_period, COUNT(*), COUNT(DISTINCT p.author_pseudonym)
-                 FROM posts p WHERE {condition} GROUP BY p.key_period",
-                condition = scope.condition
-            );
-            let mut statement = self.connection.prepare_cached(&sql)?;
-            let rows = statement
-                .query_map(params_from_iter(scope.parameters.iter()), |row| {
-                    Ok((
-                        row.get::<_, String>(0)?,
-                        row.get::<_, i64>(2)? as u64,
-                        row.get::<_, i64>(3)? as u64,
-                    ))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            fold_periods(rows).remove("").unwrap_or_default()
-        };
+        let total_rows = self
+            .partition(&scope, Dimension::Whole)?
+            .remove("")
+            .unwrap_or_default();
         let scope_visible = total_rows.posts > 0 && total_rows.authors_lower_bound >= k;
         let totals = Totals {
             posts: scope_visible.then_some(total_rows.posts),

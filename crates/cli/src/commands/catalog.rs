@@ -35,6 +35,11 @@ pub enum WorkspaceCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Show every recorded change with its "why" note, oldest first.
+    History {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -185,6 +190,24 @@ pub fn run_workspace(context: &Context, command: WorkspaceCommand) -> Result<()>
         }
         WorkspaceCommand::Close(arguments) => {
             transition(&mut store, arguments, WorkspaceStatus::Closed, language)?
+        }
+        WorkspaceCommand::History { json } => {
+            let changes = store.changes()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&changes)?);
+                return Ok(());
+            }
+            for change in changes {
+                println!(
+                    "{}  {}  {}  {}  {}: {}",
+                    change.at.format("%Y-%m-%d %H:%M:%S"),
+                    change.actor,
+                    change.subject,
+                    change.action,
+                    language.pick("waarom", "why"),
+                    change.why
+                );
+            }
         }
         WorkspaceCommand::List { json } => {
             let workspaces = store.workspaces()?;
