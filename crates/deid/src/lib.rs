@@ -1,15 +1,23 @@
-//! The de-identification step of Peil's data path (DESIGN.md, invariant 1 and 3).
+//! The de-identification step of Peil's data path (DESIGN.md, invariants 1 and 3).
 //!
-//! It turns raw post text into de-identified text (e-mail addresses, URLs, @handles and phone
-//! numbers replaced by numbered placeholders such as `[EMAIL-1]`) and raw author ids into keyed
-//! pseudonyms (HMAC-SHA256 under the key of a workspace and period).
+//! It turns raw post text into de-identified text — every detected piece of personal data replaced
+//! by a typed placeholder numbered per post (`[PERSOON-1]`, `[GEBRUIKER-1]`, `[E-MAIL-1]` …) — and
+//! raw author ids into keyed pseudonyms (HMAC-SHA256 under the key of a workspace and period).
+//!
+//! Structure: each detector (`detectors/`) reports byte spans; the engine (`engine.rs`) asks every
+//! detector, drops spans the allow-list (`allowlist.rs`) marks as organisational, resolves overlaps
+//! and writes the placeholders (`span.rs`).
 //!
 //! This crate works in memory only. It must never log, print, store or put into an error any of
 //! the text or ids it receives, and it must never hand back a raw id: what leaves it is redacted.
-//! The full Dutch detector suite (names, BSN, IBAN, addresses, plates …) plugs in here later.
 
-mod detectors;
+mod allowlist;
+pub mod detectors;
+mod engine;
 mod pseudonym;
+mod span;
 
-pub use detectors::{Deidentifier, Redaction, RedactionCounts};
+pub use allowlist::AllowList;
+pub use engine::{Deidentifier, Redaction, RedactionCounts};
 pub use pseudonym::{author_pseudonym, source_reference, PeriodKey, KEY_BYTES};
+pub use span::{RedactedSpan, Span};

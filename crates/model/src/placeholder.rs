@@ -7,8 +7,9 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PlaceholderKind {
     Email,
+    /// A URL that identifies a person (profile links); other URLs stay readable.
     Url,
-    ProfileUrl,
+    /// A person's social-media account.
     Handle,
     Phone,
     Person,
@@ -25,10 +26,9 @@ impl PlaceholderKind {
     /// The upper-case label used inside the brackets, e.g. `EMAIL` in `[EMAIL-1]`.
     pub fn label(self) -> &'static str {
         match self {
-            PlaceholderKind::Email => "EMAIL",
+            PlaceholderKind::Email => "E-MAIL",
             PlaceholderKind::Url => "URL",
-            PlaceholderKind::ProfileUrl => "PROFIEL",
-            PlaceholderKind::Handle => "HANDLE",
+            PlaceholderKind::Handle => "GEBRUIKER",
             PlaceholderKind::Phone => "TELEFOON",
             PlaceholderKind::Person => "PERSOON",
             PlaceholderKind::Bsn => "BSN",
@@ -47,11 +47,14 @@ impl PlaceholderKind {
     }
 }
 
-/// Every label a placeholder may start with.
-pub const PLACEHOLDER_PREFIXES: [&str; 13] = [
+/// Every label a placeholder may start with (the labels of `PlaceholderKind` plus the labels of
+/// earlier versions, so text stored by them is still recognised).
+pub const PLACEHOLDER_PREFIXES: [&str; 15] = [
+    "E-MAIL",
     "EMAIL",
     "URL",
     "PROFIEL",
+    "GEBRUIKER",
     "HANDLE",
     "TELEFOON",
     "PERSOON",
@@ -71,7 +74,7 @@ pub fn is_placeholder(token: &str) -> bool {
         .strip_prefix('[')
         .and_then(|rest| rest.strip_suffix(']'))
         .unwrap_or(token);
-    let Some((label, ordinal)) = inner.split_once('-') else {
+    let Some((label, ordinal)) = inner.rsplit_once('-') else {
         return false;
     };
     PLACEHOLDER_PREFIXES.contains(&label)

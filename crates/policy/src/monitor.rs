@@ -61,17 +61,11 @@ pub fn admit_monitor(
 pub fn refuse_person_targeting(workspace: &Workspace, query_text: &str) -> Result<(), Refusal> {
     let detector = Deidentifier::new(workspace.own_accounts.iter().map(String::as_str));
     let redaction = detector.redact(query_text);
-    let person_kinds: Vec<PlaceholderKind> = redaction
-        .counts
-        .by_kind
-        .keys()
-        .copied()
-        .filter(|kind| *kind != PlaceholderKind::Url)
-        .collect();
+    let person_kinds: Vec<PlaceholderKind> = redaction.counts.by_kind.keys().copied().collect();
     if let Some(kind) = person_kinds.first() {
         let (dutch_what, english_what) = match kind {
             PlaceholderKind::Handle => ("een account (@naam)", "an account (@name)"),
-            PlaceholderKind::ProfileUrl => ("een profiellink", "a profile link"),
+            PlaceholderKind::Url => ("een profiellink", "a profile link"),
             PlaceholderKind::Email => ("een e-mailadres", "an e-mail address"),
             PlaceholderKind::Phone => ("een telefoonnummer", "a phone number"),
             _ => ("persoonsgegevens", "personal data"),
