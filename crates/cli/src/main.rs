@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use commands::{bench, catalog, check, demo, import, query};
+use commands::{bench, catalog, check, demo, eval, import, keys, query};
 
 /// Peil: follow public social media as a Dutch public body, lawfully.
 #[derive(Parser, Debug)]
@@ -27,6 +27,9 @@ struct Cli {
         default_value = "./peil-data"
     )]
     data_dir: PathBuf,
+    /// Directory of the pseudonym key store (default: `<data-dir>/keys`); may live on another volume.
+    #[arg(long, global = true, env = "PEIL_KEY_DIR")]
+    key_dir: Option<PathBuf>,
     /// Store to use: `embedded` (SQLite + tantivy in the data directory, the default).
     #[arg(long, global = true, env = "PEIL_STORE")]
     store: Option<String>,
@@ -77,6 +80,16 @@ enum Command {
     Query(query::QueryArgs),
     /// Run the demo: a generated Dutch corpus through the whole pipeline, then the report.
     Demo(demo::DemoArgs),
+    /// Pseudonym keys: list, rotate, destroy after retention.
+    Keys {
+        #[command(subcommand)]
+        command: keys::KeysCommand,
+    },
+    /// Evaluate components on evaluation data (de-identification).
+    Eval {
+        #[command(subcommand)]
+        command: eval::EvalCommand,
+    },
     /// Store maintenance: consistency and integrity checks.
     Store {
         #[command(subcommand)]
@@ -89,6 +102,7 @@ enum Command {
 /// Everything a command needs from the global options.
 pub struct Context {
     pub data_dir: PathBuf,
+    pub key_dir: Option<PathBuf>,
     pub language: OutputLanguage,
 }
 
@@ -115,6 +129,7 @@ fn main() -> Result<()> {
     }
     let context = Context {
         data_dir: cli.data_dir,
+        key_dir: cli.key_dir,
         language: cli.lang,
     };
     match cli.command {
@@ -124,6 +139,8 @@ fn main() -> Result<()> {
         Command::Import(arguments) => import::run(&context, arguments),
         Command::Query(arguments) => query::run(&context, arguments),
         Command::Demo(arguments) => demo::run(&context, arguments),
+        Command::Eval { command } => eval::run(&context, command),
+        Command::Keys { command } => keys::run(&context, command),
         Command::Store { command } => check::run(&context, command),
         Command::Bench(arguments) => bench::run(&context, arguments),
     }

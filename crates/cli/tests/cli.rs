@@ -712,3 +712,129 @@ fn the_benchmark_prints_its_figures() {
     }
     assert_eq!(figures["posts"], 3000);
 }
+
+#[test]
+fn pseudonyms_differ_across_months_and_keys_rotate_and_expire() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    let key_dir = directory.path().join("elsewhere-keys");
+    let with_keys = |arguments: &[&str]| -> String {
+        let mut full = vec!["--key-dir", key_dir.to_str().unwrap_or_default()];
+        full.extend_from_slice(arguments);
+        expect_success(&data_dir, &full)
+    };
+    with_keys(&["org", "create", "--name", "Gemeente Test", "--why", "test"]);
+    with_keys(&[
+        "workspace",
+        "create",
+        "--org",
+        "Gemeente Test",
+        "--name",
+        "afval",
+        "--purpose",
+        "trend_policy_analysis",
+        "--legal-basis",
+        "AVG art. 6(1)(e)",
+        "--retention-days",
+        "30",
+        "--why",
+        "test",
+    ]);
+    with_keys(&["workspace", "approve", "afval", "--why", "FG akkoord"]);
+    with_keys(&["workspace", "activate", "afval", "--why", "start"]);
+    with_keys(&[
+        "monitor",
+        "add",
+        "--workspace",
+        "afval",
+        "--query",
+        "afval",
+        "--why",
+        "test",
+    ]);
+    let old_post = serde_json::json!({
+        "id": "old", "created_at": "2025-01-10T10:00:00Z", "text": "afval", "author_id": "zelfde-auteur",
+    })
+    .to_string();
+    let input = directory.path().join("months.jsonl");
+    write_file(
+        &input,
+        &[
+            jsonl_line("oct", 10, 9, "zelfde-auteur", "afval"),
+            serde_json::json!({"id": "nov", "created_at": "2026-11-02T09:00:00Z", "text": "afval", "author_id": "zelfde-auteur"}).to_string(),
+            old_post,
+        ],
+    );
+    let summary = json_of(&with_keys(&[
+        "import",
+        input.to_str().unwrap_or_default(),
+        "--json",
+    ]));
+    assert_eq!(summary["stored"], 3);
+    assert!(
+        key_dir.join("keys.sqlite").exists(),
+        "keys live in the key directory"
+    );
+    assert!(!data_dir.join("keys").exists(), "and not beside the data");
+    let connection = match rusqlite::Connection::open(data_dir.join("peil.sqlite")) {
+        Ok(connection) => connection,
+        Err(error) => panic!("{error}"),
+    };
+    let distinct: i64 = connection
+        .query_row(
+            "SELECT COUNT(DISTINCT author_pseudonym) FROM posts",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap_or(0);
+    assert_eq!(
+        distinct, 3,
+        "one author, three months, three unlinkable pseudonyms"
+    );
+
+    let rotated = with_keys(&[
+        "keys",
+        "rotate",
+        "--workspace",
+        "afval",
+        "--why",
+        "vermoeden van lek",
+    ]);
+    assert!(rotated.contains(".r2"), "{rotated}");
+    let destroyed = with_keys(&[
+        "keys",
+        "destroy-expired",
+        "--workspace",
+        "afval",
+        "--why",
+        "bewaartermijn verstreken",
+    ]);
+    assert!(
+        !destroyed.contains(" 0 "),
+        "the 2025-01 key is past its retention: {destroyed}"
+    );
+    let listed = json_of(&with_keys(&[
+        "keys",
+        "list",
+        "--workspace",
+        "afval",
+        "--json",
+    ]));
+    let labels: Vec<String> = listed
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|key| key["label"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        !labels.iter().any(|label| label.starts_with("2025-01")),
+        "{labels:?}"
+    );
+    assert!(
+        !listed.to_string().contains("key\""),
+        "key bytes are never listed"
+    );
+    let key_bytes = fs::read(key_dir.join("keys.sqlite")).unwrap_or_default();
+    assert!(!key_bytes.is_empty());
+}

@@ -219,7 +219,7 @@ impl Pipeline {
                 continue;
             };
             let workspace_id = plan.workspace.id;
-            let period_key = store.keys().period_key(workspace_id, &period)?;
+            let (period_label, period_key) = store.keys().period_key(workspace_id, &period)?;
             let reference_key = store.keys().reference_key(workspace_id)?;
             self.pending.push(PendingPost {
                 input_sequence: self.input_sequence,
@@ -231,7 +231,7 @@ impl Pipeline {
                     language,
                     deidentified_text: text.clone(),
                     author_pseudonym: author_pseudonym(&period_key, &raw.source, &raw.author_id),
-                    key_period: period.clone(),
+                    key_period: period_label,
                     is_reply: raw.reply_to_author_id.is_some(),
                     sentiment: sentiment.label,
                     sentiment_score: sentiment.score,

@@ -381,6 +381,22 @@ impl Store {
         Ok(monitors)
     }
 
+    /// Records a change made elsewhere (key rotation, key destruction …) with its why note.
+    pub fn record_change_note(
+        &mut self,
+        organisation_id: Option<i64>,
+        subject: &str,
+        action: &str,
+        why: &str,
+        actor: &str,
+    ) -> Result<(), StoreError> {
+        require_why(why)?;
+        let transaction = self.connection.transaction()?;
+        record_change(&transaction, organisation_id, subject, action, why, actor)?;
+        transaction.commit()?;
+        Ok(())
+    }
+
     /// Every change note, oldest first.
     pub fn changes(&self) -> Result<Vec<ChangeNote>, StoreError> {
         let mut statement = self.connection.prepare(

@@ -29,7 +29,7 @@ pub use aggregate::{
     AggregateReport, AggregateRequest, Cell, Interval, TermCell, TermList, Totals,
 };
 pub use error::StoreError;
-pub use keys::KeyStore;
+pub use keys::{period_label, KeyInfo, KeyStore};
 pub use posts::{BatchOutcome, NewPost};
 
 use index::PostIndex;
@@ -90,10 +90,17 @@ impl Store {
     /// `secure_delete`, opens the key store and the index, and reconciles the index with the
     /// database.
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        Store::open_with_key_dir(data_dir, None)
+    }
+
+    /// Like `open`, with the key store in `key_dir` (e.g. on another volume) instead of
+    /// `<data_dir>/keys`.
+    pub fn open_with_key_dir(data_dir: &Path, key_dir: Option<&Path>) -> Result<Store, StoreError> {
         create_private_dir(data_dir)?;
         let database_path = data_dir.join(DATABASE_FILE);
         let connection = migrations::open_database(&database_path)?;
-        let keys = KeyStore::open(&data_dir.join(KEYS_DIR))?;
+        let default_key_dir = data_dir.join(KEYS_DIR);
+        let keys = KeyStore::open(key_dir.unwrap_or(&default_key_dir))?;
         let index = PostIndex::open(&data_dir.join(INDEX_DIR))?;
         let mut store = Store {
             data_dir: data_dir.to_path_buf(),

@@ -119,7 +119,7 @@ pub enum MonitorCommand {
 }
 
 pub fn open_store(context: &Context) -> Result<Store> {
-    Store::open(&context.data_dir)
+    Store::open_with_key_dir(&context.data_dir, context.key_dir.as_deref())
         .with_context(|| format!("cannot open the store in {}", context.data_dir.display()))
 }
 
