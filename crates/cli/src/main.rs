@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use commands::{bench, catalog, check, demo, eval, import, keys, query};
+use commands::{allow, bench, catalog, check, demo, eval, import, keys, query};
 
 /// Peil: follow public social media as a Dutch public body, lawfully.
 #[derive(Parser, Debug)]
@@ -80,6 +80,11 @@ enum Command {
     Query(query::QueryArgs),
     /// Run the demo: a generated Dutch corpus through the whole pipeline, then the report.
     Demo(demo::DemoArgs),
+    /// An organisation's allow-list: its accounts and public office holders that stay readable.
+    Allow {
+        #[command(subcommand)]
+        command: allow::AllowCommand,
+    },
     /// Pseudonym keys: list, rotate, destroy after retention.
     Keys {
         #[command(subcommand)]
@@ -141,6 +146,7 @@ fn main() -> Result<()> {
         Command::Demo(arguments) => demo::run(&context, arguments),
         Command::Eval { command } => eval::run(&context, command),
         Command::Keys { command } => keys::run(&context, command),
+        Command::Allow { command } => allow::run(&context, command),
         Command::Store { command } => check::run(&context, command),
         Command::Bench(arguments) => bench::run(&context, arguments),
     }

@@ -838,3 +838,89 @@ fn pseudonyms_differ_across_months_and_keys_rotate_and_expire() {
     let key_bytes = fs::read(key_dir.join("keys.sqlite")).unwrap_or_default();
     assert!(!key_bytes.is_empty());
 }
+
+#[test]
+fn an_office_holder_on_one_organisations_allow_list_stays_redacted_for_another() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    setup_workspace(&data_dir, "Gemeente Een", "afval", true);
+    setup_workspace(&data_dir, "Gemeente Twee", "afval", true);
+    expect_success(
+        &data_dir,
+        &[
+            "allow",
+            "add",
+            "--org",
+            "Gemeente Een",
+            "--kind",
+            "person",
+            "--value",
+            "Jolanda Verbeek",
+            "--why",
+            "burgemeester van Gemeente Een, publiek ambt",
+        ],
+    );
+    let input = directory.path().join("mayor.jsonl");
+    write_file(
+        &input,
+        &[jsonl_line(
+            "m1",
+            1,
+            9,
+            "inwoner",
+            "Burgemeester Jolanda Verbeek opent vandaag de nieuwe container voor afval",
+        )],
+    );
+    expect_success(&data_dir, &["import", input.to_str().unwrap_or_default()]);
+    let connection = match rusqlite::Connection::open(data_dir.join("peil.sqlite")) {
+        Ok(connection) => connection,
+        Err(error) => panic!("{error}"),
+    };
+    let text_of = |workspace: i64| -> String {
+        connection
+            .query_row(
+                "SELECT text FROM posts WHERE workspace_id = ?1",
+                [workspace],
+                |row| row.get(0),
+            )
+            .unwrap_or_default()
+    };
+    assert!(
+        text_of(1).contains("Jolanda Verbeek"),
+        "allowed in Gemeente Een: {}",
+        text_of(1)
+    );
+    assert!(
+        !text_of(2).contains("Verbeek"),
+        "redacted in Gemeente Twee: {}",
+        text_of(2)
+    );
+    assert!(text_of(2).contains("[PERSOON-1]"));
+    // The allow-list and its justification are visible (to the FG) in the history.
+    let listed = expect_success(&data_dir, &["allow", "list", "--org", "Gemeente Een"]);
+    assert!(listed.contains("publiek ambt"));
+    // A query naming a person is refused, unless the organisation allowed the name.
+    let refused = run_peil(
+        &data_dir,
+        &[
+            "query",
+            "--workspace",
+            "afval",
+            "--org",
+            "Gemeente Twee",
+            "Jolanda Verbeek",
+        ],
+    );
+    assert!(!refused.status.success());
+    expect_success(
+        &data_dir,
+        &[
+            "query",
+            "--workspace",
+            "afval",
+            "--org",
+            "Gemeente Een",
+            "\"Jolanda Verbeek\"",
+        ],
+    );
+}

@@ -81,6 +81,14 @@ impl Deidentifier {
         for detector in &self.detectors {
             detector.detect(text, &self.allow, &mut spans);
         }
+        if spans.is_empty() {
+            // The common case: nothing to redact, no overlap resolution or rendering needed.
+            return Redaction {
+                text: text.to_string(),
+                counts: RedactionCounts::default(),
+                spans: Vec::new(),
+            };
+        }
         let resolved = resolve(text, spans);
         let (redacted_text, redacted_spans) = render(text, &resolved);
         let mut counts = RedactionCounts::default();

@@ -14,10 +14,12 @@
 mod allowlist;
 pub mod detectors;
 mod engine;
+mod organisation;
 mod pseudonym;
 mod span;
 
 pub use allowlist::AllowList;
 pub use engine::{Deidentifier, Redaction, RedactionCounts};
+pub use organisation::{organisation_allow_list, organisation_engine};
 pub use pseudonym::{author_pseudonym, source_reference, PeriodKey, KEY_BYTES};
 pub use span::{RedactedSpan, Span};

@@ -4,6 +4,21 @@ use std::collections::BTreeMap;
 
 use peil_model::PlaceholderKind;
 
+const ALL_KINDS: [PlaceholderKind; 12] = [
+    PlaceholderKind::Email,
+    PlaceholderKind::Url,
+    PlaceholderKind::Handle,
+    PlaceholderKind::Phone,
+    PlaceholderKind::Person,
+    PlaceholderKind::Bsn,
+    PlaceholderKind::Iban,
+    PlaceholderKind::Postcode,
+    PlaceholderKind::Address,
+    PlaceholderKind::LicensePlate,
+    PlaceholderKind::Ip,
+    PlaceholderKind::DateOfBirth,
+];
+
 /// A byte range of the input that a detector found to be personal data of `kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
@@ -35,6 +50,9 @@ pub struct RedactedSpan {
 /// nests a placeholder in another).
 pub fn existing_placeholders(text: &str) -> Vec<(usize, usize)> {
     let mut ranges = Vec::new();
+    if !text.contains('[') {
+        return ranges;
+    }
     let mut offset = 0;
     while let Some(open) = text[offset..].find('[') {
         let start = offset + open;
@@ -87,7 +105,22 @@ pub fn render(text: &str, spans: &[Span]) -> (String, Vec<RedactedSpan>) {
     let mut output = String::with_capacity(text.len());
     let mut redacted = Vec::with_capacity(spans.len());
     let mut ordinals: BTreeMap<(PlaceholderKind, String), usize> = BTreeMap::new();
+    // Continue numbering after placeholders already in the text, so a second pass never writes a
+    // second `[PERSOON-1]` for another person.
     let mut next_ordinal: BTreeMap<PlaceholderKind, usize> = BTreeMap::new();
+    for (start, end) in existing_placeholders(text) {
+        let inner = &text[start + 1..end - 1];
+        let Some((label, ordinal)) = inner.rsplit_once('-') else {
+            continue;
+        };
+        let Ok(ordinal) = ordinal.parse::<usize>() else {
+            continue;
+        };
+        if let Some(kind) = ALL_KINDS.iter().find(|kind| kind.label() == label) {
+            let counter = next_ordinal.entry(*kind).or_insert(0);
+            *counter = (*counter).max(ordinal);
+        }
+    }
     let mut cursor = 0;
     for span in spans {
         if span.start < cursor {
@@ -120,4 +153,35 @@ pub fn render(text: &str, spans: &[Span]) -> (String, Vec<RedactedSpan>) {
     }
     output.push_str(&text[cursor..]);
     (output, redacted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbering_continues_after_existing_placeholders() {
+        let text = "[PERSOON-1] en Piet";
+        let start = text.len() - 4;
+        let spans = resolve(
+            text,
+            vec![Span::new(start, text.len(), PlaceholderKind::Person)],
+        );
+        let (rendered, _) = render(text, &spans);
+        assert_eq!(rendered, "[PERSOON-1] en [PERSOON-2]");
+    }
+
+    #[test]
+    fn spans_touching_placeholders_are_dropped_and_longest_wins() {
+        let text = "[E-MAIL-1] Vondellaan 23";
+        let spans = resolve(
+            text,
+            vec![
+                Span::new(1, 7, PlaceholderKind::Person),
+                Span::new(11, 24, PlaceholderKind::Address),
+                Span::new(11, 21, PlaceholderKind::Person),
+            ],
+        );
+        assert_eq!(spans, vec![Span::new(11, 24, PlaceholderKind::Address)]);
+    }
 }

@@ -13,8 +13,8 @@ mod workspace;
 pub use placeholder::{is_placeholder, strip_placeholders, PlaceholderKind, PLACEHOLDER_PREFIXES};
 pub use post::{Language, SentimentLabel, StoredPost};
 pub use workspace::{
-    validate_k, ChangeNote, Monitor, Organisation, Purpose, Role, User, Workspace, WorkspaceDraft,
-    WorkspaceStatus, DEFAULT_K, MINIMUM_K,
+    validate_k, AllowEntry, AllowKind, ChangeNote, Monitor, Organisation, Purpose, Role, User,
+    Workspace, WorkspaceDraft, WorkspaceStatus, DEFAULT_K, MINIMUM_K,
 };
 
 /// Errors raised when a value does not satisfy the domain rules.
@@ -30,6 +30,8 @@ pub enum ModelError {
     KTooSmall { given: u32, minimum: u32 },
     #[error("retention must be at least one day (got {0})")]
     RetentionTooShort(u32),
+    #[error("unknown allow-list kind `{0}`: expected handle or person")]
+    UnknownAllowKind(String),
     #[error("a change needs a non-empty \"why\" note")]
     MissingWhy,
     #[error("the purpose public_order_general_picture needs a lead (aanleiding)")]

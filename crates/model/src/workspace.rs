@@ -282,6 +282,47 @@ pub struct Monitor {
     pub created_at: DateTime<Utc>,
 }
 
+/// What an organisation's allow-list entry keeps readable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AllowKind {
+    /// An account of the organisation or another organisation (not a person).
+    Handle,
+    /// The name of a public office holder, readable only with a justification the FG can see.
+    Person,
+}
+
+impl AllowKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            AllowKind::Handle => "handle",
+            AllowKind::Person => "person",
+        }
+    }
+}
+
+impl FromStr for AllowKind {
+    type Err = ModelError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "handle" => Ok(AllowKind::Handle),
+            "person" => Ok(AllowKind::Person),
+            other => Err(ModelError::UnknownAllowKind(other.to_string())),
+        }
+    }
+}
+
+/// One entry of an organisation's allow-list, with its justification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllowEntry {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub kind: AllowKind,
+    pub value: String,
+    pub justification: String,
+    pub created_at: DateTime<Utc>,
+}
+
 /// A recorded change with its "why" note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeNote {

@@ -10,13 +10,13 @@
 //! and never stored. Only posts that match an active monitor of an active workspace are stored, and
 //! only in that workspace.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use peil_analysis::sentiment::SentimentModel;
 use peil_analysis::text::Analyzers;
 use peil_connectors::{RawPost, Record};
-use peil_deid::{author_pseudonym, source_reference, Deidentifier};
+use peil_deid::{author_pseudonym, organisation_engine, source_reference, Deidentifier};
 use peil_model::{Language, Workspace, WorkspaceStatus};
 use peil_query::{MatchDoc, Query, QueryError};
 use peil_store::{NewPost, Store, StoreError};
@@ -64,6 +64,13 @@ struct WorkspacePlan {
     monitors: Vec<(i64, Query)>,
 }
 
+/// The active workspaces of one organisation and the de-identification engine with that
+/// organisation's allow-list (office holders allowed by one organisation stay redacted for others).
+struct OrganisationPlan {
+    deidentifier: Deidentifier,
+    workspaces: Vec<WorkspacePlan>,
+}
+
 /// One matched, analysed post waiting for the next batch write; `pending_outcomes` remembers which
 /// input post it belongs to so the stats count posts, not workspace copies.
 struct PendingPost {
@@ -73,8 +80,7 @@ struct PendingPost {
 
 /// The ingest pipeline for every active workspace of a store.
 pub struct Pipeline {
-    plans: Vec<WorkspacePlan>,
-    deidentifier: Deidentifier,
+    organisations: Vec<OrganisationPlan>,
     analyzers: Analyzers,
     sentiment: SentimentModel,
     pending: Vec<PendingPost>,
@@ -91,8 +97,7 @@ pub fn key_period(published_at: DateTime<Utc>) -> String {
 impl Pipeline {
     /// Prepares the pipeline for every active workspace and its active monitors.
     pub fn for_active_workspaces(store: &Store) -> Result<Pipeline, PipelineError> {
-        let mut plans = Vec::new();
-        let mut own_accounts = BTreeSet::new();
+        let mut by_organisation: BTreeMap<i64, Vec<WorkspacePlan>> = BTreeMap::new();
         for (_, workspace) in store.workspaces()? {
             if workspace.status != WorkspaceStatus::Active {
                 continue;
@@ -110,15 +115,28 @@ impl Pipeline {
                     })?;
                 monitors.push((monitor.id, query));
             }
-            own_accounts.extend(workspace.own_accounts.iter().cloned());
-            plans.push(WorkspacePlan {
-                workspace,
-                monitors,
+            by_organisation
+                .entry(workspace.organisation_id)
+                .or_default()
+                .push(WorkspacePlan {
+                    workspace,
+                    monitors,
+                });
+        }
+        let mut organisations = Vec::with_capacity(by_organisation.len());
+        for (organisation_id, workspaces) in by_organisation {
+            let entries = store.allow_entries(organisation_id)?;
+            let own_accounts: BTreeSet<&str> = workspaces
+                .iter()
+                .flat_map(|plan| plan.workspace.own_accounts.iter().map(String::as_str))
+                .collect();
+            organisations.push(OrganisationPlan {
+                deidentifier: organisation_engine(own_accounts, &entries),
+                workspaces,
             });
         }
         Ok(Pipeline {
-            plans,
-            deidentifier: Deidentifier::new(own_accounts.iter().map(String::as_str)),
+            organisations,
             analyzers: Analyzers::default(),
             sentiment: SentimentModel::embedded(),
             pending: Vec::new(),
@@ -136,8 +154,9 @@ impl Pipeline {
 
     /// Number of active workspaces with at least one monitor.
     pub fn monitored_workspaces(&self) -> usize {
-        self.plans
+        self.organisations
             .iter()
+            .flat_map(|organisation| organisation.workspaces.iter())
             .filter(|plan| !plan.monitors.is_empty())
             .count()
     }
@@ -160,7 +179,11 @@ impl Pipeline {
             Record::Delete { source, source_id } => {
                 self.flush(store)?;
                 let mut deleted_any = false;
-                for plan in &self.plans {
+                let workspace_plans = self
+                    .organisations
+                    .iter()
+                    .flat_map(|organisation| organisation.workspaces.iter());
+                for plan in workspace_plans {
                     let reference_key = store.keys().reference_key(plan.workspace.id)?;
                     let reference = source_reference(&reference_key, &source, &source_id);
                     deleted_any |= store.delete_post_by_reference(plan.workspace.id, &reference)?;
@@ -181,8 +204,38 @@ impl Pipeline {
 
     fn process_post(&mut self, store: &mut Store, raw: RawPost) -> Result<(), PipelineError> {
         self.input_sequence += 1;
-        let redaction = self.deidentifier.redact(&raw.text);
-        self.stats.redactions += redaction.counts.total() as u64;
+        let mut matched_any = false;
+        let mut most_redactions = 0;
+        for organisation_index in 0..self.organisations.len() {
+            let redactions = self.process_for_organisation(store, &raw, organisation_index)?;
+            if let Some(count) = redactions {
+                matched_any = true;
+                most_redactions = most_redactions.max(count);
+            }
+        }
+        self.stats.redactions += most_redactions as u64;
+        if !matched_any {
+            self.stats.dropped += 1;
+            return Ok(());
+        }
+        if self.pending.len() >= self.batch_size {
+            self.flush(store)?;
+        }
+        Ok(())
+    }
+
+    /// De-identifies `raw` with the organisation's engine and queues it for every workspace of the
+    /// organisation whose monitors match. Returns the number of redactions when it matched.
+    fn process_for_organisation(
+        &mut self,
+        store: &mut Store,
+        raw: &RawPost,
+        organisation_index: usize,
+    ) -> Result<Option<usize>, PipelineError> {
+        let Some(organisation) = self.organisations.get(organisation_index) else {
+            return Ok(None);
+        };
+        let redaction = organisation.deidentifier.redact(&raw.text);
         let text = redaction.text;
         let language = match raw.language.as_deref().map(Language::from_tag) {
             Some(tagged) if tagged != Language::Other => tagged,
@@ -190,9 +243,8 @@ impl Pipeline {
         };
         let hashtags = peil_analysis::terms::hashtags(&text);
         let match_doc = MatchDoc::new(&mut self.analyzers, &text, language, &raw.source, &hashtags);
-
-        let mut matches: Vec<(usize, Vec<i64>)> = Vec::new();
-        for (plan_index, plan) in self.plans.iter().enumerate() {
+        let mut matches: Vec<(i64, Vec<i64>)> = Vec::new();
+        for plan in &organisation.workspaces {
             if !plan.workspace.allows_source(&raw.source) {
                 continue;
             }
@@ -203,22 +255,16 @@ impl Pipeline {
                 .map(|(monitor_id, _)| *monitor_id)
                 .collect();
             if !matched_monitor_ids.is_empty() {
-                matches.push((plan_index, matched_monitor_ids));
+                matches.push((plan.workspace.id, matched_monitor_ids));
             }
         }
         if matches.is_empty() {
-            self.stats.dropped += 1;
-            return Ok(());
+            return Ok(None);
         }
-
         let sentiment = self.sentiment.score(&text, language);
         let post_terms = peil_analysis::terms::extract(&text, language);
         let period = key_period(raw.created_at);
-        for (plan_index, matched_monitor_ids) in matches {
-            let Some(plan) = self.plans.get(plan_index) else {
-                continue;
-            };
-            let workspace_id = plan.workspace.id;
+        for (workspace_id, matched_monitor_ids) in matches {
             let (period_label, period_key) = store.keys().period_key(workspace_id, &period)?;
             let reference_key = store.keys().reference_key(workspace_id)?;
             self.pending.push(PendingPost {
@@ -242,10 +288,7 @@ impl Pipeline {
                 },
             });
         }
-        if self.pending.len() >= self.batch_size {
-            self.flush(store)?;
-        }
-        Ok(())
+        Ok(Some(redaction.counts.total()))
     }
 
     /// Writes every pending post to the store.

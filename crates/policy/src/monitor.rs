@@ -6,8 +6,8 @@
 //! search terms, and the `author:`/`from:`/`user:`/`mention:` operators (refused by the parser).
 //! The full query guard with person names is the governance work's.
 
-use peil_deid::Deidentifier;
-use peil_model::{PlaceholderKind, Workspace, WorkspaceStatus};
+use peil_deid::organisation_engine;
+use peil_model::{AllowEntry, PlaceholderKind, Workspace, WorkspaceStatus};
 use peil_query::Query;
 
 /// Why a monitor was refused, in Dutch and English, with what is allowed instead.
@@ -29,6 +29,7 @@ fn refusal(dutch: &str, english: &str) -> Refusal {
 /// monitor of `workspace`.
 pub fn admit_monitor(
     workspace: &Workspace,
+    allow_entries: &[AllowEntry],
     query_text: &str,
     query: &Query,
     justification: &str,
@@ -51,15 +52,22 @@ pub fn admit_monitor(
             "The query must contain at least one topic (a word, \"phrase\" or #hashtag); filters or NOT alone would store every post.",
         ));
     }
-    refuse_person_targeting(workspace, query_text)?;
+    refuse_person_targeting(workspace, allow_entries, query_text)?;
     Ok(())
 }
 
 /// Refuses query text that targets a person: @handles (other than the organisation's own
 /// accounts), profile URLs, e-mail addresses and phone numbers. Runs on the raw query text, before
 /// parsing, so the analyst gets this explanation rather than a syntax error.
-pub fn refuse_person_targeting(workspace: &Workspace, query_text: &str) -> Result<(), Refusal> {
-    let detector = Deidentifier::new(workspace.own_accounts.iter().map(String::as_str));
+pub fn refuse_person_targeting(
+    workspace: &Workspace,
+    allow_entries: &[AllowEntry],
+    query_text: &str,
+) -> Result<(), Refusal> {
+    let detector = organisation_engine(
+        workspace.own_accounts.iter().map(String::as_str),
+        allow_entries,
+    );
     let redaction = detector.redact(query_text);
     let person_kinds: Vec<PlaceholderKind> = redaction.counts.by_kind.keys().copied().collect();
     if let Some(kind) = person_kinds.first() {
@@ -68,6 +76,10 @@ pub fn refuse_person_targeting(workspace: &Workspace, query_text: &str) -> Resul
             PlaceholderKind::Url => ("een profiellink", "a profile link"),
             PlaceholderKind::Email => ("een e-mailadres", "an e-mail address"),
             PlaceholderKind::Phone => ("een telefoonnummer", "a phone number"),
+            PlaceholderKind::Person => (
+                "een persoonsnaam (namen van ambtsdragers alleen via de allow-list van de organisatie)",
+                "a person's name (names of office holders only through the organisation's allow-list)",
+            ),
             _ => ("persoonsgegevens", "personal data"),
         };
         return Err(Refusal {
@@ -112,7 +124,7 @@ mod tests {
         let Ok(query) = peil_query::parse(text) else {
             return Err(refusal("parse", "parse"));
         };
-        admit_monitor(&workspace(), text, &query, "afvalbeleid volgen")
+        admit_monitor(&workspace(), &[], text, &query, "afvalbeleid volgen")
     }
 
     #[test]
@@ -141,6 +153,6 @@ mod tests {
         let Ok(query) = peil_query::parse("afval") else {
             panic!("parse");
         };
-        assert!(admit_monitor(&workspace(), "afval", &query, "  ").is_err());
+        assert!(admit_monitor(&workspace(), &[], "afval", &query, "  ").is_err());
     }
 }

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use peil_model::{
-    ChangeNote, ModelError, Monitor, Organisation, Purpose, Workspace, WorkspaceDraft,
-    WorkspaceStatus,
+    AllowEntry, AllowKind, ChangeNote, ModelError, Monitor, Organisation, Purpose, Workspace,
+    WorkspaceDraft, WorkspaceStatus,
 };
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
@@ -379,6 +379,76 @@ impl Store {
             .query_map(params![workspace_id], monitor_from_row)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(monitors)
+    }
+
+    /// Adds an entry to an organisation's allow-list, recording the justification as its why note.
+    pub fn add_allow_entry(
+        &mut self,
+        organisation_id: i64,
+        kind: AllowKind,
+        value: &str,
+        justification: &str,
+        actor: &str,
+    ) -> Result<AllowEntry, StoreError> {
+        require_why(justification)?;
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(ModelError::EmptyField { field: "value" }.into());
+        }
+        let now = Utc::now().timestamp();
+        let transaction = self.connection.transaction()?;
+        transaction.execute(
+            "INSERT INTO allow_entries (organisation_id, kind, value, justification, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![organisation_id, kind.code(), value, justification, now],
+        )?;
+        let id = transaction.last_insert_rowid();
+        record_change(
+            &transaction,
+            Some(organisation_id),
+            "allow-list",
+            &format!("allow {} {value}", kind.code()),
+            justification,
+            actor,
+        )?;
+        transaction.commit()?;
+        Ok(AllowEntry {
+            id,
+            organisation_id,
+            kind,
+            value: value.to_string(),
+            justification: justification.to_string(),
+            created_at: timestamp(now),
+        })
+    }
+
+    /// The allow-list of an organisation.
+    pub fn allow_entries(&self, organisation_id: i64) -> Result<Vec<AllowEntry>, StoreError> {
+        let mut statement = self.connection.prepare(
+            "SELECT id, organisation_id, kind, value, justification, created_at
+             FROM allow_entries WHERE organisation_id = ?1 ORDER BY id",
+        )?;
+        let entries = statement
+            .query_map(params![organisation_id], |row| {
+                let kind_code: String = row.get(2)?;
+                let kind = kind_code.parse::<AllowKind>().map_err(|error| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        2,
+                        rusqlite::types::Type::Text,
+                        error.to_string().into(),
+                    )
+                })?;
+                Ok(AllowEntry {
+                    id: row.get(0)?,
+                    organisation_id: row.get(1)?,
+                    kind,
+                    value: row.get(3)?,
+                    justification: row.get(4)?,
+                    created_at: timestamp(row.get(5)?),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(entries)
     }
 
     /// Records a change made elsewhere (key rotation, key destruction …) with its why note.

@@ -93,6 +93,18 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (post_id, monitor_id)
     ) WITHOUT ROWID;
     ",
+    // 2: organisations' allow-lists (own and other organisations' accounts, office holders).
+    "
+    CREATE TABLE allow_entries (
+        id INTEGER PRIMARY KEY,
+        organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+        kind TEXT NOT NULL CHECK (kind IN ('handle', 'person')),
+        value TEXT NOT NULL,
+        justification TEXT NOT NULL CHECK (length(trim(justification)) > 0),
+        created_at INTEGER NOT NULL,
+        UNIQUE (organisation_id, kind, value)
+    );
+    ",
 ];
 
 /// The schema version this build of Peil writes.

@@ -281,13 +281,14 @@ pub fn add_monitor(
     query_text: &str,
     why: &str,
 ) -> Result<peil_model::Monitor> {
-    peil_policy::refuse_person_targeting(workspace, query_text)
+    let allow_entries = store.allow_entries(workspace.organisation_id)?;
+    peil_policy::refuse_person_targeting(workspace, &allow_entries, query_text)
         .map_err(|refusal| anyhow::anyhow!("{refusal}"))
         .context("monitor refused")?;
     let query = peil_query::parse(query_text)
         .map_err(|error| anyhow::anyhow!("{error}"))
         .context("the query does not parse")?;
-    peil_policy::admit_monitor(workspace, query_text, &query, why)
+    peil_policy::admit_monitor(workspace, &allow_entries, query_text, &query, why)
         .map_err(|refusal| anyhow::anyhow!("{refusal}"))
         .context("monitor refused")?;
     Ok(store.add_monitor(workspace.id, query_text, why, LOCAL_OPERATOR)?)

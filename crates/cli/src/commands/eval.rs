@@ -91,7 +91,7 @@ pub struct GoldReport {
     pub recall_person: f64,
     pub precision: f64,
     pub org_kept: f64,
-    pub posts: u64,
+    pub gold_posts: u64,
     #[serde(skip)]
     pub misses: Vec<Miss>,
     #[serde(skip)]
@@ -110,7 +110,7 @@ pub struct ConllReport {
 #[derive(Debug, Serialize)]
 pub struct SpeedReport {
     pub posts_per_sec: f64,
-    pub posts: u64,
+    pub speed_posts: u64,
     pub rounds: u64,
 }
 
@@ -298,7 +298,7 @@ pub fn evaluate_gold(engine: &Deidentifier, path: &Path) -> Result<GoldReport> {
         recall_person,
         precision: ratio(redacted_chars_in_gold, redacted_chars),
         org_kept: ratio(org_kept, org_spans),
-        posts,
+        gold_posts: posts,
         misses,
         over_redactions,
     })
@@ -407,7 +407,7 @@ pub fn measure_speed(engine: &Deidentifier, path: &Path) -> Result<SpeedReport> 
     let processed = rounds * posts.len() as u64;
     Ok(SpeedReport {
         posts_per_sec: processed as f64 / started.elapsed().as_secs_f64(),
-        posts: posts.len() as u64,
+        speed_posts: posts.len() as u64,
         rounds,
     })
 }
@@ -422,7 +422,7 @@ pub fn run(_context: &Context, command: EvalCommand) -> Result<()> {
     if let Some(path) = &arguments.gold {
         let report = evaluate_gold(&engine, path)?;
         if !arguments.json {
-            println!("gold: {} ({} posts)", path.display(), report.posts);
+            println!("gold: {} ({} posts)", path.display(), report.gold_posts);
             for (kind, score) in &report.per_type {
                 println!(
                     "  {kind:<14} recall {:.3}  ({}/{})",
@@ -473,7 +473,7 @@ pub fn run(_context: &Context, command: EvalCommand) -> Result<()> {
         if !arguments.json {
             println!(
                 "speed: {:.0} posts/s on one core ({} posts x {} rounds)",
-                report.posts_per_sec, report.posts, report.rounds
+                report.posts_per_sec, report.speed_posts, report.rounds
             );
         }
         combined.extend(match serde_json::to_value(&report)? {

@@ -65,7 +65,8 @@ pub fn run(context: &Context, arguments: QueryArgs) -> Result<()> {
     let workspace = store.workspace(&arguments.workspace, arguments.org.as_deref())?;
     let organisation = store.organisation_by_id(workspace.organisation_id)?;
     let trimmed = arguments.query.trim();
-    peil_policy::refuse_person_targeting(&workspace, trimmed)
+    let allow_entries = store.allow_entries(workspace.organisation_id)?;
+    peil_policy::refuse_person_targeting(&workspace, &allow_entries, trimmed)
         .map_err(|refusal| anyhow!("{refusal}"))
         .context("query refused")?;
     let query = if trimmed.is_empty() || trimmed == "*" {
