@@ -924,3 +924,84 @@ fn an_office_holder_on_one_organisations_allow_list_stays_redacted_for_another()
         ],
     );
 }
+
+/// `../shared/data/NAME`, or `None` (with a notice) when it is missing outside CI.
+fn shared_data(name: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(name);
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("CI")
+            .map(|value| value != "true")
+            .unwrap_or(true),
+        "{} is missing: CI needs ../shared beside the repository",
+        path.display()
+    );
+    eprintln!("notice: {} missing, skipping", path.display());
+    None
+}
+
+#[test]
+fn evaluation_commands_measure_on_the_shared_data() {
+    let (Some(gold), Some(conll), Some(polarity)) = (
+        shared_data("pii-gold-dev.jsonl"),
+        shared_data("conll2002-nl/ned.testa.utf8"),
+        shared_data("nl-mp-tweets/test-data-polarity.jsonl"),
+    ) else {
+        return;
+    };
+    let directory = temp_dir();
+    let figures = json_of(&expect_success(
+        directory.path(),
+        &[
+            "eval",
+            "deid",
+            "--gold",
+            gold.to_str().unwrap_or_default(),
+            "--conll",
+            conll.to_str().unwrap_or_default(),
+            "--json",
+        ],
+    ));
+    // Floors a little below the measured dev figures, so a regression fails.
+    assert!(
+        figures["recall_structured"].as_f64().unwrap_or(0.0) >= 0.97,
+        "{figures}"
+    );
+    assert!(
+        figures["recall_person"].as_f64().unwrap_or(0.0) >= 0.93,
+        "{figures}"
+    );
+    assert!(
+        figures["precision"].as_f64().unwrap_or(0.0) >= 0.95,
+        "{figures}"
+    );
+    assert!(
+        figures["org_kept"].as_f64().unwrap_or(0.0) >= 0.95,
+        "{figures}"
+    );
+    assert!(
+        figures["per_f1"].as_f64().unwrap_or(0.0) >= 0.78,
+        "{figures}"
+    );
+    let sentiment = json_of(&expect_success(
+        directory.path(),
+        &[
+            "eval",
+            "sentiment",
+            "--dataset",
+            polarity.to_str().unwrap_or_default(),
+            "--format",
+            "nl-mp-tweets",
+            "--json",
+        ],
+    ));
+    assert_eq!(sentiment["n"], 198);
+    assert!(
+        sentiment["macro_f1"].as_f64().unwrap_or(0.0) >= 0.58,
+        "{sentiment}"
+    );
+}

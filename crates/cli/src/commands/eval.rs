@@ -30,6 +30,77 @@ use crate::Context;
 pub enum EvalCommand {
     /// Measure de-identification: --gold, --conll and/or --speed.
     Deid(DeidEvalArgs),
+    /// Measure sentiment: accuracy, macro-F1 and the confusion matrix on a labelled file.
+    Sentiment(SentimentEvalArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SentimentEvalArgs {
+    /// The labelled file (for tweeteval: the text file; its labels file sits beside it).
+    #[arg(long)]
+    dataset: PathBuf,
+    /// nl-mp-tweets (3 classes, Dutch), bol (2 classes, Dutch, neutral mapped by the sign of the
+    /// score) or tweeteval (3 classes, English).
+    #[arg(long)]
+    format: String,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SentimentReport {
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub n: u64,
+    /// `confusion[gold][predicted]`, both in the order negative, neutral, positive.
+    pub confusion: [[usize; 3]; 3],
+}
+
+/// Scores the embedded sentiment model on a labelled file.
+pub fn evaluate_sentiment(path: &Path, format: &str) -> Result<SentimentReport> {
+    use peil_analysis::eval;
+    use peil_analysis::sentiment::SentimentModel;
+    use peil_model::Language;
+    let model = SentimentModel::embedded();
+    let (records, language, by_sign) = match format {
+        "nl-mp-tweets" => (eval::load_polarity_jsonl(path)?, Language::Nl, false),
+        "bol" => (eval::load_bol_reviews(path)?, Language::Nl, true),
+        "tweeteval" => {
+            let file_name = path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .unwrap_or_default();
+            let labels_name = file_name.replace("_text", "_labels");
+            if labels_name == file_name {
+                bail!("{}: expected a TweetEval *_text.txt file", path.display());
+            }
+            let labels = path.with_file_name(labels_name);
+            (eval::load_tweeteval(path, &labels)?, Language::En, false)
+        }
+        other => bail!("unknown --format `{other}`: expected nl-mp-tweets, bol or tweeteval"),
+    };
+    let gold: Vec<_> = records.iter().map(|record| record.label).collect();
+    let predicted: Vec<_> = records
+        .iter()
+        .map(|record| {
+            if by_sign {
+                eval::label_by_sign(model.raw_score(&record.text, language))
+            } else {
+                model.score(&record.text, language).label
+            }
+        })
+        .collect();
+    let matrix = eval::ConfusionMatrix::from_pairs(&gold, &predicted);
+    Ok(SentimentReport {
+        accuracy: matrix.accuracy(),
+        macro_f1: if by_sign {
+            eval::macro_f1(&gold, &predicted)
+        } else {
+            matrix.macro_f1()
+        },
+        n: records.len() as u64,
+        confusion: matrix.counts,
+    })
 }
 
 #[derive(Args, Debug)]
@@ -413,7 +484,35 @@ pub fn measure_speed(engine: &Deidentifier, path: &Path) -> Result<SpeedReport> 
 }
 
 pub fn run(_context: &Context, command: EvalCommand) -> Result<()> {
-    let EvalCommand::Deid(arguments) = command;
+    let arguments = match command {
+        EvalCommand::Deid(arguments) => arguments,
+        EvalCommand::Sentiment(arguments) => {
+            let report = evaluate_sentiment(&arguments.dataset, &arguments.format)?;
+            if arguments.json {
+                println!(
+                    "{}",
+                    serde_json::json!({"accuracy": report.accuracy, "macro_f1": report.macro_f1, "n": report.n})
+                );
+                return Ok(());
+            }
+            println!(
+                "sentiment: {} ({}): n {}  accuracy {:.3}  macro-F1 {:.3}",
+                arguments.dataset.display(),
+                arguments.format,
+                report.n,
+                report.accuracy,
+                report.macro_f1
+            );
+            println!("  confusion (rows gold, columns predicted: negative, neutral, positive)");
+            for (label, row) in ["negative", "neutral", "positive"]
+                .iter()
+                .zip(report.confusion.iter())
+            {
+                println!("  {label:<9} {:>6} {:>6} {:>6}", row[0], row[1], row[2]);
+            }
+            return Ok(());
+        }
+    };
     if arguments.gold.is_none() && arguments.conll.is_none() && arguments.speed.is_none() {
         bail!("give at least one of --gold, --conll, --speed");
     }
