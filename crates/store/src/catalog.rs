@@ -81,6 +81,14 @@ fn workspace_from_row(row: &Row<'_>) -> rusqlite::Result<Workspace> {
     })
 }
 
+fn organisation_from_row(row: &Row<'_>) -> rusqlite::Result<Organisation> {
+    Ok(Organisation {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        created_at: timestamp(row.get(2)?),
+    })
+}
+
 fn monitor_from_row(row: &Row<'_>) -> rusqlite::Result<Monitor> {
     Ok(Monitor {
         id: row.get(0)?,
@@ -139,13 +147,7 @@ impl Store {
             .query_row(
                 "SELECT id, name, created_at FROM organisations WHERE name = ?1",
                 params![name],
-                |row| {
-                    Ok(Organisation {
-                        id: row.get(0)?,
-                        name: row.get(1)?,
-                        created_at: timestamp(row.get(2)?),
-                    })
-                },
+                organisation_from_row,
             )
             .optional()?)
     }
@@ -165,13 +167,7 @@ impl Store {
             .query_row(
                 "SELECT id, name, created_at FROM organisations WHERE id = ?1",
                 params![id],
-                |row| {
-                    Ok(Organisation {
-                        id: row.get(0)?,
-                        name: row.get(1)?,
-                        created_at: timestamp(row.get(2)?),
-                    })
-                },
+                organisation_from_row,
             )
             .optional()?
             .ok_or_else(|| StoreError::NotFound {
