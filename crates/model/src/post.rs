@@ -105,7 +105,7 @@ impl fmt::Display for SentimentLabel {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredPost {
     pub workspace_id: i64,
-    /// Internal id, assigned by the store.
+    /// Internal id, assigned by the store (0 before the post is stored).
     pub id: i64,
     /// Source name, e.g. `bluesky`, `mastodon`, `rss`, `import`.
     pub source: String,
@@ -116,12 +116,16 @@ pub struct StoredPost {
     pub deidentified_text: String,
     /// HMAC of platform + author id under the workspace key of `key_period`.
     pub author_pseudonym: [u8; 32],
-    /// The key period (`YYYY-MM`) whose key made `author_pseudonym`.
+    /// The label of the key (`YYYY-MM`, `YYYY-MM.rN` after rotation) that made the pseudonym.
     pub key_period: String,
     pub is_reply: bool,
     pub sentiment: SentimentLabel,
     pub sentiment_score: f32,
-    /// Terms, hashtags (with `#`) and bigrams (two words joined by a space).
+    /// Content words (readable surface forms).
     pub terms: Vec<String>,
+    /// Hashtags, lower-case, without `#`.
+    pub hashtags: Vec<String>,
+    /// Word pairs, two words joined by a space.
+    pub bigrams: Vec<String>,
     pub matched_monitor_ids: Vec<i64>,
 }

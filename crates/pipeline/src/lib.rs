@@ -19,7 +19,7 @@ use peil_connectors::{RawPost, Record};
 use peil_deid::{author_pseudonym, organisation_engine, source_reference, Deidentifier};
 use peil_model::{Language, Workspace, WorkspaceStatus};
 use peil_query::{MatchDoc, Query, QueryError};
-use peil_store::{NewPost, Store, StoreError};
+use peil_store::{Store, StoreError, StoredPost};
 
 /// Posts are written to the store in batches of this size.
 pub const DEFAULT_BATCH_SIZE: usize = 2_000;
@@ -75,7 +75,7 @@ struct OrganisationPlan {
 /// input post it belongs to so the stats count posts, not workspace copies.
 struct PendingPost {
     input_sequence: u64,
-    post: NewPost,
+    post: StoredPost,
 }
 
 /// The ingest pipeline for every active workspace of a store.
@@ -269,7 +269,8 @@ impl Pipeline {
             let reference_key = store.keys().reference_key(workspace_id)?;
             self.pending.push(PendingPost {
                 input_sequence: self.input_sequence,
-                post: NewPost {
+                post: StoredPost {
+                    id: 0,
                     workspace_id,
                     source: raw.source.clone(),
                     source_ref: source_reference(&reference_key, &raw.source, &raw.source_id),
@@ -297,7 +298,7 @@ impl Pipeline {
             return Ok(());
         }
         let pending = std::mem::take(&mut self.pending);
-        let posts: Vec<NewPost> = pending.iter().map(|entry| entry.post.clone()).collect();
+        let posts: Vec<StoredPost> = pending.iter().map(|entry| entry.post.clone()).collect();
         let outcomes = store.insert_posts(&posts)?;
         // A post counts as stored when at least one workspace copy was new.
         let mut sequences_stored = BTreeSet::new();

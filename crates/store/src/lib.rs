@@ -30,7 +30,8 @@ pub use aggregate::{
 };
 pub use error::StoreError;
 pub use keys::{period_label, KeyInfo, KeyStore};
-pub use posts::{BatchOutcome, NewPost};
+pub use peil_model::StoredPost;
+pub use posts::BatchOutcome;
 
 use index::PostIndex;
 use rusqlite::Connection;

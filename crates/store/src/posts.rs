@@ -7,8 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
-use peil_model::{Language, SentimentLabel};
+use peil_model::{Language, StoredPost};
 use peil_query::IndexablePost;
 use rusqlite::{params, Transaction};
 
@@ -18,26 +17,6 @@ use crate::{Store, StoreError};
 pub const TERM_KIND_WORD: i64 = 0;
 pub const TERM_KIND_HASHTAG: i64 = 1;
 pub const TERM_KIND_BIGRAM: i64 = 2;
-
-/// A de-identified, analysed post that matched at least one monitor of its workspace.
-#[derive(Debug, Clone)]
-pub struct NewPost {
-    pub workspace_id: i64,
-    pub source: String,
-    pub source_ref: [u8; 32],
-    pub published_at: DateTime<Utc>,
-    pub language: Language,
-    pub deidentified_text: String,
-    pub author_pseudonym: [u8; 32],
-    pub key_period: String,
-    pub is_reply: bool,
-    pub sentiment: SentimentLabel,
-    pub sentiment_score: f32,
-    pub terms: Vec<String>,
-    pub hashtags: Vec<String>,
-    pub bigrams: Vec<String>,
-    pub matched_monitor_ids: Vec<i64>,
-}
 
 /// What one batch did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -72,9 +51,9 @@ fn term_id(
 impl Store {
     /// Stores a batch of posts: rows first, then the index. Posts already stored (same workspace
     /// and source reference) are counted as duplicates and not stored again.
-    pub fn insert_posts(&mut self, posts: &[NewPost]) -> Result<BatchOutcome, StoreError> {
+    pub fn insert_posts(&mut self, posts: &[StoredPost]) -> Result<BatchOutcome, StoreError> {
         let mut outcome = BatchOutcome::default();
-        let mut inserted: Vec<(i64, &NewPost)> = Vec::with_capacity(posts.len());
+        let mut inserted: Vec<(i64, &StoredPost)> = Vec::with_capacity(posts.len());
         let mut term_cache = std::mem::take(&mut self.term_ids);
         let transaction = self.connection.transaction()?;
         {

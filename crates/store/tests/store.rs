@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::{TimeZone, Utc};
 use peil_model::{Language, Purpose, SentimentLabel, Workspace, WorkspaceDraft, WorkspaceStatus};
-use peil_store::{AggregateRequest, Interval, NewPost, Store, StoreError};
+use peil_store::{AggregateRequest, Interval, Store, StoreError, StoredPost};
 
 fn open(directory: &Path) -> Store {
     match Store::open(directory) {
@@ -45,11 +45,12 @@ fn post(
     day: u32,
     text: &str,
     terms: &[&str],
-) -> NewPost {
+) -> StoredPost {
     let mut source_ref = [0u8; 32];
     source_ref[..4].copy_from_slice(&number.to_le_bytes());
-    NewPost {
+    StoredPost {
         workspace_id,
+        id: 0,
         source: "import".into(),
         source_ref,
         published_at: Utc
@@ -158,7 +159,7 @@ fn a_scope_with_fewer_than_k_authors_shows_nothing() -> Result<(), StoreError> {
     let mut store = open(directory.path());
     let workspace = active_workspace(&mut store, "tiny", 5)?;
     // 40 posts, but only 4 authors: below k = 5 everywhere.
-    let posts: Vec<NewPost> = (0..40)
+    let posts: Vec<StoredPost> = (0..40)
         .map(|number| {
             post(
                 workspace.id,
