@@ -211,8 +211,9 @@ fn has_date_shape(bytes: &[u8]) -> bool {
             index += 1;
         }
         let run = bytes.get(run_start..index).unwrap_or_default();
-        let year = (run.len() == 4 && (run.starts_with(b"19") || run.starts_with(b"20")))
-            || (run.len() == 2 && run_start > 0 && bytes.get(run_start - 1) == Some(&b'\''));
+        let year = ((run.len() == 4 && (run.starts_with(b"19") || run.starts_with(b"20")))
+            || (run.len() == 2 && run_start > 0 && bytes.get(run_start - 1) == Some(&b'\'')))
+            && year_can_end_date(bytes, run_start, index);
         let numeric_date = run.len() <= 2
             && bytes
                 .get(index)
@@ -233,6 +234,49 @@ fn has_date_shape(bytes: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// Whether the year-like digits at `run_start..run_end` (after an apostrophe for `'xx`) can be
+/// part of a full date: followed by `-digit` (ISO), after a `-`, `/` or `.` (numeric), or after
+/// spaces that follow a month name or a word with a digit (`3 mei 1941`, `March 3rd, 1987`).
+/// A bare year (`in 2023`) cannot, and the cue search is then skipped.
+fn year_can_end_date(bytes: &[u8], run_start: usize, run_end: usize) -> bool {
+    if bytes.get(run_end) == Some(&b'-') && bytes.get(run_end + 1).is_some_and(u8::is_ascii_digit) {
+        return true;
+    }
+    let mut cursor = run_start;
+    if cursor > 0 && bytes.get(cursor - 1) == Some(&b'\'') {
+        cursor -= 1;
+    }
+    if cursor > 0
+        && bytes
+            .get(cursor - 1)
+            .is_some_and(|separator| matches!(separator, b'-' | b'/' | b'.'))
+    {
+        return true;
+    }
+    let spaces_end = cursor;
+    while cursor > 0 && bytes.get(cursor - 1) == Some(&b' ') {
+        cursor -= 1;
+    }
+    if cursor == spaces_end {
+        return false;
+    }
+    if cursor > 0 && bytes.get(cursor - 1) == Some(&b',') {
+        cursor -= 1;
+    }
+    if cursor > 0 && bytes.get(cursor - 1) == Some(&b'.') {
+        cursor -= 1;
+    }
+    let word_end = cursor;
+    while cursor > 0 && bytes.get(cursor - 1).is_some_and(u8::is_ascii_alphanumeric) {
+        cursor -= 1;
+    }
+    let word = bytes.get(cursor..word_end).unwrap_or_default();
+    word.iter().any(u8::is_ascii_digit)
+        || MONTHS
+            .iter()
+            .any(|(month, _)| month.as_bytes().eq_ignore_ascii_case(word))
 }
 
 struct Date {

@@ -322,16 +322,47 @@ fn word_flags(lexicon: &Lexicon, word: &str, shape: u32) -> u32 {
 }
 
 fn shape_of(word: &str) -> u32 {
-    let shape = if word.is_ascii() {
-        ascii_shape_of(word.as_bytes())
+    let (shape, inner_capitals) = if word.is_ascii() {
+        let bytes = word.as_bytes();
+        (ascii_shape_of(bytes), ascii_has_inner_capitals(bytes))
     } else {
-        unicode_shape_of(word)
+        (unicode_shape_of(word), has_inner_capitals(word))
     };
-    if has_inner_capitals(word) {
+    if inner_capitals {
         shape | INNER_CAPITALS
     } else {
         shape
     }
+}
+
+/// `has_inner_capitals` for an ASCII word, byte by byte.
+fn ascii_has_inner_capitals(word: &[u8]) -> bool {
+    let mut previous_lower = false;
+    for (offset, byte) in word.iter().enumerate() {
+        if byte.is_ascii_uppercase() && previous_lower {
+            let prefix = word.get(..offset).unwrap_or_default();
+            let name_prefix = [
+                &b"mc"[..],
+                b"mac",
+                b"de",
+                b"di",
+                b"da",
+                b"du",
+                b"le",
+                b"la",
+                b"van",
+                b"von",
+                b"o'",
+            ]
+            .iter()
+            .any(|name| name.eq_ignore_ascii_case(prefix));
+            if !name_prefix {
+                return true;
+            }
+        }
+        previous_lower = byte.is_ascii_lowercase();
+    }
+    false
 }
 
 /// Whether an upper-case letter follows a lower-case one, other than after a name prefix.
@@ -467,7 +498,18 @@ pub(super) fn tokenize(text: &str, tokens: &mut Vec<Token>) {
         carried_sentence_start: true,
     };
     let mut chunk_start = 0;
+    let bytes = text.as_bytes();
     while let Some(rest) = text.get(chunk_start..) {
+        // ASCII whitespace, the bulk of the gaps, without decoding a character.
+        match bytes.get(chunk_start) {
+            None => break,
+            Some(&byte) if byte.is_ascii_whitespace() || byte == 0x0b => {
+                state.gap.note(char::from(byte));
+                chunk_start += 1;
+                continue;
+            }
+            _ => {}
+        }
         let Some(first) = rest.chars().next() else {
             break;
         };
@@ -645,8 +687,17 @@ fn tokenize_chunk(
     state: &mut TokenizerState,
     tokens: &mut Vec<Token>,
 ) {
+    let bytes = chunk.as_bytes();
     let mut offset = 0;
-    while let Some(character) = character_at(chunk, offset) {
+    loop {
+        let character = match bytes.get(offset) {
+            None => break,
+            Some(&byte) if byte.is_ascii() => char::from(byte),
+            Some(_) => match character_at(chunk, offset) {
+                Some(character) => character,
+                None => break,
+            },
+        };
         let next_offset = offset + character.len_utf8();
         let apostrophe_particle = matches!(character, '\'' | '’')
             && matches!(

@@ -131,16 +131,26 @@ pub(crate) fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
         return true;
     }
     let bytes = haystack.as_bytes();
-    bytes
-        .windows(needle.len())
-        .enumerate()
-        .any(|(index, window)| {
-            let after = index + needle.len();
-            let placeholder_label = (index > 0 && bytes.get(index - 1) == Some(&b'['))
-                || (bytes.get(after) == Some(&b'-')
-                    && bytes.get(after + 1).is_some_and(u8::is_ascii_digit));
-            window.eq_ignore_ascii_case(needle) && !placeholder_label
-        })
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    // Candidate starts are found with `memchr` on the first byte in both cases; only they are
+    // compared in full.
+    memchr::memchr2_iter(
+        first.to_ascii_lowercase(),
+        first.to_ascii_uppercase(),
+        bytes,
+    )
+    .any(|index| {
+        let after = index + needle.len();
+        let Some(window) = bytes.get(index..after) else {
+            return false;
+        };
+        let placeholder_label = (index > 0 && bytes.get(index - 1) == Some(&b'['))
+            || (bytes.get(after) == Some(&b'-')
+                && bytes.get(after + 1).is_some_and(u8::is_ascii_digit));
+        window.eq_ignore_ascii_case(needle) && !placeholder_label
+    })
 }
 
 /// Number of ASCII digits in `bytes`.
