@@ -30,6 +30,9 @@ struct Cli {
     /// Directory of the pseudonym key store (default: `<data-dir>/keys`); may live on another volume.
     #[arg(long, global = true, env = "PEIL_KEY_DIR")]
     key_dir: Option<PathBuf>,
+    /// Act as this user of the organisation (required once the organisation has users).
+    #[arg(long = "as", global = true, env = "PEIL_USER")]
+    acting_as: Option<String>,
     /// Store to use: `embedded` (SQLite + tantivy in the data directory, the default).
     #[arg(long, global = true, env = "PEIL_STORE")]
     store: Option<String>,
@@ -63,6 +66,11 @@ enum Command {
     Org {
         #[command(subcommand)]
         command: catalog::OrgCommand,
+    },
+    /// Users of an organisation and their roles.
+    User {
+        #[command(subcommand)]
+        command: catalog::UserCommand,
     },
     /// Workspaces: one processing activity each.
     Workspace {
@@ -108,6 +116,7 @@ enum Command {
 pub struct Context {
     pub data_dir: PathBuf,
     pub key_dir: Option<PathBuf>,
+    pub acting_as: Option<String>,
     pub language: OutputLanguage,
 }
 
@@ -135,10 +144,12 @@ fn main() -> Result<()> {
     let context = Context {
         data_dir: cli.data_dir,
         key_dir: cli.key_dir,
+        acting_as: cli.acting_as,
         language: cli.lang,
     };
     match cli.command {
         Command::Org { command } => catalog::run_org(&context, command),
+        Command::User { command } => catalog::run_user(&context, command),
         Command::Workspace { command } => catalog::run_workspace(&context, command),
         Command::Monitor { command } => catalog::run_monitor(&context, command),
         Command::Import(arguments) => import::run(&context, arguments),

@@ -1005,3 +1005,192 @@ fn evaluation_commands_measure_on_the_shared_data() {
         "{sentiment}"
     );
 }
+
+#[test]
+fn once_an_organisation_has_users_roles_decide_and_only_the_fg_approves() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    expect_success(
+        &data_dir,
+        &["org", "create", "--name", "Gemeente Een", "--why", "test"],
+    );
+    expect_success(
+        &data_dir,
+        &["org", "create", "--name", "Gemeente Twee", "--why", "test"],
+    );
+    // The first user is added by the local operator; after that only an admin adds users.
+    expect_success(
+        &data_dir,
+        &[
+            "user",
+            "add",
+            "--org",
+            "Gemeente Een",
+            "--name",
+            "anna",
+            "--role",
+            "admin",
+            "--why",
+            "beheer",
+        ],
+    );
+    let unauthenticated = run_peil(
+        &data_dir,
+        &[
+            "user",
+            "add",
+            "--org",
+            "Gemeente Een",
+            "--name",
+            "x",
+            "--role",
+            "admin",
+            "--why",
+            "x",
+        ],
+    );
+    assert!(!unauthenticated.status.success());
+    expect_success(
+        &data_dir,
+        &[
+            "--as",
+            "anna",
+            "user",
+            "add",
+            "--org",
+            "Gemeente Een",
+            "--name",
+            "fenna",
+            "--role",
+            "fg",
+            "--why",
+            "FG",
+        ],
+    );
+    expect_success(
+        &data_dir,
+        &[
+            "--as",
+            "anna",
+            "user",
+            "add",
+            "--org",
+            "Gemeente Een",
+            "--name",
+            "bas",
+            "--role",
+            "analyst",
+            "--why",
+            "analist",
+        ],
+    );
+    expect_success(
+        &data_dir,
+        &[
+            "--as",
+            "anna",
+            "workspace",
+            "create",
+            "--org",
+            "Gemeente Een",
+            "--name",
+            "afval",
+            "--purpose",
+            "trend_policy_analysis",
+            "--legal-basis",
+            "AVG art. 6(1)(e)",
+            "--retention-days",
+            "30",
+            "--why",
+            "test",
+        ],
+    );
+    for (user, expected) in [
+        (None, false),
+        (Some("anna"), false),
+        (Some("bas"), false),
+        (Some("fenna"), true),
+    ] {
+        let mut arguments: Vec<&str> = Vec::new();
+        if let Some(name) = user {
+            arguments.extend(["--as", name]);
+        }
+        arguments.extend(["workspace", "approve", "afval", "--why", "DPIA besproken"]);
+        let output = run_peil(&data_dir, &arguments);
+        assert_eq!(
+            output.status.success(),
+            expected,
+            "approve as {user:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    expect_success(
+        &data_dir,
+        &[
+            "--as",
+            "anna",
+            "workspace",
+            "activate",
+            "afval",
+            "--why",
+            "start",
+        ],
+    );
+    let admin_monitor = run_peil(
+        &data_dir,
+        &[
+            "--as",
+            "fenna",
+            "monitor",
+            "add",
+            "--workspace",
+            "afval",
+            "--query",
+            "afval",
+            "--why",
+            "x",
+        ],
+    );
+    assert!(!admin_monitor.status.success(), "the FG cannot change data");
+    expect_success(
+        &data_dir,
+        &[
+            "--as",
+            "bas",
+            "monitor",
+            "add",
+            "--workspace",
+            "afval",
+            "--query",
+            "afval",
+            "--why",
+            "evaluatie",
+        ],
+    );
+    // A user of another organisation gets "not found", never the data.
+    expect_success(
+        &data_dir,
+        &[
+            "user",
+            "add",
+            "--org",
+            "Gemeente Twee",
+            "--name",
+            "zoe",
+            "--role",
+            "analyst",
+            "--why",
+            "x",
+        ],
+    );
+    let other_tenant = run_peil(&data_dir, &["--as", "zoe", "query", "--workspace", "afval"]);
+    assert!(!other_tenant.status.success());
+    assert!(String::from_utf8_lossy(&other_tenant.stderr).contains("not found"));
+    expect_success(&data_dir, &["--as", "bas", "query", "--workspace", "afval"]);
+    // The history names who did what.
+    let history = expect_success(&data_dir, &["workspace", "history"]);
+    assert!(
+        history.contains("fenna (fg)") && history.contains("DPIA besproken"),
+        "{history}"
+    );
+}

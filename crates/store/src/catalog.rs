@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use peil_model::{
-    AllowEntry, AllowKind, ChangeNote, ModelError, Monitor, Organisation, Purpose, Workspace,
-    WorkspaceDraft, WorkspaceStatus,
+    AllowEntry, AllowKind, ChangeNote, ModelError, Monitor, Organisation, Purpose, Role, User,
+    Workspace, WorkspaceDraft, WorkspaceStatus,
 };
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
@@ -375,6 +375,79 @@ impl Store {
             .query_map(params![workspace_id], monitor_from_row)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(monitors)
+    }
+
+    /// Adds a user with a role to an organisation.
+    pub fn add_user(
+        &mut self,
+        organisation_id: i64,
+        name: &str,
+        role: Role,
+        why: &str,
+        actor: &str,
+    ) -> Result<User, StoreError> {
+        require_why(why)?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(ModelError::EmptyField { field: "name" }.into());
+        }
+        if self
+            .users(organisation_id)?
+            .iter()
+            .any(|user| user.name == name)
+        {
+            return Err(StoreError::AlreadyExists {
+                what: "user",
+                name: name.to_string(),
+            });
+        }
+        let transaction = self.connection.transaction()?;
+        transaction.execute(
+            "INSERT INTO users (organisation_id, name, role) VALUES (?1, ?2, ?3)",
+            params![organisation_id, name, role.code()],
+        )?;
+        let id = transaction.last_insert_rowid();
+        record_change(
+            &transaction,
+            Some(organisation_id),
+            &format!("user:{name}"),
+            &format!("add with role {role}"),
+            why,
+            actor,
+        )?;
+        transaction.commit()?;
+        Ok(User {
+            id,
+            organisation_id,
+            name: name.to_string(),
+            role,
+        })
+    }
+
+    /// The users of an organisation.
+    pub fn users(&self, organisation_id: i64) -> Result<Vec<User>, StoreError> {
+        let mut statement = self.connection.prepare(
+            "SELECT id, organisation_id, name, role FROM users WHERE organisation_id = ?1 ORDER BY id",
+        )?;
+        let users = statement
+            .query_map(params![organisation_id], |row| {
+                let role_code: String = row.get(3)?;
+                let role = role_code.parse::<Role>().map_err(|error| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        3,
+                        rusqlite::types::Type::Text,
+                        error.to_string().into(),
+                    )
+                })?;
+                Ok(User {
+                    id: row.get(0)?,
+                    organisation_id: row.get(1)?,
+                    name: row.get(2)?,
+                    role,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(users)
     }
 
     /// Adds an entry to an organisation's allow-list, recording the justification as its why note.

@@ -5,10 +5,10 @@
 
 use anyhow::Result;
 use clap::Subcommand;
-use peil_model::AllowKind;
+use peil_model::{AllowKind, Role};
 
+use super::actor::authorize;
 use super::catalog::open_store;
-use super::LOCAL_OPERATOR;
 use crate::Context;
 
 #[derive(Subcommand, Debug)]
@@ -47,8 +47,14 @@ pub fn run(context: &Context, command: AllowCommand) -> Result<()> {
         } => {
             let kind: AllowKind = kind.parse()?;
             let organisation = store.organisation(&org)?;
-            let entry =
-                store.add_allow_entry(organisation.id, kind, &value, &why, LOCAL_OPERATOR)?;
+            let actor = authorize(
+                &store,
+                context,
+                organisation.id,
+                &[Role::Admin],
+                "change the allow-list",
+            )?;
+            let entry = store.add_allow_entry(organisation.id, kind, &value, &why, &actor)?;
             println!(
                 "{} {} {}",
                 language.pick("Toegestaan:", "Allowed:"),

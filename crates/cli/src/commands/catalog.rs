@@ -2,9 +2,10 @@
 
 use anyhow::{Context as _, Result};
 use clap::{Args, Subcommand};
-use peil_model::{Purpose, WorkspaceDraft, WorkspaceStatus, DEFAULT_K};
+use peil_model::{Purpose, Role, WorkspaceDraft, WorkspaceStatus, DEFAULT_K};
 use peil_store::Store;
 
+use super::actor::authorize;
 use super::LOCAL_OPERATOR;
 use crate::Context;
 
@@ -18,6 +19,72 @@ pub enum OrgCommand {
         #[arg(long)]
         why: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a user with a role (admin, analyst, webcare, fg). The first user of an organisation is
+    /// added by the local operator; after that only an admin adds users.
+    Add {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        why: String,
+    },
+    /// List the users of an organisation.
+    List {
+        #[arg(long)]
+        org: String,
+    },
+}
+
+pub fn run_user(context: &Context, command: UserCommand) -> Result<()> {
+    let mut store = open_store(context)?;
+    match command {
+        UserCommand::Add {
+            org,
+            name,
+            role,
+            why,
+        } => {
+            let role: Role = role.parse()?;
+            let organisation = store.organisation(&org)?;
+            let actor = authorize(
+                &store,
+                context,
+                organisation.id,
+                &[Role::Admin],
+                "add a user",
+            )?;
+            let user = store.add_user(organisation.id, &name, role, &why, &actor)?;
+            println!(
+                "{} {} ({})",
+                context
+                    .language
+                    .pick("Gebruiker toegevoegd:", "User added:"),
+                user.name,
+                user.role
+            );
+        }
+        UserCommand::List { org } => {
+            let organisation = store.organisation(&org)?;
+            authorize(
+                &store,
+                context,
+                organisation.id,
+                &[Role::Admin, Role::Fg],
+                "list users",
+            )?;
+            for user in store.users(organisation.id)? {
+                println!("{}  {}", user.name, user.role);
+            }
+        }
+    }
+    Ok(())
 }
 
 #[derive(Subcommand, Debug)]
@@ -146,9 +213,10 @@ pub fn create_workspace(
     organisation: &str,
     draft: &WorkspaceDraft,
     why: &str,
+    actor: &str,
 ) -> Result<peil_model::Workspace> {
     let organisation = store.organisation(organisation)?;
-    Ok(store.create_workspace(organisation.id, draft, why, LOCAL_OPERATOR)?)
+    Ok(store.create_workspace(organisation.id, draft, why, actor)?)
 }
 
 pub fn run_workspace(context: &Context, command: WorkspaceCommand) -> Result<()> {
@@ -172,7 +240,16 @@ pub fn run_workspace(context: &Context, command: WorkspaceCommand) -> Result<()>
                 own_accounts: arguments.own_accounts,
                 fg_contact: arguments.fg_contact,
             };
-            let workspace = create_workspace(&mut store, &arguments.org, &draft, &arguments.why)?;
+            let organisation = store.organisation(&arguments.org)?;
+            let actor = authorize(
+                &store,
+                context,
+                organisation.id,
+                &[Role::Admin],
+                "create a workspace",
+            )?;
+            let workspace =
+                create_workspace(&mut store, &arguments.org, &draft, &arguments.why, &actor)?;
             println!(
                 "{} {} ({}, k = {}, {})",
                 language.pick("Werkruimte aangemaakt:", "Workspace created:"),
@@ -182,15 +259,27 @@ pub fn run_workspace(context: &Context, command: WorkspaceCommand) -> Result<()>
                 workspace.status
             );
         }
-        WorkspaceCommand::Approve(arguments) => {
-            transition(&mut store, arguments, WorkspaceStatus::Approved, language)?
-        }
-        WorkspaceCommand::Activate(arguments) => {
-            transition(&mut store, arguments, WorkspaceStatus::Active, language)?
-        }
-        WorkspaceCommand::Close(arguments) => {
-            transition(&mut store, arguments, WorkspaceStatus::Closed, language)?
-        }
+        WorkspaceCommand::Approve(arguments) => transition(
+            &mut store,
+            context,
+            arguments,
+            WorkspaceStatus::Approved,
+            &[Role::Fg],
+        )?,
+        WorkspaceCommand::Activate(arguments) => transition(
+            &mut store,
+            context,
+            arguments,
+            WorkspaceStatus::Active,
+            &[Role::Admin],
+        )?,
+        WorkspaceCommand::Close(arguments) => transition(
+            &mut store,
+            context,
+            arguments,
+            WorkspaceStatus::Closed,
+            &[Role::Admin, Role::Fg],
+        )?,
         WorkspaceCommand::History { json } => {
             let changes = store.changes()?;
             if json {
@@ -259,12 +348,21 @@ pub fn run_workspace(context: &Context, command: WorkspaceCommand) -> Result<()>
 
 fn transition(
     store: &mut Store,
+    context: &Context,
     arguments: TransitionArgs,
     next: WorkspaceStatus,
-    language: crate::OutputLanguage,
+    allowed_roles: &[Role],
 ) -> Result<()> {
+    let language = context.language;
     let workspace = store.workspace(&arguments.name, arguments.org.as_deref())?;
-    let updated = store.set_workspace_status(workspace.id, next, &arguments.why, LOCAL_OPERATOR)?;
+    let actor = authorize(
+        store,
+        context,
+        workspace.organisation_id,
+        allowed_roles,
+        &format!("set a workspace to {next}"),
+    )?;
+    let updated = store.set_workspace_status(workspace.id, next, &arguments.why, &actor)?;
     println!(
         "{} {}: {}",
         language.pick("Werkruimte", "Workspace"),
@@ -280,6 +378,7 @@ pub fn add_monitor(
     workspace: &peil_model::Workspace,
     query_text: &str,
     why: &str,
+    actor: &str,
 ) -> Result<peil_model::Monitor> {
     let allow_entries = store.allow_entries(workspace.organisation_id)?;
     peil_policy::refuse_person_targeting(workspace, &allow_entries, query_text)
@@ -291,7 +390,7 @@ pub fn add_monitor(
     peil_policy::admit_monitor(workspace, &allow_entries, query_text, &query, why)
         .map_err(|refusal| anyhow::anyhow!("{refusal}"))
         .context("monitor refused")?;
-    Ok(store.add_monitor(workspace.id, query_text, why, LOCAL_OPERATOR)?)
+    Ok(store.add_monitor(workspace.id, query_text, why, actor)?)
 }
 
 pub fn run_monitor(context: &Context, command: MonitorCommand) -> Result<()> {
@@ -305,7 +404,14 @@ pub fn run_monitor(context: &Context, command: MonitorCommand) -> Result<()> {
             why,
         } => {
             let workspace = store.workspace(&workspace, org.as_deref())?;
-            let monitor = add_monitor(&mut store, &workspace, &query, &why)?;
+            let actor = authorize(
+                &store,
+                context,
+                workspace.organisation_id,
+                &[Role::Analyst, Role::Admin],
+                "add a monitor",
+            )?;
+            let monitor = add_monitor(&mut store, &workspace, &query, &why, &actor)?;
             println!(
                 "{} {} {}: {}",
                 language.pick("Monitor", "Monitor"),

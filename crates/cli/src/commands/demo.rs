@@ -126,6 +126,7 @@ pub fn setup_demo_workspace(store: &mut Store) -> Result<Workspace> {
         DEMO_ORGANISATION,
         &draft,
         "Demo: trendanalyse van reacties op beleid",
+        LOCAL_OPERATOR,
     )?;
     store.set_workspace_status(
         workspace.id,
@@ -140,7 +141,7 @@ pub fn setup_demo_workspace(store: &mut Store) -> Result<Workspace> {
         LOCAL_OPERATOR,
     )?;
     for (query, why) in DEMO_MONITORS {
-        add_monitor(store, &workspace, query, why)?;
+        add_monitor(store, &workspace, query, why, LOCAL_OPERATOR)?;
     }
     Ok(workspace)
 }
@@ -154,7 +155,13 @@ fn show_guard(store: &mut Store, workspace: &Workspace, language: OutputLanguage
             "Check: an analyst tries a monitor on a person:"
         )
     );
-    match add_monitor(store, workspace, person_query, "wat zegt deze persoon") {
+    match add_monitor(
+        store,
+        workspace,
+        person_query,
+        "wat zegt deze persoon",
+        LOCAL_OPERATOR,
+    ) {
         Ok(_) => println!("  !! {}", language.pick("NIET geweigerd", "NOT refused")),
         Err(error) => println!("  {}: {:#}", language.pick("Geweigerd", "Refused"), error),
     }

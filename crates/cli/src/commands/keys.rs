@@ -7,9 +7,10 @@
 use anyhow::{Context as _, Result};
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use clap::Subcommand;
+use peil_model::Role;
 
+use super::actor::authorize;
 use super::catalog::open_store;
-use super::LOCAL_OPERATOR;
 use crate::Context;
 
 #[derive(Subcommand, Debug)]
@@ -84,13 +85,20 @@ pub fn run(context: &Context, command: KeysCommand) -> Result<()> {
             why,
         } => {
             let workspace = store.workspace(&workspace, org.as_deref())?;
+            let actor = authorize(
+                &store,
+                context,
+                workspace.organisation_id,
+                &[Role::Admin],
+                "rotate keys",
+            )?;
             let period = Utc::now().format("%Y-%m").to_string();
             store.record_change_note(
                 Some(workspace.organisation_id),
                 &format!("workspace:{}", workspace.name),
                 &format!("rotate pseudonym key {period}"),
                 &why,
-                LOCAL_OPERATOR,
+                &actor,
             )?;
             let label = store
                 .keys()
@@ -104,6 +112,13 @@ pub fn run(context: &Context, command: KeysCommand) -> Result<()> {
             why,
         } => {
             let workspace = store.workspace(&workspace, org.as_deref())?;
+            let actor = authorize(
+                &store,
+                context,
+                workspace.organisation_id,
+                &[Role::Admin],
+                "destroy keys",
+            )?;
             let keep_from =
                 first_month_to_keep(Utc::now().date_naive(), workspace.retention_days_posts);
             store.record_change_note(
@@ -111,7 +126,7 @@ pub fn run(context: &Context, command: KeysCommand) -> Result<()> {
                 &format!("workspace:{}", workspace.name),
                 &format!("destroy pseudonym keys before {keep_from}"),
                 &why,
-                LOCAL_OPERATOR,
+                &actor,
             )?;
             let destroyed = store
                 .keys()

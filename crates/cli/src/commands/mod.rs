@@ -1,5 +1,6 @@
 //! One module per command group.
 
+pub mod actor;
 pub mod allow;
 pub mod bench;
 pub mod catalog;

@@ -3,8 +3,10 @@
 use anyhow::{anyhow, bail, Context as _, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
+use peil_model::Role;
 use peil_store::{AggregateRequest, Interval};
 
+use super::actor::authorize;
 use super::catalog::open_store;
 use crate::report::{print_report, ReportDocument};
 use crate::Context;
@@ -63,6 +65,13 @@ impl From<IntervalArg> for Interval {
 pub fn run(context: &Context, arguments: QueryArgs) -> Result<()> {
     let store = open_store(context)?;
     let workspace = store.workspace(&arguments.workspace, arguments.org.as_deref())?;
+    authorize(
+        &store,
+        context,
+        workspace.organisation_id,
+        &[Role::Analyst, Role::Fg],
+        "query aggregates",
+    )?;
     let organisation = store.organisation_by_id(workspace.organisation_id)?;
     let trimmed = arguments.query.trim();
     let allow_entries = store.allow_entries(workspace.organisation_id)?;
