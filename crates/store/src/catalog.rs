@@ -424,6 +424,17 @@ impl Store {
         })
     }
 
+    /// The organisations that have a user called `name`.
+    pub fn organisations_of_user(&self, name: &str) -> Result<Vec<i64>, StoreError> {
+        let mut statement = self.connection.prepare(
+            "SELECT organisation_id FROM users WHERE name = ?1 ORDER BY organisation_id",
+        )?;
+        let organisations = statement
+            .query_map(params![name], |row| row.get(0))?
+            .collect::<Result<Vec<i64>, _>>()?;
+        Ok(organisations)
+    }
+
     /// The users of an organisation.
     pub fn users(&self, organisation_id: i64) -> Result<Vec<User>, StoreError> {
         let mut statement = self.connection.prepare(

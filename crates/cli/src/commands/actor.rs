@@ -46,3 +46,19 @@ pub fn authorize(
     }
     Ok(format!("{} ({})", user.name, user.role))
 }
+
+/// The organisation whose data the acting user may see: `None` for the local operator (no
+/// `--as`), the user's organisation otherwise. Lists are filtered to it.
+pub fn visible_organisation(store: &Store, context: &Context) -> Result<Option<i64>> {
+    let Some(name) = context.acting_as.as_deref() else {
+        return Ok(None);
+    };
+    let organisations = store.organisations_of_user(name)?;
+    match organisations.as_slice() {
+        [only] => Ok(Some(*only)),
+        [] => bail!("niet gevonden / not found: user `{name}`"),
+        _ => bail!(
+            "user name `{name}` exists in several organisations; ask an admin for a unique name"
+        ),
+    }
+}

@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 use peil_model::{Purpose, Role, WorkspaceDraft, WorkspaceStatus, DEFAULT_K};
 use peil_store::Store;
 
-use super::actor::authorize;
+use super::actor::{authorize, visible_organisation};
 use super::LOCAL_OPERATOR;
 use crate::Context;
 
@@ -281,7 +281,12 @@ pub fn run_workspace(context: &Context, command: WorkspaceCommand) -> Result<()>
             &[Role::Admin, Role::Fg],
         )?,
         WorkspaceCommand::History { json } => {
-            let changes = store.changes()?;
+            let visible = visible_organisation(&store, context)?;
+            let changes: Vec<_> = store
+                .changes()?
+                .into_iter()
+                .filter(|change| visible.is_none() || change.organisation_id == visible)
+                .collect();
             if json {
                 println!("{}", serde_json::to_string_pretty(&changes)?);
                 return Ok(());
@@ -299,7 +304,14 @@ pub fn run_workspace(context: &Context, command: WorkspaceCommand) -> Result<()>
             }
         }
         WorkspaceCommand::List { json } => {
-            let workspaces = store.workspaces()?;
+            let visible = visible_organisation(&store, context)?;
+            let workspaces: Vec<_> = store
+                .workspaces()?
+                .into_iter()
+                .filter(|(_, workspace)| {
+                    visible.is_none_or(|organisation| organisation == workspace.organisation_id)
+                })
+                .collect();
             if json {
                 let rows: Vec<serde_json::Value> = workspaces
                     .iter()
