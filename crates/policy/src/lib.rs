@@ -8,7 +8,7 @@ mod caveat;
 mod monitor;
 
 pub use caveat::{Caveat, SENTIMENT_ACCURACY_NOTE};
-pub use monitor::{admit_monitor, refuse_person_targeting, Refusal};
+pub use monitor::{admit_monitor, refuse_person_targeting, screen_query, Refusal};
 
 use peil_model::Purpose;
 

@@ -56,6 +56,23 @@ pub fn admit_monitor(
     Ok(())
 }
 
+/// The whole query guard on raw query text: person-targeting content (below) and person
+/// operators (`author:`, `from:` …, refused by the parser). Syntax errors are not refusals.
+pub fn screen_query(
+    workspace: &Workspace,
+    allow_entries: &[AllowEntry],
+    query_text: &str,
+) -> Result<(), Refusal> {
+    refuse_person_targeting(workspace, allow_entries, query_text)?;
+    match peil_query::parse(query_text) {
+        Err(error) if error.message.contains("niet op personen") => Err(Refusal {
+            dutch: error.message.clone(),
+            english: error.message,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Refuses query text that targets a person: @handles (other than the organisation's own
 /// accounts), profile URLs, e-mail addresses and phone numbers. Runs on the raw query text, before
 /// parsing, so the analyst gets this explanation rather than a syntax error.

@@ -32,6 +32,98 @@ pub enum EvalCommand {
     Deid(DeidEvalArgs),
     /// Measure sentiment: accuracy, macro-F1 and the confusion matrix on a labelled file.
     Sentiment(SentimentEvalArgs),
+    /// Measure the query guard on a TSV file `query<TAB>label<TAB>why` (label refuse|allow).
+    Guard(GuardEvalArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct GuardEvalArgs {
+    #[arg(long)]
+    queries: PathBuf,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GuardReport {
+    pub refuse_recall: f64,
+    pub false_refusal_rate: f64,
+    pub n: u64,
+    #[serde(skip)]
+    pub wrong: Vec<(String, String, String)>,
+}
+
+/// Runs the query guard (with Peil's default allow-list and no organisation entries) over labelled
+/// queries.
+pub fn evaluate_guard(path: &Path) -> Result<GuardReport> {
+    let content =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let workspace = peil_model::Workspace {
+        id: 0,
+        organisation_id: 0,
+        name: "eval".into(),
+        purpose: peil_model::Purpose::TrendPolicyAnalysis,
+        purpose_text: "eval".into(),
+        legal_basis: "eval".into(),
+        lead: None,
+        retention_days_posts: 30,
+        retention_days_aggregates: 365,
+        k: peil_model::DEFAULT_K,
+        allowed_sources: Vec::new(),
+        own_accounts: Vec::new(),
+        fg_contact: None,
+        status: peil_model::WorkspaceStatus::Active,
+        created_at: chrono::Utc::now(),
+    };
+    let (mut refuse_total, mut refuse_caught, mut allow_total, mut allow_refused) =
+        (0u64, 0u64, 0u64, 0u64);
+    let mut wrong = Vec::new();
+    for (line_index, line) in content.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        let (Some(query), Some(label)) = (fields.first(), fields.get(1)) else {
+            bail!(
+                "{} line {}: expected query<TAB>label<TAB>why",
+                path.display(),
+                line_index + 1
+            );
+        };
+        let refused = peil_policy::screen_query(&workspace, &[], query).is_err();
+        match label.trim() {
+            "refuse" => {
+                refuse_total += 1;
+                if refused {
+                    refuse_caught += 1;
+                } else {
+                    wrong.push((query.to_string(), "refuse".into(), "allowed".into()));
+                }
+            }
+            "allow" => {
+                allow_total += 1;
+                if refused {
+                    allow_refused += 1;
+                    wrong.push((query.to_string(), "allow".into(), "refused".into()));
+                }
+            }
+            other => bail!(
+                "{} line {}: unknown label `{other}`",
+                path.display(),
+                line_index + 1
+            ),
+        }
+    }
+    Ok(GuardReport {
+        refuse_recall: ratio(refuse_caught, refuse_total),
+        false_refusal_rate: if allow_total == 0 {
+            0.0
+        } else {
+            allow_refused as f64 / allow_total as f64
+        },
+        n: refuse_total + allow_total,
+        wrong,
+    })
 }
 
 #[derive(Args, Debug)]
@@ -486,6 +578,24 @@ pub fn measure_speed(engine: &Deidentifier, path: &Path) -> Result<SpeedReport> 
 pub fn run(_context: &Context, command: EvalCommand) -> Result<()> {
     let arguments = match command {
         EvalCommand::Deid(arguments) => arguments,
+        EvalCommand::Guard(arguments) => {
+            let report = evaluate_guard(&arguments.queries)?;
+            if arguments.json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                println!(
+                    "guard: {} ({} queries): refuse recall {:.3}  false refusal rate {:.3}",
+                    arguments.queries.display(),
+                    report.n,
+                    report.refuse_recall,
+                    report.false_refusal_rate
+                );
+            }
+            for (query, label, outcome) in &report.wrong {
+                eprintln!("  wrong: {query:?} labelled {label}, {outcome}");
+            }
+            return Ok(());
+        }
         EvalCommand::Sentiment(arguments) => {
             let report = evaluate_sentiment(&arguments.dataset, &arguments.format)?;
             if arguments.json {
