@@ -126,11 +126,25 @@ pub fn detect_person_names(text: &str, allow: &AllowList, spans: &mut Vec<Span>)
     if text.is_empty() {
         return;
     }
-    let mut tokens = Vec::with_capacity(text.len() / 5 + 4);
+    // The token buffer is reused between texts on the same thread.
+    let mut tokens = TOKEN_BUFFER.with(|buffer| buffer.take());
+    tokens.clear();
     tokenize(text, &mut tokens);
+    detect_in_tokens(text, &tokens, allow, spans);
+    // A buffer grown by one very long text is not kept.
+    if tokens.capacity() <= 1 << 14 {
+        TOKEN_BUFFER.with(|buffer| buffer.set(tokens));
+    }
+}
+
+thread_local! {
+    static TOKEN_BUFFER: std::cell::Cell<Vec<Token>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+fn detect_in_tokens(text: &str, tokens: &[Token], allow: &AllowList, spans: &mut Vec<Span>) {
     let mut reading = Reading {
         text,
-        tokens: &tokens,
+        tokens,
         names: Vec::new(),
         dropped: Vec::new(),
     };

@@ -1308,8 +1308,16 @@ impl FormHash {
                 hash.length += 8;
                 hash.mix_pending();
             }
-            for byte in chunks.remainder() {
-                hash.push_byte(byte.to_ascii_lowercase());
+            // The last bytes (fewer than 8) at once, as `push_byte` would leave them.
+            let remainder = chunks.remainder();
+            if !remainder.is_empty() {
+                let mut word = [0u8; 8];
+                for (target, source) in word.iter_mut().zip(remainder) {
+                    *target = source.to_ascii_lowercase();
+                }
+                hash.pending = u64::from_le_bytes(word);
+                hash.pending_bytes = remainder.len() as u32;
+                hash.length += remainder.len() as u64;
             }
         } else {
             for character in form.chars() {

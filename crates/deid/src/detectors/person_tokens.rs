@@ -322,12 +322,52 @@ fn word_flags(lexicon: &Lexicon, word: &str, shape: u32) -> u32 {
 }
 
 fn shape_of(word: &str) -> u32 {
-    let (shape, inner_capitals) = if word.is_ascii() {
-        let bytes = word.as_bytes();
-        (ascii_shape_of(bytes), ascii_has_inner_capitals(bytes))
-    } else {
-        (unicode_shape_of(word), has_inner_capitals(word))
-    };
+    // One pass over an ASCII word for its shape and its inner capitals; other words are
+    // decoded character by character.
+    let bytes = word.as_bytes();
+    let mut letters = 0usize;
+    let mut upper = 0usize;
+    let mut first_letter: Option<u8> = None;
+    let mut digit = false;
+    let mut previous_lower = false;
+    let mut inner_capitals = false;
+    for (offset, &byte) in bytes.iter().enumerate() {
+        if !byte.is_ascii() {
+            let shape = unicode_shape_of(word);
+            return if has_inner_capitals(word) {
+                shape | INNER_CAPITALS
+            } else {
+                shape
+            };
+        }
+        if byte.is_ascii_alphabetic() {
+            letters += 1;
+            if first_letter.is_none() {
+                first_letter = Some(byte);
+            }
+            if byte.is_ascii_uppercase() {
+                upper += 1;
+                if previous_lower && !inner_capitals {
+                    inner_capitals = !is_ascii_name_prefix(bytes.get(..offset).unwrap_or_default());
+                }
+            }
+        } else if byte.is_ascii_digit() {
+            digit = true;
+        }
+        previous_lower = byte.is_ascii_lowercase();
+    }
+    let mut shape = if digit { HAS_DIGIT } else { 0 };
+    match first_letter {
+        Some(first) if first.is_ascii_uppercase() => {
+            if letters >= 2 && upper == letters {
+                shape |= ALL_CAPITALS;
+            } else {
+                shape |= CAPITALISED;
+            }
+        }
+        Some(_) => shape |= LOWER_CASE,
+        None => {}
+    }
     if inner_capitals {
         shape | INNER_CAPITALS
     } else {
@@ -335,34 +375,23 @@ fn shape_of(word: &str) -> u32 {
     }
 }
 
-/// `has_inner_capitals` for an ASCII word, byte by byte.
-fn ascii_has_inner_capitals(word: &[u8]) -> bool {
-    let mut previous_lower = false;
-    for (offset, byte) in word.iter().enumerate() {
-        if byte.is_ascii_uppercase() && previous_lower {
-            let prefix = word.get(..offset).unwrap_or_default();
-            let name_prefix = [
-                &b"mc"[..],
-                b"mac",
-                b"de",
-                b"di",
-                b"da",
-                b"du",
-                b"le",
-                b"la",
-                b"van",
-                b"von",
-                b"o'",
-            ]
-            .iter()
-            .any(|name| name.eq_ignore_ascii_case(prefix));
-            if !name_prefix {
-                return true;
-            }
-        }
-        previous_lower = byte.is_ascii_lowercase();
-    }
-    false
+/// `Mc`, `Mac`, `De`, `Van`, `O'` and the like: a capital after them is still a name.
+fn is_ascii_name_prefix(prefix: &[u8]) -> bool {
+    [
+        &b"mc"[..],
+        b"mac",
+        b"de",
+        b"di",
+        b"da",
+        b"du",
+        b"le",
+        b"la",
+        b"van",
+        b"von",
+        b"o'",
+    ]
+    .iter()
+    .any(|name| name.eq_ignore_ascii_case(prefix))
 }
 
 /// Whether an upper-case letter follows a lower-case one, other than after a name prefix.
@@ -416,39 +445,6 @@ fn unicode_shape_of(word: &str) -> u32 {
         }
         Some(first) if first.is_lowercase() => shape |= LOWER_CASE,
         _ => {}
-    }
-    shape
-}
-
-fn ascii_shape_of(word: &[u8]) -> u32 {
-    let mut letters = 0usize;
-    let mut upper = 0usize;
-    let mut first_letter: Option<u8> = None;
-    let mut digit = false;
-    for &byte in word {
-        if byte.is_ascii_alphabetic() {
-            letters += 1;
-            if first_letter.is_none() {
-                first_letter = Some(byte);
-            }
-            if byte.is_ascii_uppercase() {
-                upper += 1;
-            }
-        } else if byte.is_ascii_digit() {
-            digit = true;
-        }
-    }
-    let mut shape = if digit { HAS_DIGIT } else { 0 };
-    match first_letter {
-        Some(first) if first.is_ascii_uppercase() => {
-            if letters >= 2 && upper == letters {
-                shape |= ALL_CAPITALS;
-            } else {
-                shape |= CAPITALISED;
-            }
-        }
-        Some(_) => shape |= LOWER_CASE,
-        None => {}
     }
     shape
 }
