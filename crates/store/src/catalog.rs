@@ -48,9 +48,22 @@ const WORKSPACE_COLUMNS: &str =
     retention_days_posts, retention_days_aggregates, k, allowed_sources, own_accounts, fg_contact,
     status, created_at";
 
+/// Reads a text column and parses it into a domain enum (purpose, status, role, allow kind).
+fn parsed_column<T>(row: &Row<'_>, column: usize) -> rusqlite::Result<T>
+where
+    T: std::str::FromStr<Err = ModelError>,
+{
+    let code: String = row.get(column)?;
+    code.parse::<T>().map_err(|error| {
+        rusqlite::Error::FromSqlConversionFailure(
+            column,
+            rusqlite::types::Type::Text,
+            error.to_string().into(),
+        )
+    })
+}
+
 fn workspace_from_row(row: &Row<'_>) -> rusqlite::Result<Workspace> {
-    let purpose_code: String = row.get(3)?;
-    let status_code: String = row.get(13)?;
     let allowed_sources: String = row.get(10)?;
     let own_accounts: String = row.get(11)?;
     let invalid = |column: usize, error: String| {
@@ -60,9 +73,7 @@ fn workspace_from_row(row: &Row<'_>) -> rusqlite::Result<Workspace> {
         id: row.get(0)?,
         organisation_id: row.get(1)?,
         name: row.get(2)?,
-        purpose: purpose_code
-            .parse::<Purpose>()
-            .map_err(|error| invalid(3, error.to_string()))?,
+        purpose: parsed_column::<Purpose>(row, 3)?,
         purpose_text: row.get(4)?,
         legal_basis: row.get(5)?,
         lead: row.get(6)?,
@@ -74,9 +85,7 @@ fn workspace_from_row(row: &Row<'_>) -> rusqlite::Result<Workspace> {
         own_accounts: serde_json::from_str(&own_accounts)
             .map_err(|error| invalid(11, error.to_string()))?,
         fg_contact: row.get(12)?,
-        status: status_code
-            .parse::<WorkspaceStatus>()
-            .map_err(|error| invalid(13, error.to_string()))?,
+        status: parsed_column::<WorkspaceStatus>(row, 13)?,
         created_at: timestamp(row.get(14)?),
     })
 }
@@ -442,19 +451,11 @@ impl Store {
         )?;
         let users = statement
             .query_map(params![organisation_id], |row| {
-                let role_code: String = row.get(3)?;
-                let role = role_code.parse::<Role>().map_err(|error| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        3,
-                        rusqlite::types::Type::Text,
-                        error.to_string().into(),
-                    )
-                })?;
                 Ok(User {
                     id: row.get(0)?,
                     organisation_id: row.get(1)?,
                     name: row.get(2)?,
-                    role,
+                    role: parsed_column(row, 3)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -510,18 +511,10 @@ impl Store {
         )?;
         let entries = statement
             .query_map(params![organisation_id], |row| {
-                let kind_code: String = row.get(2)?;
-                let kind = kind_code.parse::<AllowKind>().map_err(|error| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        2,
-                        rusqlite::types::Type::Text,
-                        error.to_string().into(),
-                    )
-                })?;
                 Ok(AllowEntry {
                     id: row.get(0)?,
                     organisation_id: row.get(1)?,
-                    kind,
+                    kind: parsed_column(row, 2)?,
                     value: row.get(3)?,
                     justification: row.get(4)?,
                     created_at: timestamp(row.get(5)?),
