@@ -6,7 +6,7 @@
 //! organisation's data: such a request answers "not found", as if the data did not exist.
 
 use anyhow::{bail, Result};
-use peil_model::Role;
+use peil_model::{Role, Workspace};
 use peil_store::Store;
 
 use super::LOCAL_OPERATOR;
@@ -61,4 +61,25 @@ pub fn visible_organisation(store: &Store, context: &Context) -> Result<Option<i
             "user name `{name}` exists in several organisations; ask an admin for a unique name"
         ),
     }
+}
+
+/// Looks up the workspace `name` (in `organisation`, when given) and checks that the acting user
+/// may take `action` on it; returns the workspace and the actor to record.
+pub fn authorize_workspace(
+    store: &Store,
+    context: &Context,
+    name: &str,
+    organisation: Option<&str>,
+    allowed_roles: &[Role],
+    action: &str,
+) -> Result<(Workspace, String)> {
+    let workspace = store.workspace(name, organisation)?;
+    let actor = authorize(
+        store,
+        context,
+        workspace.organisation_id,
+        allowed_roles,
+        action,
+    )?;
+    Ok((workspace, actor))
 }

@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 use peil_model::{Purpose, Role, WorkspaceDraft, WorkspaceStatus, DEFAULT_K};
 use peil_store::Store;
 
-use super::actor::{authorize, visible_organisation};
+use super::actor::{authorize, authorize_workspace, visible_organisation};
 use super::LOCAL_OPERATOR;
 use crate::Context;
 
@@ -366,11 +366,11 @@ fn transition(
     allowed_roles: &[Role],
 ) -> Result<()> {
     let language = context.language;
-    let workspace = store.workspace(&arguments.name, arguments.org.as_deref())?;
-    let actor = authorize(
+    let (workspace, actor) = authorize_workspace(
         store,
         context,
-        workspace.organisation_id,
+        &arguments.name,
+        arguments.org.as_deref(),
         allowed_roles,
         &format!("set a workspace to {next}"),
     )?;
@@ -415,11 +415,11 @@ pub fn run_monitor(context: &Context, command: MonitorCommand) -> Result<()> {
             query,
             why,
         } => {
-            let workspace = store.workspace(&workspace, org.as_deref())?;
-            let actor = authorize(
+            let (workspace, actor) = authorize_workspace(
                 &store,
                 context,
-                workspace.organisation_id,
+                &workspace,
+                org.as_deref(),
                 &[Role::Analyst, Role::Admin],
                 "add a monitor",
             )?;

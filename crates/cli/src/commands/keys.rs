@@ -9,7 +9,7 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 use clap::Subcommand;
 use peil_model::Role;
 
-use super::actor::authorize;
+use super::actor::authorize_workspace;
 use super::catalog::open_store;
 use crate::Context;
 
@@ -84,11 +84,11 @@ pub fn run(context: &Context, command: KeysCommand) -> Result<()> {
             org,
             why,
         } => {
-            let workspace = store.workspace(&workspace, org.as_deref())?;
-            let actor = authorize(
+            let (workspace, actor) = authorize_workspace(
                 &store,
                 context,
-                workspace.organisation_id,
+                &workspace,
+                org.as_deref(),
                 &[Role::Admin],
                 "rotate keys",
             )?;
@@ -111,11 +111,11 @@ pub fn run(context: &Context, command: KeysCommand) -> Result<()> {
             org,
             why,
         } => {
-            let workspace = store.workspace(&workspace, org.as_deref())?;
-            let actor = authorize(
+            let (workspace, actor) = authorize_workspace(
                 &store,
                 context,
-                workspace.organisation_id,
+                &workspace,
+                org.as_deref(),
                 &[Role::Admin],
                 "destroy keys",
             )?;

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use peil_model::Role;
 use peil_store::{AggregateRequest, Interval};
 
-use super::actor::authorize;
+use super::actor::authorize_workspace;
 use super::catalog::open_store;
 use crate::report::{print_report, ReportDocument};
 use crate::Context;
@@ -64,11 +64,11 @@ impl From<IntervalArg> for Interval {
 
 pub fn run(context: &Context, arguments: QueryArgs) -> Result<()> {
     let store = open_store(context)?;
-    let workspace = store.workspace(&arguments.workspace, arguments.org.as_deref())?;
-    authorize(
+    let (workspace, _actor) = authorize_workspace(
         &store,
         context,
-        workspace.organisation_id,
+        &arguments.workspace,
+        arguments.org.as_deref(),
         &[Role::Analyst, Role::Fg],
         "query aggregates",
     )?;
