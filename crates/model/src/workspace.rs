@@ -205,6 +205,9 @@ pub struct WorkspaceDraft {
     pub allowed_sources: Vec<String>,
     pub own_accounts: Vec<String>,
     pub fg_contact: Option<String>,
+    /// The last moment the workspace may run; required for `public_order_general_picture` (at
+    /// most 30 days after approval), optional for the other purposes.
+    pub ends_at: Option<DateTime<Utc>>,
 }
 
 impl WorkspaceDraft {
@@ -256,6 +259,7 @@ pub struct Workspace {
     /// The organisation's own accounts (handles), which are not personal data.
     pub own_accounts: Vec<String>,
     pub fg_contact: Option<String>,
+    pub ends_at: Option<DateTime<Utc>>,
     pub status: WorkspaceStatus,
     pub created_at: DateTime<Utc>,
 }
@@ -352,6 +356,7 @@ mod tests {
             allowed_sources: vec![],
             own_accounts: vec![],
             fg_contact: None,
+            ends_at: None,
         }
     }
 

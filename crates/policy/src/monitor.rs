@@ -132,6 +132,7 @@ mod tests {
             allowed_sources: vec![],
             own_accounts: vec!["@gemeente".into()],
             fg_contact: None,
+            ends_at: None,
             status: WorkspaceStatus::Active,
             created_at: Utc::now(),
         }

@@ -46,7 +46,7 @@ fn record_change(
 const WORKSPACE_COLUMNS: &str =
     "id, organisation_id, name, purpose, purpose_text, legal_basis, lead,
     retention_days_posts, retention_days_aggregates, k, allowed_sources, own_accounts, fg_contact,
-    status, created_at";
+    status, created_at, ends_at";
 
 /// Reads a text column and parses it into a domain enum (purpose, status, role, allow kind).
 fn parsed_column<T>(row: &Row<'_>, column: usize) -> rusqlite::Result<T>
@@ -87,6 +87,7 @@ fn workspace_from_row(row: &Row<'_>) -> rusqlite::Result<Workspace> {
         fg_contact: row.get(12)?,
         status: parsed_column::<WorkspaceStatus>(row, 13)?,
         created_at: timestamp(row.get(14)?),
+        ends_at: row.get::<_, Option<i64>>(15)?.map(timestamp),
     })
 }
 
@@ -217,8 +218,8 @@ impl Store {
         transaction.execute(
             "INSERT INTO workspaces (organisation_id, name, purpose, purpose_text, legal_basis,
                 lead, retention_days_posts, retention_days_aggregates, k, allowed_sources,
-                own_accounts, fg_contact, status, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'draft', ?13)",
+                own_accounts, fg_contact, status, created_at, ends_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'draft', ?13, ?14)",
             params![
                 organisation_id,
                 draft.name,
@@ -233,6 +234,7 @@ impl Store {
                 own_accounts,
                 draft.fg_contact,
                 Utc::now().timestamp(),
+                draft.ends_at.map(|ends_at| ends_at.timestamp()),
             ],
         )?;
         let id = transaction.last_insert_rowid();

@@ -105,6 +105,28 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (organisation_id, kind, value)
     );
     ",
+    // 3: governance: end dates of public-order workspaces, objections (data subjects who object
+    // to processing; only a keyed hash of their author id), and the scopes the store answered
+    // (for the differencing check of the k gate).
+    "
+    ALTER TABLE workspaces ADD COLUMN ends_at INTEGER;
+    CREATE TABLE objections (
+        id INTEGER PRIMARY KEY,
+        organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+        platform TEXT NOT NULL,
+        author_hash BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        UNIQUE (organisation_id, platform, author_hash)
+    );
+    CREATE TABLE answered_scopes (
+        id INTEGER PRIMARY KEY,
+        workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+        answered_at INTEGER NOT NULL,
+        post_ids BLOB NOT NULL,
+        shown_cells TEXT NOT NULL
+    );
+    CREATE INDEX answered_scopes_by_workspace ON answered_scopes (workspace_id, answered_at);
+    ",
 ];
 
 /// The schema version this build of Peil writes.

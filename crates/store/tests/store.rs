@@ -32,6 +32,7 @@ fn active_workspace(store: &mut Store, name: &str, k: u32) -> Result<Workspace, 
         allowed_sources: vec![],
         own_accounts: vec![],
         fg_contact: None,
+        ends_at: None,
     };
     let workspace = store.create_workspace(organisation.id, &draft, "test", "tester")?;
     store.set_workspace_status(workspace.id, WorkspaceStatus::Approved, "test", "tester")?;

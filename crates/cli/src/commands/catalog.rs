@@ -239,6 +239,7 @@ pub fn run_workspace(context: &Context, command: WorkspaceCommand) -> Result<()>
                 allowed_sources: arguments.sources,
                 own_accounts: arguments.own_accounts,
                 fg_contact: arguments.fg_contact,
+                ends_at: None,
             };
             let organisation = store.organisation(&arguments.org)?;
             let actor = authorize(

@@ -120,6 +120,7 @@ pub fn setup_demo_workspace(store: &mut Store) -> Result<Workspace> {
         allowed_sources: Vec::new(),
         own_accounts: vec!["@voorbeeldstad".to_string()],
         fg_contact: Some("fg@voorbeeldstad.example".to_string()),
+        ends_at: None,
     };
     let workspace = create_workspace(
         store,

@@ -72,6 +72,7 @@ pub fn evaluate_guard(path: &Path) -> Result<GuardReport> {
         allowed_sources: Vec::new(),
         own_accounts: Vec::new(),
         fg_contact: None,
+        ends_at: None,
         status: peil_model::WorkspaceStatus::Active,
         created_at: chrono::Utc::now(),
     };

@@ -1,0 +1,1 @@
+//! Peil audit log (being written).

@@ -1,0 +1,1 @@
+//! Peil generated documents (being written).
