@@ -1,7 +1,5 @@
 //! Spans reported by detectors, overlap resolution and placeholder rendering.
 
-use std::collections::BTreeMap;
-
 use peil_model::PlaceholderKind;
 
 const ALL_KINDS: [PlaceholderKind; 12] = [
@@ -104,10 +102,11 @@ pub fn resolve(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
 pub fn render(text: &str, spans: &[Span]) -> (String, Vec<RedactedSpan>) {
     let mut output = String::with_capacity(text.len());
     let mut redacted = Vec::with_capacity(spans.len());
-    let mut ordinals: BTreeMap<(PlaceholderKind, String), usize> = BTreeMap::new();
+    // A post has a handful of spans at most: small vectors searched in order beat maps here.
+    let mut ordinals: Vec<(PlaceholderKind, String, usize)> = Vec::with_capacity(spans.len());
     // Continue numbering after placeholders already in the text, so a second pass never writes a
     // second `[PERSOON-1]` for another person.
-    let mut next_ordinal: BTreeMap<PlaceholderKind, usize> = BTreeMap::new();
+    let mut next_ordinal: Vec<(PlaceholderKind, usize)> = Vec::new();
     for (start, end) in existing_placeholders(text) {
         let inner = &text[start + 1..end - 1];
         let Some((label, ordinal)) = inner.rsplit_once('-') else {
@@ -117,7 +116,7 @@ pub fn render(text: &str, spans: &[Span]) -> (String, Vec<RedactedSpan>) {
             continue;
         };
         if let Some(kind) = ALL_KINDS.iter().find(|kind| kind.label() == label) {
-            let counter = next_ordinal.entry(*kind).or_insert(0);
+            let counter = ordinal_counter(&mut next_ordinal, *kind);
             *counter = (*counter).max(ordinal);
         }
     }
@@ -127,21 +126,22 @@ pub fn render(text: &str, spans: &[Span]) -> (String, Vec<RedactedSpan>) {
             continue;
         }
         output.push_str(&text[cursor..span.start]);
-        let value: String = text[span.start..span.end]
-            .chars()
-            .filter(|character| !character.is_whitespace())
-            .flat_map(char::to_lowercase)
-            .collect();
-        let ordinal = match ordinals.get(&(span.kind, value.clone())) {
-            Some(ordinal) => *ordinal,
+        let value = normalised_value(&text[span.start..span.end]);
+        let known = ordinals
+            .iter()
+            .find(|(kind, known_value, _)| *kind == span.kind && *known_value == value)
+            .map(|(_, _, ordinal)| *ordinal);
+        let ordinal = match known {
+            Some(ordinal) => ordinal,
             None => {
-                let counter = next_ordinal.entry(span.kind).or_insert(0);
+                let counter = ordinal_counter(&mut next_ordinal, span.kind);
                 *counter += 1;
-                ordinals.insert((span.kind, value), *counter);
-                *counter
+                let ordinal = *counter;
+                ordinals.push((span.kind, value, ordinal));
+                ordinal
             }
         };
-        let placeholder = span.kind.render(ordinal);
+        let placeholder = placeholder_text(span.kind, ordinal);
         output.push_str(&placeholder);
         redacted.push(RedactedSpan {
             start: span.start,
@@ -155,9 +155,78 @@ pub fn render(text: &str, spans: &[Span]) -> (String, Vec<RedactedSpan>) {
     (output, redacted)
 }
 
+/// The last ordinal used for `kind` (0 before the first).
+fn ordinal_counter(
+    counters: &mut Vec<(PlaceholderKind, usize)>,
+    kind: PlaceholderKind,
+) -> &mut usize {
+    let index = match counters.iter().position(|(known, _)| *known == kind) {
+        Some(index) => index,
+        None => {
+            counters.push((kind, 0));
+            counters.len() - 1
+        }
+    };
+    &mut counters[index].1
+}
+
+/// A redacted value as it is compared for numbering: lower case, without whitespace.
+fn normalised_value(value: &str) -> String {
+    let mut normalised = String::with_capacity(value.len());
+    for character in value.chars() {
+        if character.is_whitespace() {
+            continue;
+        }
+        if character.is_ascii() {
+            normalised.push(character.to_ascii_lowercase());
+        } else {
+            normalised.extend(character.to_lowercase());
+        }
+    }
+    normalised
+}
+
+/// `kind.render(ordinal)` (`[PERSOON-2]`) written straight into a string of the right size,
+/// without the formatting machinery; a unit test keeps the two equal.
+fn placeholder_text(kind: PlaceholderKind, ordinal: usize) -> String {
+    let label = kind.label();
+    let mut divisor = 1;
+    let mut digit_count = 1;
+    while ordinal / divisor >= 10 {
+        divisor *= 10;
+        digit_count += 1;
+    }
+    let mut placeholder = String::with_capacity(label.len() + digit_count + 3);
+    placeholder.push('[');
+    placeholder.push_str(label);
+    placeholder.push('-');
+    while divisor > 0 {
+        let digit = (ordinal / divisor % 10) as u8;
+        placeholder.push(char::from(b'0' + digit));
+        divisor /= 10;
+    }
+    placeholder.push(']');
+    placeholder
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholder_text_is_what_the_model_renders() {
+        for kind in ALL_KINDS {
+            for ordinal in (0..1200).chain([9_999, 10_000, 123_456_789, usize::MAX]) {
+                assert_eq!(placeholder_text(kind, ordinal), kind.render(ordinal));
+            }
+        }
+    }
+
+    #[test]
+    fn values_are_compared_in_lower_case_without_whitespace() {
+        assert_eq!(normalised_value("Jan  de\u{a0}VRIES\tÉÉN"), "jandevrieséén");
+        assert_eq!(normalised_value("İ"), "i\u{307}");
+    }
 
     #[test]
     fn numbering_continues_after_existing_placeholders() {
