@@ -101,12 +101,10 @@ pub fn resolve(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
 /// case-insensitively, ignoring spaces) gets the same number within one text.
 pub fn render(text: &str, spans: &[Span]) -> (String, Vec<RedactedSpan>) {
     let mut output = String::with_capacity(text.len());
-    let mut redacted = Vec::with_capacity(spans.len());
-    // A post has a handful of spans at most: small vectors searched in order beat maps here.
-    let mut ordinals: Vec<(PlaceholderKind, String, usize)> = Vec::with_capacity(spans.len());
+    let mut redacted: Vec<RedactedSpan> = Vec::with_capacity(spans.len());
     // Continue numbering after placeholders already in the text, so a second pass never writes a
-    // second `[PERSOON-1]` for another person.
-    let mut next_ordinal: Vec<(PlaceholderKind, usize)> = Vec::new();
+    // second `[PERSOON-1]` for another person. One counter per kind, in the order of `ALL_KINDS`.
+    let mut last_ordinal = [0usize; ALL_KINDS.len()];
     for (start, end) in existing_placeholders(text) {
         let inner = &text[start + 1..end - 1];
         let Some((label, ordinal)) = inner.rsplit_once('-') else {
@@ -115,8 +113,8 @@ pub fn render(text: &str, spans: &[Span]) -> (String, Vec<RedactedSpan>) {
         let Ok(ordinal) = ordinal.parse::<usize>() else {
             continue;
         };
-        if let Some(kind) = ALL_KINDS.iter().find(|kind| kind.label() == label) {
-            let counter = ordinal_counter(&mut next_ordinal, *kind);
+        let known_kind = ALL_KINDS.iter().find(|kind| kind.label() == label);
+        if let Some(counter) = known_kind.and_then(|kind| last_ordinal.get_mut(kind_index(*kind))) {
             *counter = (*counter).max(ordinal);
         }
     }
@@ -126,22 +124,29 @@ pub fn render(text: &str, spans: &[Span]) -> (String, Vec<RedactedSpan>) {
             continue;
         }
         output.push_str(&text[cursor..span.start]);
-        let value = normalised_value(&text[span.start..span.end]);
-        let known = ordinals
+        let value = &text[span.start..span.end];
+        // A post has a handful of spans at most: the value is compared with the ones written
+        // before it, in place, instead of being copied into a map.
+        let earlier_placeholder = redacted
             .iter()
-            .find(|(kind, known_value, _)| *kind == span.kind && *known_value == value)
-            .map(|(_, _, ordinal)| *ordinal);
-        let ordinal = match known {
-            Some(ordinal) => ordinal,
+            .find(|earlier| {
+                earlier.kind == span.kind && same_value(&text[earlier.start..earlier.end], value)
+            })
+            .map(|earlier| earlier.placeholder.clone());
+        let placeholder = match earlier_placeholder {
+            Some(placeholder) => placeholder,
             None => {
-                let counter = ordinal_counter(&mut next_ordinal, span.kind);
-                *counter += 1;
-                let ordinal = *counter;
-                ordinals.push((span.kind, value, ordinal));
-                ordinal
+                // `kind_index` is always in bounds; the fallback only keeps this panic-free.
+                let ordinal = match last_ordinal.get_mut(kind_index(span.kind)) {
+                    Some(counter) => {
+                        *counter += 1;
+                        *counter
+                    }
+                    None => 1,
+                };
+                placeholder_text(span.kind, ordinal)
             }
         };
-        let placeholder = placeholder_text(span.kind, ordinal);
         output.push_str(&placeholder);
         redacted.push(RedactedSpan {
             start: span.start,
@@ -155,35 +160,36 @@ pub fn render(text: &str, spans: &[Span]) -> (String, Vec<RedactedSpan>) {
     (output, redacted)
 }
 
-/// The last ordinal used for `kind` (0 before the first).
-fn ordinal_counter(
-    counters: &mut Vec<(PlaceholderKind, usize)>,
-    kind: PlaceholderKind,
-) -> &mut usize {
-    let index = match counters.iter().position(|(known, _)| *known == kind) {
-        Some(index) => index,
-        None => {
-            counters.push((kind, 0));
-            counters.len() - 1
-        }
-    };
-    &mut counters[index].1
+/// The position of `kind` in `ALL_KINDS`. The match names every kind, so a new kind does not
+/// compile until it has a counter of its own.
+fn kind_index(kind: PlaceholderKind) -> usize {
+    match kind {
+        PlaceholderKind::Email => 0,
+        PlaceholderKind::Url => 1,
+        PlaceholderKind::Handle => 2,
+        PlaceholderKind::Phone => 3,
+        PlaceholderKind::Person => 4,
+        PlaceholderKind::Bsn => 5,
+        PlaceholderKind::Iban => 6,
+        PlaceholderKind::Postcode => 7,
+        PlaceholderKind::Address => 8,
+        PlaceholderKind::LicensePlate => 9,
+        PlaceholderKind::Ip => 10,
+        PlaceholderKind::DateOfBirth => 11,
+    }
 }
 
-/// A redacted value as it is compared for numbering: lower case, without whitespace.
-fn normalised_value(value: &str) -> String {
-    let mut normalised = String::with_capacity(value.len());
-    for character in value.chars() {
-        if character.is_whitespace() {
-            continue;
-        }
-        if character.is_ascii() {
-            normalised.push(character.to_ascii_lowercase());
-        } else {
-            normalised.extend(character.to_lowercase());
-        }
-    }
-    normalised
+/// Whether two redacted values are the same value: equal in lower case, whitespace ignored.
+fn same_value(left: &str, right: &str) -> bool {
+    comparable_characters(left).eq(comparable_characters(right))
+}
+
+/// The characters of `value` as it is compared for numbering: lower case, without whitespace.
+fn comparable_characters(value: &str) -> impl Iterator<Item = char> + '_ {
+    value
+        .chars()
+        .filter(|character| !character.is_whitespace())
+        .flat_map(char::to_lowercase)
 }
 
 /// `kind.render(ordinal)` (`[PERSOON-2]`) written straight into a string of the right size,
@@ -223,9 +229,29 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_has_its_own_counter() {
+        for (index, kind) in ALL_KINDS.iter().enumerate() {
+            assert_eq!(kind_index(*kind), index);
+        }
+    }
+
+    #[test]
     fn values_are_compared_in_lower_case_without_whitespace() {
-        assert_eq!(normalised_value("Jan  de\u{a0}VRIES\tÉÉN"), "jandevrieséén");
-        assert_eq!(normalised_value("İ"), "i\u{307}");
+        assert!(same_value("Jan  de\u{a0}VRIES\tÉÉN", "jandevrieséén"));
+        assert!(same_value("İ", "i\u{307}"));
+        assert!(!same_value("Jan", "Jans"));
+    }
+
+    #[test]
+    fn the_same_value_gets_the_same_number() {
+        let text = "Jan de Vries, JAN DE VRIES en Piet";
+        let spans = vec![
+            Span::new(0, 12, PlaceholderKind::Person),
+            Span::new(14, 26, PlaceholderKind::Person),
+            Span::new(30, 34, PlaceholderKind::Person),
+        ];
+        let (rendered, _) = render(text, &spans);
+        assert_eq!(rendered, "[PERSOON-1], [PERSOON-1] en [PERSOON-2]");
     }
 
     #[test]
