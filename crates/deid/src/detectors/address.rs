@@ -18,8 +18,8 @@ use std::sync::LazyLock;
 use peil_model::PlaceholderKind;
 
 use super::scan::{
-    char_after, contains_ignore_ascii_case, ends_with_ignore_ascii_case, same_sentence_tail,
-    starts_with_ignore_ascii_case, window_after, window_before,
+    char_after, contains_ignore_ascii_case, ends_with_ignore_ascii_case, next_digit,
+    same_sentence_tail, starts_with_ignore_ascii_case, window_after, window_before,
 };
 use super::Detector;
 use crate::{AllowList, Span};
@@ -540,14 +540,13 @@ impl Detector for AddressDetector {
 
     fn detect(&self, text: &str, allow: &AllowList, spans: &mut Vec<Span>) {
         let bytes = text.as_bytes();
-        let mut position = 1;
-        while position < bytes.len() {
-            let starts_number = bytes
-                .get(position)
-                .is_some_and(|byte| matches!(byte, b'1'..=b'9'))
-                && bytes.get(position - 1) == Some(&b' ');
+        let mut search_from = 1;
+        // House numbers start with a digit: jump from digit to digit.
+        while let Some(position) = next_digit(bytes, search_from) {
+            let starts_number =
+                bytes.get(position) != Some(&b'0') && bytes.get(position - 1) == Some(&b' ');
             if !starts_number {
-                position += 1;
+                search_from = position + 1;
                 continue;
             }
             match address_at(text, position) {
@@ -557,9 +556,9 @@ impl Detector for AddressDetector {
                     if !organisational {
                         spans.push(Span::new(start, end, PlaceholderKind::Address));
                     }
-                    position = end.max(position + 1);
+                    search_from = end.max(position + 1);
                 }
-                None => position += 1,
+                None => search_from = position + 1,
             }
         }
     }

@@ -17,7 +17,8 @@ use peil_model::PlaceholderKind;
 use regex::{Captures, Regex};
 
 use super::scan::{
-    compile, contains_ignore_ascii_case, keyword_matcher, window_after, window_before,
+    compile, contains_ignore_ascii_case, digit_run_end, keyword_matcher, next_digit, window_after,
+    window_before,
 };
 use super::Detector;
 use crate::{AllowList, Span};
@@ -200,27 +201,21 @@ impl Detector for DateOfBirthDetector {
 
 /// Cheap prefilter: a year (`19xx`, `20xx`, `'xx`) or a numeric date shape (`d-m-yy`).
 fn has_date_shape(bytes: &[u8]) -> bool {
-    let mut index = 0;
-    while index < bytes.len() {
-        if !bytes.get(index).is_some_and(u8::is_ascii_digit) {
-            index += 1;
-            continue;
-        }
-        let run_start = index;
-        while bytes.get(index).is_some_and(u8::is_ascii_digit) {
-            index += 1;
-        }
-        let run = bytes.get(run_start..index).unwrap_or_default();
+    let mut search_from = 0;
+    while let Some(run_start) = next_digit(bytes, search_from) {
+        let run_end = digit_run_end(bytes, run_start);
+        search_from = run_end;
+        let run = bytes.get(run_start..run_end).unwrap_or_default();
         let year = ((run.len() == 4 && (run.starts_with(b"19") || run.starts_with(b"20")))
             || (run.len() == 2 && run_start > 0 && bytes.get(run_start - 1) == Some(&b'\'')))
-            && year_can_end_date(bytes, run_start, index);
+            && year_can_end_date(bytes, run_start, run_end);
         let numeric_date = run.len() <= 2
             && bytes
-                .get(index)
+                .get(run_end)
                 .is_some_and(|separator| matches!(separator, b'-' | b'/' | b'.'))
-            && bytes.get(index + 1).is_some_and(u8::is_ascii_digit)
+            && bytes.get(run_end + 1).is_some_and(u8::is_ascii_digit)
             && {
-                let mut cursor = index + 1;
+                let mut cursor = run_end + 1;
                 while bytes.get(cursor).is_some_and(u8::is_ascii_digit) {
                     cursor += 1;
                 }

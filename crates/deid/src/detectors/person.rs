@@ -315,7 +315,7 @@ impl Reading<'_> {
                 let word = self.word(position);
                 first_particle_capitalised = token.looks_capitalised();
                 first_particle_mid_sentence = !token.has(SENTENCE_START);
-                first_particle_dutch = is_dutch_leading_particle(&word.to_ascii_lowercase());
+                first_particle_dutch = is_dutch_leading_particle_ignoring_case(word);
                 first_particle_van = word.eq_ignore_ascii_case("van");
             }
             particles += 1;
@@ -819,13 +819,24 @@ fn is_particle(token: &Token) -> bool {
         && !token.is(FIRST_NAME_COMMON | SURNAME_COMMON)
 }
 
+/// `is_dutch_leading_particle` for a word in any case (ASCII letters folded, as
+/// `to_ascii_lowercase` would), without a lower-cased copy.
+fn is_dutch_leading_particle_ignoring_case(word: &str) -> bool {
+    DUTCH_LEADING_PARTICLES
+        .iter()
+        .any(|particle| word.eq_ignore_ascii_case(particle))
+}
+
+/// Lower-case particles that start a Dutch surname written without a first name (`van Dijk`,
+/// `de Vries`, `ter Horst`).
+const DUTCH_LEADING_PARTICLES: [&str; 10] = [
+    "van", "de", "den", "der", "ter", "ten", "'t", "’t", "vd", "v.d",
+];
+
 /// Lower-case particles that start a Dutch surname written without a first name (`van Dijk`,
 /// `de Vries`, `ter Horst`); `du`, `la`, `el` need a capital or a first name before them.
 fn is_dutch_leading_particle(word: &str) -> bool {
-    matches!(
-        word,
-        "van" | "de" | "den" | "der" | "ter" | "ten" | "'t" | "’t" | "vd" | "v.d"
-    )
+    DUTCH_LEADING_PARTICLES.contains(&word)
 }
 
 /// Whether a capitalised first name with no surname after it is a name by itself.

@@ -142,9 +142,12 @@ fn chunk_is_opaque(chunk: &str) -> bool {
             _ => {}
         }
     }
-    if !dot {
-        return false;
-    }
+    dot && dotted_chunk_is_opaque(chunk)
+}
+
+/// Whether a chunk with a dot and no identifier byte is a web address or a domain.
+fn dotted_chunk_is_opaque(chunk: &str) -> bool {
+    let bytes = chunk.as_bytes();
     let www = bytes
         .get(..4)
         .is_some_and(|start| start.eq_ignore_ascii_case(b"www."));
@@ -514,41 +517,62 @@ pub(super) fn tokenize(text: &str, tokens: &mut Vec<Token>) {
             chunk_start += first.len_utf8();
             continue;
         }
-        let chunk_length = chunk_length_of(rest);
-        let chunk = rest.get(..chunk_length).unwrap_or_default();
-        if chunk.contains('[') {
+        let scan = scan_chunk(rest);
+        let chunk = rest.get(..scan.length).unwrap_or_default();
+        if scan.has_opening_square_bracket {
             tokenize_around_placeholders(chunk, chunk_start, lexicon, &mut state, tokens);
         } else {
-            let opaque = chunk_is_opaque(chunk);
+            let opaque =
+                scan.has_identifier_byte || (scan.has_dot && dotted_chunk_is_opaque(chunk));
             tokenize_chunk(chunk, chunk_start, opaque, lexicon, &mut state, tokens);
         }
-        chunk_start += chunk_length.max(1);
+        chunk_start += scan.length.max(1);
     }
     mark_neighbours(text, tokens);
 }
 
-/// The length of the whitespace-free chunk at the start of `rest` (ASCII bytes are checked
+/// What one pass over a whitespace-free chunk finds: its length and the bytes that decide how
+/// it is read (a `[` of a placeholder, an identifier byte such as `@` or `/`, a dot).
+struct ChunkScan {
+    length: usize,
+    has_opening_square_bracket: bool,
+    has_identifier_byte: bool,
+    has_dot: bool,
+}
+
+/// Scans the whitespace-free chunk at the start of `rest` once (ASCII bytes are checked
 /// directly, other characters decoded).
-fn chunk_length_of(rest: &str) -> usize {
+fn scan_chunk(rest: &str) -> ChunkScan {
     let bytes = rest.as_bytes();
-    let mut length = 0;
-    while let Some(&byte) = bytes.get(length) {
+    let mut scan = ChunkScan {
+        length: 0,
+        has_opening_square_bracket: false,
+        has_identifier_byte: false,
+        has_dot: false,
+    };
+    while let Some(&byte) = bytes.get(scan.length) {
         if byte.is_ascii() {
             if byte.is_ascii_whitespace() || byte == 0x0b {
-                return length;
+                return scan;
             }
-            length += 1;
+            match byte {
+                b'[' => scan.has_opening_square_bracket = true,
+                b'@' | b'#' | b'/' | b'_' | b'\\' | b'=' => scan.has_identifier_byte = true,
+                b'.' => scan.has_dot = true,
+                _ => {}
+            }
+            scan.length += 1;
             continue;
         }
-        let Some(character) = rest.get(length..).and_then(|tail| tail.chars().next()) else {
-            return length;
+        let Some(character) = rest.get(scan.length..).and_then(|tail| tail.chars().next()) else {
+            return scan;
         };
         if character.is_whitespace() {
-            return length;
+            return scan;
         }
-        length += character.len_utf8();
+        scan.length += character.len_utf8();
     }
-    length
+    scan
 }
 
 /// Marks what only the next word shows: brackets around a word, shouted words.
@@ -565,8 +589,9 @@ fn mark_neighbours(text: &str, tokens: &mut [Token]) {
             .copied();
         let closing_after = match next {
             Some(next) => text
+                .as_bytes()
                 .get(current.end..next.start)
-                .is_some_and(|between| between.contains(')')),
+                .is_some_and(|between| between.contains(&b')')),
             None => text
                 .get(current.end..)
                 .is_some_and(|rest| rest.trim_start().starts_with(')')),
@@ -684,6 +709,8 @@ fn tokenize_chunk(
     tokens: &mut Vec<Token>,
 ) {
     let bytes = chunk.as_bytes();
+    // Only opaque chunks ask this, once per chunk rather than once per word.
+    let opaque_placeholder = opaque && memchr::memchr(b'[', bytes).is_some();
     let mut offset = 0;
     loop {
         let character = match bytes.get(offset) {
@@ -733,7 +760,8 @@ fn tokenize_chunk(
         } else {
             word_flags(lexicon, word, shape)
         };
-        if !opaque && character_at(chunk, end) == Some('.') {
+        // `end` is a character boundary, so a `.` byte there is a full stop character.
+        if !opaque && bytes.get(end) == Some(&b'.') {
             if is_initials_body(word) {
                 shape |= INITIALS;
                 shape &= !(ALL_CAPITALS | CAPITALISED);
@@ -745,7 +773,7 @@ fn tokenize_chunk(
         }
         if opaque {
             shape |= OPAQUE;
-            if chunk.contains('[') {
+            if opaque_placeholder {
                 shape |= PLACEHOLDER;
             }
         }

@@ -14,8 +14,8 @@ use peil_model::PlaceholderKind;
 use regex::Regex;
 
 use super::scan::{
-    char_before, compile, contains_ignore_ascii_case, same_sentence_tail, window_after,
-    window_before,
+    char_before, compile, contains_ignore_ascii_case, digit_run_end, next_digit,
+    same_sentence_tail, window_after, window_before,
 };
 use super::Detector;
 use crate::{AllowList, Span};
@@ -78,22 +78,23 @@ impl Detector for PostcodeDetector {
     }
 }
 
-/// Cheap prefilter: four ASCII digits followed (after an optional space) by a letter.
+/// Cheap prefilter: four ASCII digits followed (after an optional space) by a letter. Jumps
+/// from digit run to digit run.
 fn has_four_digits_then_letter(bytes: &[u8]) -> bool {
-    let mut run = 0;
-    for (index, byte) in bytes.iter().enumerate() {
-        if byte.is_ascii_digit() {
-            run += 1;
-            continue;
-        }
-        if run >= 4 {
-            let letter_follows = byte.is_ascii_alphabetic()
-                || (*byte == b' ' && bytes.get(index + 1).is_some_and(u8::is_ascii_alphabetic));
+    let mut search_from = 0;
+    while let Some(run_start) = next_digit(bytes, search_from) {
+        let run_end = digit_run_end(bytes, run_start);
+        if run_end - run_start >= 4 {
+            let letter_follows = bytes.get(run_end).is_some_and(|byte| {
+                byte.is_ascii_alphabetic()
+                    || (*byte == b' '
+                        && bytes.get(run_end + 1).is_some_and(u8::is_ascii_alphabetic))
+            });
             if letter_follows {
                 return true;
             }
         }
-        run = 0;
+        search_from = run_end;
     }
     false
 }

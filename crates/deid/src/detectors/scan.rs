@@ -153,9 +153,66 @@ pub(crate) fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
     })
 }
 
-/// Number of ASCII digits in `bytes`.
+/// Every byte of a word set to its low seven bits.
+const LOW_SEVEN_BITS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+/// Every byte of a word set to its high bit.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Eight bytes read as one little-endian word (the first byte in the lowest bits).
+fn word_at(bytes: &[u8], position: usize) -> Option<u64> {
+    let eight: [u8; 8] = bytes.get(position..position + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(eight))
+}
+
+/// The high bit of every byte of `word` that is an ASCII digit, all other bits clear: eight
+/// bytes are classified at once, without a branch per byte.
+fn digit_mask(word: u64) -> u64 {
+    // Digits become 0x00..=0x09; every other byte becomes 0x0a or more.
+    let offset_from_zero = word ^ 0x3030_3030_3030_3030;
+    // Adding 0x76 to the low seven bits sets the high bit exactly where they are 10 or more;
+    // no carry can cross into the next byte (0x7f + 0x76 < 0x100).
+    let ten_or_more = (offset_from_zero & LOW_SEVEN_BITS).wrapping_add(0x7676_7676_7676_7676);
+    // A digit has neither that bit nor a high bit of its own (bytes of 0x80 and up).
+    !(ten_or_more | offset_from_zero) & HIGH_BITS
+}
+
+/// The offset of the first ASCII digit in `bytes` at or after `from`, looking at eight bytes
+/// at a time: most bytes of a post are letters and spaces.
+pub(crate) fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut position = from;
+    while let Some(word) = word_at(bytes, position) {
+        let mask = digit_mask(word);
+        if mask != 0 {
+            let byte_index = (mask.trailing_zeros() / 8) as usize;
+            return Some(position + byte_index);
+        }
+        position += 8;
+    }
+    let tail = bytes.get(position..)?;
+    tail.iter()
+        .position(u8::is_ascii_digit)
+        .map(|offset| position + offset)
+}
+
+/// The end of the run of ASCII digits that starts at `start`.
+pub(crate) fn digit_run_end(bytes: &[u8], start: usize) -> usize {
+    let mut end = start;
+    while bytes.get(end).is_some_and(u8::is_ascii_digit) {
+        end += 1;
+    }
+    end
+}
+
+/// Number of ASCII digits in `bytes`, eight bytes at a time.
 pub(crate) fn count_digits(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|byte| byte.is_ascii_digit()).count()
+    let mut count = 0;
+    let mut position = 0;
+    while let Some(word) = word_at(bytes, position) {
+        count += digit_mask(word).count_ones() as usize;
+        position += 8;
+    }
+    let tail = bytes.get(position..).unwrap_or_default();
+    count + tail.iter().filter(|byte| byte.is_ascii_digit()).count()
 }
 
 /// Words that, right before a number, say it is an order, client, case or company number and not
@@ -232,6 +289,28 @@ mod tests {
         assert_eq!(same_sentence_head(" geboren! Daarna"), " geboren");
         assert_eq!(last_word("mijn ordernr: "), "ordernr");
         assert_eq!(last_word(""), "");
+    }
+
+    #[test]
+    fn word_at_a_time_digit_search_agrees_with_a_byte_loop() {
+        let mut bytes: Vec<u8> = (0..=255u8).collect();
+        bytes.extend_from_slice("a1 é2😀/:09x".as_bytes());
+        for start in 0..bytes.len() {
+            for end in start..bytes.len().min(start + 40) {
+                let slice = &bytes[start..end];
+                let expected_count = slice.iter().filter(|byte| byte.is_ascii_digit()).count();
+                assert_eq!(count_digits(slice), expected_count);
+                for from in 0..=slice.len() + 1 {
+                    let expected = slice
+                        .iter()
+                        .enumerate()
+                        .skip(from)
+                        .find(|(_, byte)| byte.is_ascii_digit())
+                        .map(|(index, _)| index);
+                    assert_eq!(next_digit(slice, from), expected);
+                }
+            }
+        }
     }
 
     #[test]
