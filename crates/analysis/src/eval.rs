@@ -122,12 +122,15 @@ pub fn macro_f1(gold: &[SentimentLabel], predicted: &[SentimentLabel]) -> f64 {
 }
 
 /// For a two-class set (positive/negative): the label by the sign of the score, so a neutral
-/// prediction still counts. A score of exactly 0 counts as positive.
+/// prediction still counts. A score of exactly 0 (no sentiment word found) counts as negative:
+/// on the positive and negative dev tweets (`gold-polarity.jsonl`) that is right more often
+/// (72.6 % against 70.6 %), because praise is nearly always explicit and complaints often are
+/// not ("het pakket kwam nooit aan").
 pub fn label_by_sign(score: f32) -> SentimentLabel {
-    if score < 0.0 {
-        SentimentLabel::Negative
-    } else {
+    if score > 0.0 {
         SentimentLabel::Positive
+    } else {
+        SentimentLabel::Negative
     }
 }
 

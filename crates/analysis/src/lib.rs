@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 pub mod eval;
 pub mod language;
 pub mod sentiment;
+mod sentiment_words;
 pub mod stopwords;
 pub mod terms;
 pub mod text;

@@ -10,10 +10,13 @@ mod report;
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context as _, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use commands::{allow, bench, catalog, check, demo, eval, import, keys, query};
+use commands::{
+    allow, audit, bench, catalog, check, demo, docs, dsr, eval, import, keys, query, retention,
+    serve,
+};
 
 /// Peil: follow public social media as a Dutch public body, lawfully.
 #[derive(Parser, Debug)]
@@ -70,7 +73,7 @@ enum Command {
     /// Users of an organisation and their roles.
     User {
         #[command(subcommand)]
-        command: catalog::UserCommand,
+        command: serve::UserCommand,
     },
     /// Workspaces: one processing activity each.
     Workspace {
@@ -110,6 +113,25 @@ enum Command {
     },
     /// Benchmark ingest throughput and aggregate-query latency on generated posts.
     Bench(bench::BenchArgs),
+    /// The tamper-evident audit log: list, verify, export for a witness.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
+    /// Apply the retention periods: delete expired posts and keys for real.
+    Retention {
+        #[command(subcommand)]
+        command: retention::RetentionCommand,
+    },
+    /// Data-subject requests (FG): lookup, erase, object.
+    Dsr {
+        #[command(subcommand)]
+        command: dsr::DsrCommand,
+    },
+    /// Generated documents: DPIA draft, processing register, algorithm register, transparency page.
+    Docs(docs::DocsArgs),
+    /// Serve the HTTP API (behind a TLS reverse proxy; see --insecure-dev-cookies for local tests).
+    Serve(serve::ServeArgs),
 }
 
 /// Everything a command needs from the global options.
@@ -118,6 +140,17 @@ pub struct Context {
     pub key_dir: Option<PathBuf>,
     pub acting_as: Option<String>,
     pub language: OutputLanguage,
+}
+
+impl Context {
+    /// Opens the service over the data directory and resolves the acting user (`--as`).
+    pub fn open_service(&self) -> Result<(peil_service::Service, peil_service::Actor)> {
+        let service =
+            peil_service::Service::open(&self.data_dir, self.key_dir.as_deref(), "cli")
+                .with_context(|| format!("cannot open the store in {}", self.data_dir.display()))?;
+        let actor = service.actor(self.acting_as.as_deref())?;
+        Ok((service, actor))
+    }
 }
 
 fn main() -> Result<()> {
@@ -149,7 +182,7 @@ fn main() -> Result<()> {
     };
     match cli.command {
         Command::Org { command } => catalog::run_org(&context, command),
-        Command::User { command } => catalog::run_user(&context, command),
+        Command::User { command } => serve::run_user(&context, command),
         Command::Workspace { command } => catalog::run_workspace(&context, command),
         Command::Monitor { command } => catalog::run_monitor(&context, command),
         Command::Import(arguments) => import::run(&context, arguments),
@@ -160,5 +193,10 @@ fn main() -> Result<()> {
         Command::Allow { command } => allow::run(&context, command),
         Command::Store { command } => check::run(&context, command),
         Command::Bench(arguments) => bench::run(&context, arguments),
+        Command::Audit { command } => audit::run(&context, command),
+        Command::Retention { command } => retention::run(&context, command),
+        Command::Dsr { command } => dsr::run(&context, command),
+        Command::Docs(arguments) => docs::run(&context, arguments),
+        Command::Serve(arguments) => serve::run(&context, arguments),
     }
 }

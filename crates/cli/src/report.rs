@@ -1,42 +1,12 @@
 //! The aggregate report as text and JSON. Only gated cells reach this module; a suppressed cell is
 //! printed as `<k` (text) or `null` with `"suppressed": true` (JSON).
 
-use peil_model::Workspace;
-use peil_policy::Caveat;
-use peil_store::{AggregateReport, Cell, TermList};
-use serde::Serialize;
+use peil_service::{Cell, TermList};
 
 use crate::OutputLanguage;
 
-/// The report as printed with `--json`.
-#[derive(Debug, Serialize)]
-pub struct ReportDocument {
-    pub organisation: String,
-    pub workspace: String,
-    pub purpose: String,
-    pub query: String,
-    pub report: AggregateReport,
-    pub caveat: Caveat,
-}
-
-impl ReportDocument {
-    pub fn new(
-        organisation: &str,
-        workspace: &Workspace,
-        query: &str,
-        report: AggregateReport,
-    ) -> ReportDocument {
-        let caveat = Caveat::for_report(&report);
-        ReportDocument {
-            organisation: organisation.to_string(),
-            workspace: workspace.name.clone(),
-            purpose: workspace.purpose.code().to_string(),
-            query: query.to_string(),
-            report,
-            caveat,
-        }
-    }
-}
+/// The report as printed with `--json`: the service's answer (gated report and caveat block).
+pub type ReportDocument = peil_service::QueryAnswer;
 
 fn count(cell: &Cell) -> String {
     match cell.posts {
@@ -101,7 +71,23 @@ pub fn print_report(document: &ReportDocument, language: OutputLanguage) {
             document.query
         );
     }
+    if let Some(refusal) = &report.differencing_refusal {
+        println!(
+            "{}",
+            language.pick(&refusal.message_nl, &refusal.message_en)
+        );
+    }
     match (report.totals.posts, report.totals.authors_at_least) {
+        (Some(posts), None) => println!(
+            "{}: {posts} {} (k = {}; {})",
+            language.pick("Totaal", "Total"),
+            language.pick("berichten", "posts"),
+            report.k,
+            language.pick(
+                "aantal auteurs niet getoond: het zou met een eerder antwoord te weinig auteurs onderscheiden",
+                "number of authors withheld: with an earlier answer it would single out too few authors"
+            )
+        ),
         (Some(posts), Some(authors)) => println!(
             "{}: {posts} {} {} {authors} {} (k = {})",
             language.pick("Totaal", "Total"),
@@ -132,8 +118,8 @@ pub fn print_report(document: &ReportDocument, language: OutputLanguage) {
         "{} ({})",
         language.pick("Volume", "Volume"),
         match report.interval {
-            peil_store::Interval::Hour => language.pick("per uur, UTC", "per hour, UTC"),
-            peil_store::Interval::Day => language.pick("per dag, UTC", "per day, UTC"),
+            peil_service::Interval::Hour => language.pick("per uur, UTC", "per hour, UTC"),
+            peil_service::Interval::Day => language.pick("per dag, UTC", "per day, UTC"),
         }
     );
     let largest = report
@@ -146,8 +132,8 @@ pub fn print_report(document: &ReportDocument, language: OutputLanguage) {
     for cell in &report.volume {
         let bar_length = cell.posts.map_or(0, |posts| (posts * 40).div_ceil(largest)) as usize;
         let label = match report.interval {
-            peil_store::Interval::Day => cell.key.get(..10).unwrap_or(&cell.key),
-            peil_store::Interval::Hour => cell.key.get(..16).unwrap_or(&cell.key),
+            peil_service::Interval::Day => cell.key.get(..10).unwrap_or(&cell.key),
+            peil_service::Interval::Hour => cell.key.get(..16).unwrap_or(&cell.key),
         };
         println!(
             "  {label:<16} {:>6}  {}",

@@ -1194,3 +1194,486 @@ fn once_an_organisation_has_users_roles_decide_and_only_the_fg_approves() {
         "{history}"
     );
 }
+
+/// `YYYY-MM-DD` of today plus `days`.
+fn date_in_days(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+#[test]
+fn a_public_order_picture_needs_a_lead_an_end_date_within_30_days_and_renewal_needs_the_fg_again() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    expect_success(
+        &data_dir,
+        &["org", "create", "--name", "Gemeente Orde", "--why", "test"],
+    );
+    for (name, role) in [("olga", "admin"), ("frits", "fg")] {
+        let mut arguments = vec!["user", "add", "--org", "Gemeente Orde", "--name", name];
+        arguments.extend(["--role", role, "--why", "test"]);
+        let acting: Vec<&str> = if name == "olga" {
+            arguments.clone()
+        } else {
+            let mut with_actor = vec!["--as", "olga"];
+            with_actor.extend(arguments.iter().copied());
+            with_actor
+        };
+        expect_success(&data_dir, &acting);
+    }
+    let create = |extra: &[&str]| {
+        let mut arguments = vec![
+            "--as",
+            "olga",
+            "workspace",
+            "create",
+            "--org",
+            "Gemeente Orde",
+            "--name",
+            "demonstratie",
+            "--purpose",
+            "public_order_general_picture",
+            "--legal-basis",
+            "AVG art. 6(1)(e) jo. art. 172 Gemeentewet",
+            "--retention-days",
+            "14",
+            "--why",
+            "aangekondigde demonstratie",
+        ];
+        arguments.extend_from_slice(extra);
+        run_peil(&data_dir, &arguments)
+    };
+    let no_lead = create(&["--until", &date_in_days(10)]);
+    assert!(!no_lead.status.success(), "a lead is required");
+    let no_end = create(&["--lead", "aangekondigde demonstratie op het plein"]);
+    assert!(!no_end.status.success(), "an end date is required");
+    assert!(String::from_utf8_lossy(&no_end.stderr).contains("--until"));
+    let too_far = create(&[
+        "--lead",
+        "aangekondigde demonstratie op het plein",
+        "--until",
+        &date_in_days(45),
+    ]);
+    assert!(!too_far.status.success(), "at most 30 days");
+    let created = create(&[
+        "--lead",
+        "aangekondigde demonstratie op het plein",
+        "--until",
+        &date_in_days(20),
+    ]);
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    // Only the FG approves; the admin activates.
+    let by_admin = run_peil(
+        &data_dir,
+        &[
+            "--as",
+            "olga",
+            "workspace",
+            "approve",
+            "demonstratie",
+            "--why",
+            "zelf",
+        ],
+    );
+    assert!(!by_admin.status.success());
+    expect_success(
+        &data_dir,
+        &[
+            "--as",
+            "frits",
+            "workspace",
+            "approve",
+            "demonstratie",
+            "--why",
+            "FG akkoord",
+        ],
+    );
+    expect_success(
+        &data_dir,
+        &[
+            "--as",
+            "olga",
+            "workspace",
+            "activate",
+            "demonstratie",
+            "--why",
+            "start",
+        ],
+    );
+    // Renewal: a new lead and end date put the workspace back to draft, awaiting the FG.
+    let renew_too_far = run_peil(
+        &data_dir,
+        &[
+            "--as",
+            "olga",
+            "workspace",
+            "renew",
+            "demonstratie",
+            "--until",
+            &date_in_days(40),
+            "--lead",
+            "vervolgdemonstratie",
+            "--why",
+            "verlenging",
+        ],
+    );
+    assert!(!renew_too_far.status.success());
+    expect_success(
+        &data_dir,
+        &[
+            "--as",
+            "olga",
+            "workspace",
+            "renew",
+            "demonstratie",
+            "--until",
+            &date_in_days(25),
+            "--lead",
+            "vervolgdemonstratie aangekondigd",
+            "--why",
+            "nieuwe aanleiding",
+        ],
+    );
+    let listed = json_of(&expect_success(
+        &data_dir,
+        &["--as", "frits", "workspace", "list", "--json"],
+    ));
+    assert_eq!(listed[0]["status"], "draft", "{listed}");
+    assert_eq!(listed[0]["purpose"], "public_order_general_picture");
+    let history = expect_success(&data_dir, &["--as", "frits", "workspace", "history"]);
+    assert!(history.contains("renew until"), "{history}");
+    assert!(history.contains("nieuwe aanleiding"), "{history}");
+    // A trend workspace cannot be renewed (it has no end date to extend).
+    expect_success(
+        &data_dir,
+        &[
+            "--as",
+            "olga",
+            "workspace",
+            "create",
+            "--org",
+            "Gemeente Orde",
+            "--name",
+            "trend",
+            "--purpose",
+            "trend_policy_analysis",
+            "--legal-basis",
+            "AVG art. 6(1)(e)",
+            "--retention-days",
+            "30",
+            "--why",
+            "trend",
+        ],
+    );
+    let renew_trend = run_peil(
+        &data_dir,
+        &[
+            "--as",
+            "olga",
+            "workspace",
+            "renew",
+            "trend",
+            "--until",
+            &date_in_days(5),
+            "--lead",
+            "x",
+            "--why",
+            "x",
+        ],
+    );
+    assert!(!renew_trend.status.success());
+}
+
+#[test]
+fn a_workspace_purpose_never_changes_in_place() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    setup_workspace(&data_dir, "Gemeente Test", "afval", true);
+    // Even a direct UPDATE of the database is refused by the schema.
+    let connection = match rusqlite::Connection::open(data_dir.join("peil.sqlite")) {
+        Ok(connection) => connection,
+        Err(error) => panic!("cannot open the database: {error}"),
+    };
+    let changed = connection.execute(
+        "UPDATE workspaces SET purpose = 'public_order_general_picture' WHERE name = 'afval'",
+        [],
+    );
+    assert!(changed.is_err(), "the purpose trigger must refuse");
+    let legal_basis = connection.execute(
+        "UPDATE workspaces SET legal_basis = 'iets anders' WHERE name = 'afval'",
+        [],
+    );
+    assert!(legal_basis.is_err());
+    let status = connection.execute(
+        "UPDATE workspaces SET status = 'closed' WHERE name = 'afval'",
+        [],
+    );
+    assert!(status.is_ok(), "other columns still change");
+}
+
+/// A JSONL line published `days_ago` days before now.
+fn recent_line(id: &str, days_ago: i64, author: &str, text: &str) -> String {
+    serde_json::json!({
+        "id": id,
+        "created_at": (chrono::Utc::now() - chrono::Duration::days(days_ago)).to_rfc3339(),
+        "text": text,
+        "author_id": author,
+        "lang": "nl",
+    })
+    .to_string()
+}
+
+#[test]
+fn retention_runs_delete_expired_posts_for_real_and_the_audit_log_proves_what_happened() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    setup_workspace(&data_dir, "Gemeente Test", "afval", true);
+    // Old posts carry canary words; recent posts do not.
+    let mut lines = Vec::new();
+    for number in 0..40 {
+        lines.push(recent_line(
+            &format!("old{number}"),
+            20,
+            &format!("oud-{}", number % 12),
+            &format!("Afval kanarieoud{number}x ligt overal"),
+        ));
+        lines.push(recent_line(
+            &format!("new{number}"),
+            1,
+            &format!("nieuw-{}", number % 12),
+            "Afval wordt netjes opgehaald",
+        ));
+    }
+    let input = directory.path().join("posts.jsonl");
+    write_file(&input, &lines);
+    expect_success(&data_dir, &["import", input.to_str().unwrap_or_default()]);
+    let database = fs::read(data_dir.join("peil.sqlite")).unwrap_or_default();
+    assert!(
+        String::from_utf8_lossy(&database).contains("kanarieoud7x"),
+        "the canary must be on disk before the run (or this test proves nothing)"
+    );
+    // Retention is 30 days: running as of 15 days from now expires the 20-day-old posts.
+    let as_of = date_in_days(15);
+    let run = json_of(&expect_success(
+        &data_dir,
+        &["retention", "run", "--as-of", &as_of, "--json"],
+    ));
+    assert_eq!(run["report"]["posts_deleted"], 40, "{run}");
+    for file in files_under(&data_dir) {
+        let bytes = fs::read(&file).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("kanarieoud"),
+            "an expired post's text survives in {}",
+            file.display()
+        );
+    }
+    let check = json_of(&expect_success(&data_dir, &["store", "check", "--json"]));
+    assert_eq!(check["posts_in_database"], 40);
+    assert_eq!(check["consistent"], true);
+    // A past --as-of would delete less than the retention requires: refused.
+    let past = run_peil(&data_dir, &["retention", "run", "--as-of", "2020-01-01"]);
+    assert!(!past.status.success());
+    // The audit log holds the run with its counts, and verifies.
+    let entries = json_of(&expect_success(&data_dir, &["audit", "list", "--json"]));
+    let runs: Vec<&Value> = entries
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter(|entry| entry["entry"]["action"] == "retention_run")
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(runs.len(), 1, "{entries}");
+    assert!(runs[0]["entry"]["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("posts_deleted=40"));
+    expect_success(&data_dir, &["audit", "verify"]);
+}
+
+#[test]
+fn audit_verify_fails_on_a_changed_removed_or_reordered_entry() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    setup_workspace(&data_dir, "Gemeente Test", "afval", true);
+    expect_success(&data_dir, &["query", "--workspace", "afval"]);
+    expect_success(&data_dir, &["audit", "verify"]);
+    let witness = directory.path().join("witness.json");
+    expect_success(
+        &data_dir,
+        &[
+            "audit",
+            "export",
+            "--out",
+            witness.to_str().unwrap_or_default(),
+        ],
+    );
+    let log_path = data_dir.join("audit").join("audit-log.jsonl");
+    let original = fs::read_to_string(&log_path).unwrap_or_default();
+    let lines: Vec<&str> = original.lines().collect();
+    assert!(lines.len() >= 6, "{original}");
+    let tampered_versions = [
+        // One changed character in an entry (the actor).
+        original.replacen("local-operator", "local-operatoR", 1),
+        // An entry removed.
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| *index != 2)
+            .map(|(_, line)| format!("{line}\n"))
+            .collect::<String>(),
+        // Two entries swapped.
+        {
+            let mut swapped: Vec<&str> = lines.clone();
+            swapped.swap(1, 2);
+            swapped.iter().map(|line| format!("{line}\n")).collect()
+        },
+        // Truncated.
+        lines
+            .iter()
+            .take(3)
+            .map(|line| format!("{line}\n"))
+            .collect::<String>(),
+    ];
+    for (number, tampered) in tampered_versions.iter().enumerate() {
+        if let Err(error) = fs::write(&log_path, tampered) {
+            panic!("cannot write the log: {error}");
+        }
+        let verify = run_peil(&data_dir, &["audit", "verify"]);
+        assert!(
+            !verify.status.success(),
+            "tampering {number} not detected: {}",
+            String::from_utf8_lossy(&verify.stdout)
+        );
+        // Peil fails closed: no operation runs on a tampered log.
+        let query = run_peil(&data_dir, &["query", "--workspace", "afval"]);
+        assert!(!query.status.success(), "tampering {number}: query ran");
+    }
+    if let Err(error) = fs::write(&log_path, &original) {
+        panic!("cannot restore the log: {error}");
+    }
+    expect_success(
+        &data_dir,
+        &[
+            "audit",
+            "verify",
+            "--witness",
+            witness.to_str().unwrap_or_default(),
+        ],
+    );
+}
+
+#[test]
+fn data_subject_requests_find_erase_and_object_without_echoing_the_person() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    setup_workspace(&data_dir, "Gemeente Test", "afval", true);
+    let mut lines = standard_corpus();
+    for number in 0..5 {
+        lines.push(jsonl_line(
+            &format!("subject{number}"),
+            2,
+            11,
+            "@betrokkene_q9",
+            "Afval kanariebetrokkene ligt al weken naast de container",
+        ));
+    }
+    let input = directory.path().join("posts.jsonl");
+    write_file(&input, &lines);
+    expect_success(&data_dir, &["import", input.to_str().unwrap_or_default()]);
+    let subject = [
+        "--org",
+        "Gemeente Test",
+        "--platform",
+        "import",
+        "--handle",
+        "@betrokkene_q9",
+    ];
+    let mut lookup = vec!["dsr", "lookup", "--json"];
+    lookup.extend_from_slice(&subject);
+    let found = json_of(&expect_success(&data_dir, &lookup));
+    assert_eq!(found[0]["posts"], 5, "{found}");
+    let mut object = vec!["dsr", "object", "--why", "bezwaar ontvangen"];
+    object.extend_from_slice(&subject);
+    expect_success(&data_dir, &object);
+    let mut erase = vec!["dsr", "erase", "--why", "verzoek tot wissen"];
+    erase.extend_from_slice(&subject);
+    let erased = expect_success(&data_dir, &erase);
+    assert!(erased.contains('5'), "{erased}");
+    let again = json_of(&expect_success(&data_dir, &lookup));
+    assert_eq!(again[0]["posts"], 0, "{again}");
+    // Future posts of the person are dropped at ingest.
+    let later = directory.path().join("later.jsonl");
+    write_file(
+        &later,
+        &[jsonl_line(
+            "subject-later",
+            3,
+            9,
+            "@betrokkene_q9",
+            "Afval weer niet opgehaald",
+        )],
+    );
+    let summary = json_of(&expect_success(
+        &data_dir,
+        &["import", later.to_str().unwrap_or_default(), "--json"],
+    ));
+    assert_eq!(summary["dropped_objection"], 1, "{summary}");
+    // Nothing on disk or in the audit log names the person or holds the erased text.
+    for file in files_under(&data_dir) {
+        let text = String::from_utf8_lossy(&fs::read(&file).unwrap_or_default()).to_lowercase();
+        assert!(!text.contains("betrokkene_q9"), "{}", file.display());
+        assert!(!text.contains("kanariebetrokkene"), "{}", file.display());
+    }
+}
+
+#[test]
+fn generated_documents_state_the_configured_safeguards() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    setup_workspace(&data_dir, "Gemeente Test", "afval", true);
+    let dpia = expect_success(&data_dir, &["docs", "dpia", "--org", "Gemeente Test"]);
+    for expected in [
+        "afval",
+        "AVG art. 6(1)(e)",
+        "30",
+        "afval OR container*",
+        "RFC 6962",
+    ] {
+        assert!(dpia.contains(expected), "DPIA lacks {expected}");
+    }
+    let html = expect_success(
+        &data_dir,
+        &[
+            "docs",
+            "transparency",
+            "--org",
+            "Gemeente Test",
+            "--format",
+            "html",
+        ],
+    );
+    assert!(html.contains("<html lang=\"nl\""), "{html}");
+    assert!(!html.contains("<script") && !html.contains("style="));
+    let english = json_of(&expect_success(
+        &data_dir,
+        &[
+            "--lang",
+            "en",
+            "docs",
+            "transparency",
+            "--org",
+            "Gemeente Test",
+            "--format",
+            "json",
+        ],
+    ));
+    assert!(english.to_string().contains("afval"));
+    let register = expect_success(&data_dir, &["docs", "register", "--org", "Gemeente Test"]);
+    assert!(register.contains("Gemeente Test"));
+}

@@ -13,8 +13,9 @@ mod workspace;
 pub use placeholder::{is_placeholder, strip_placeholders, PlaceholderKind, PLACEHOLDER_PREFIXES};
 pub use post::{Language, SentimentLabel, StoredPost};
 pub use workspace::{
-    validate_k, AllowEntry, AllowKind, ChangeNote, Monitor, Organisation, Purpose, Role, User,
-    Workspace, WorkspaceDraft, WorkspaceStatus, DEFAULT_K, MINIMUM_K,
+    validate_end_date, validate_k, AllowEntry, AllowKind, ChangeNote, Monitor, Organisation,
+    Purpose, Role, User, Workspace, WorkspaceDraft, WorkspaceStatus, DEFAULT_K, MINIMUM_K,
+    PUBLIC_ORDER_MAX_DAYS,
 };
 
 /// Errors raised when a value does not satisfy the domain rules.
@@ -43,4 +44,12 @@ pub enum ModelError {
         from: WorkspaceStatus,
         to: WorkspaceStatus,
     },
+    #[error("the purpose public_order_general_picture needs an end date (--until), at most {max_days} days ahead")]
+    MissingEndDate { max_days: i64 },
+    #[error("the end date lies more than {max_days} days ahead; a public-order picture runs at most {max_days} days and is renewed with a new justification")]
+    EndDateTooFar { max_days: i64 },
+    #[error("the end date has passed")]
+    EndDatePassed,
+    #[error("only a public_order_general_picture workspace is renewed; other purposes have no end date to extend")]
+    NotRenewable,
 }

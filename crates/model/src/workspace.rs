@@ -8,6 +8,36 @@ use serde::{Deserialize, Serialize};
 
 use crate::ModelError;
 
+/// A `public_order_general_picture` workspace runs at most this many days after its approval
+/// (or renewal); a longer picture needs a renewal with a new justification and FG approval.
+pub const PUBLIC_ORDER_MAX_DAYS: i64 = 30;
+
+/// Checks the end date of a workspace at `now`: required for public order, never past, and for
+/// public order at most `PUBLIC_ORDER_MAX_DAYS` ahead.
+pub fn validate_end_date(
+    purpose: Purpose,
+    ends_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), ModelError> {
+    let Some(end) = ends_at else {
+        if purpose.requires_lead() {
+            return Err(ModelError::MissingEndDate {
+                max_days: PUBLIC_ORDER_MAX_DAYS,
+            });
+        }
+        return Ok(());
+    };
+    if end <= now {
+        return Err(ModelError::EndDatePassed);
+    }
+    if purpose.requires_lead() && end > now + chrono::Duration::days(PUBLIC_ORDER_MAX_DAYS) {
+        return Err(ModelError::EndDateTooFar {
+            max_days: PUBLIC_ORDER_MAX_DAYS,
+        });
+    }
+    Ok(())
+}
+
 /// The default minimum cell size for aggregates.
 pub const DEFAULT_K: u32 = 10;
 /// No workspace may ever use a smaller k than this.
@@ -211,8 +241,13 @@ pub struct WorkspaceDraft {
 }
 
 impl WorkspaceDraft {
-    /// Applies the domain rules every workspace must satisfy.
+    /// Applies the domain rules every workspace must satisfy, now.
     pub fn validate(&self) -> Result<(), ModelError> {
+        self.validate_at(Utc::now())
+    }
+
+    /// Applies the domain rules every workspace must satisfy at `now`.
+    pub fn validate_at(&self, now: DateTime<Utc>) -> Result<(), ModelError> {
         if self.name.trim().is_empty() {
             return Err(ModelError::EmptyField { field: "name" });
         }
@@ -237,7 +272,7 @@ impl WorkspaceDraft {
         if self.purpose.requires_lead() && !has_lead {
             return Err(ModelError::MissingLead);
         }
-        Ok(())
+        validate_end_date(self.purpose, self.ends_at, now)
     }
 }
 
@@ -265,6 +300,11 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Whether the workspace's end date has passed at `now`.
+    pub fn has_ended(&self, now: DateTime<Utc>) -> bool {
+        self.ends_at.is_some_and(|end| end <= now)
+    }
+
     /// Whether posts from `source` may be processed in this workspace.
     pub fn allows_source(&self, source: &str) -> bool {
         self.allowed_sources.is_empty()
@@ -381,7 +421,36 @@ mod tests {
         public_order.purpose = Purpose::PublicOrderGeneralPicture;
         assert_eq!(public_order.validate(), Err(ModelError::MissingLead));
         public_order.lead = Some("demonstratie op de Dam".into());
-        assert_eq!(public_order.validate(), Ok(()));
+        let now = Utc::now();
+        assert_eq!(
+            public_order.validate_at(now),
+            Err(ModelError::MissingEndDate {
+                max_days: PUBLIC_ORDER_MAX_DAYS
+            })
+        );
+        public_order.ends_at = Some(now + chrono::Duration::days(PUBLIC_ORDER_MAX_DAYS + 1));
+        assert_eq!(
+            public_order.validate_at(now),
+            Err(ModelError::EndDateTooFar {
+                max_days: PUBLIC_ORDER_MAX_DAYS
+            })
+        );
+        public_order.ends_at = Some(now - chrono::Duration::hours(1));
+        assert_eq!(
+            public_order.validate_at(now),
+            Err(ModelError::EndDatePassed)
+        );
+        public_order.ends_at = Some(now + chrono::Duration::days(PUBLIC_ORDER_MAX_DAYS));
+        assert_eq!(public_order.validate_at(now), Ok(()));
+    }
+
+    #[test]
+    fn other_purposes_may_run_without_an_end_date() {
+        let trend = draft();
+        assert_eq!(trend.validate(), Ok(()));
+        let mut long_trend = draft();
+        long_trend.ends_at = Some(Utc::now() + chrono::Duration::days(400));
+        assert_eq!(long_trend.validate(), Ok(()));
     }
 
     #[test]

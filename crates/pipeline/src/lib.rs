@@ -9,6 +9,10 @@
 //! Raw posts live only inside `Pipeline::process`: they are never logged, never put into an error
 //! and never stored. Only posts that match an active monitor of an active workspace are stored, and
 //! only in that workspace.
+//!
+//! Before anything else, a post whose author objected to processing by an organisation (AVG art.
+//! 21) is dropped for that organisation: it is not even de-identified there. The objections are
+//! read when the pipeline is prepared.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,7 +23,7 @@ use peil_connectors::{RawPost, Record};
 use peil_deid::{author_pseudonym, organisation_engine, source_reference, Deidentifier};
 use peil_model::{Language, Workspace, WorkspaceStatus};
 use peil_query::{MatchDoc, Query, QueryError};
-use peil_store::{Store, StoreError, StoredPost};
+use peil_store::{ObjectionMatcher, Store, StoreError, StoredPost};
 
 /// Posts are written to the store in batches of this size.
 pub const DEFAULT_BATCH_SIZE: usize = 2_000;
@@ -37,8 +41,9 @@ pub enum PipelineError {
     },
 }
 
-/// Counters of one ingest run. `read = stored + duplicates + dropped + rejected + skipped + deletes`
-/// holds once the pipeline is flushed (a post stored in two workspaces counts once as stored).
+/// Counters of one ingest run.
+/// `read = stored + duplicates + dropped + dropped_objection + rejected + skipped + deletes` holds
+/// once the pipeline is flushed (a post stored in two workspaces counts once as stored).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct IngestStats {
     /// Records read from the input, good or bad.
@@ -49,6 +54,9 @@ pub struct IngestStats {
     pub duplicates: u64,
     /// Posts that matched no active monitor: dropped, never stored.
     pub dropped: u64,
+    /// Posts stored nowhere because their author objected to processing by an organisation that
+    /// would otherwise have looked at them (and no other organisation's monitor matched).
+    pub dropped_objection: u64,
     /// Lines that could not be parsed.
     pub rejected: u64,
     /// Records that are not posts (likes, follows, reblogs …).
@@ -68,6 +76,8 @@ struct WorkspacePlan {
 /// organisation's allow-list (office holders allowed by one organisation stay redacted for others).
 struct OrganisationPlan {
     deidentifier: Deidentifier,
+    /// Authors who objected to processing by this organisation.
+    objections: ObjectionMatcher,
     workspaces: Vec<WorkspacePlan>,
 }
 
@@ -97,9 +107,21 @@ pub fn key_period(published_at: DateTime<Utc>) -> String {
 impl Pipeline {
     /// Prepares the pipeline for every active workspace and its active monitors.
     pub fn for_active_workspaces(store: &Store) -> Result<Pipeline, PipelineError> {
+        Pipeline::for_active_workspaces_of(store, None)
+    }
+
+    /// Prepares the pipeline for the active workspaces of one organisation (`Some`), or of every
+    /// organisation (`None`).
+    pub fn for_active_workspaces_of(
+        store: &Store,
+        organisation_id: Option<i64>,
+    ) -> Result<Pipeline, PipelineError> {
         let mut by_organisation: BTreeMap<i64, Vec<WorkspacePlan>> = BTreeMap::new();
         for (_, workspace) in store.workspaces()? {
             if workspace.status != WorkspaceStatus::Active {
+                continue;
+            }
+            if organisation_id.is_some_and(|only| only != workspace.organisation_id) {
                 continue;
             }
             let mut monitors = Vec::new();
@@ -132,6 +154,7 @@ impl Pipeline {
                 .collect();
             organisations.push(OrganisationPlan {
                 deidentifier: organisation_engine(own_accounts, &entries),
+                objections: store.objection_matcher(organisation_id)?,
                 workspaces,
             });
         }
@@ -205,8 +228,22 @@ impl Pipeline {
     fn process_post(&mut self, store: &mut Store, raw: RawPost) -> Result<(), PipelineError> {
         self.input_sequence += 1;
         let mut matched_any = false;
+        let mut objected_any = false;
         let mut most_redactions = 0;
         for organisation_index in 0..self.organisations.len() {
+            let objected = self
+                .organisations
+                .get(organisation_index)
+                .is_some_and(|organisation| {
+                    organisation
+                        .objections
+                        .is_objected(&raw.source, &raw.author_id)
+                });
+            if objected {
+                // Dropped for this organisation before de-identification.
+                objected_any = true;
+                continue;
+            }
             let redactions = self.process_for_organisation(store, &raw, organisation_index)?;
             if let Some(count) = redactions {
                 matched_any = true;
@@ -214,6 +251,10 @@ impl Pipeline {
             }
         }
         self.stats.redactions += most_redactions as u64;
+        if !matched_any && objected_any {
+            self.stats.dropped_objection += 1;
+            return Ok(());
+        }
         if !matched_any {
             self.stats.dropped += 1;
             return Ok(());
@@ -311,6 +352,121 @@ impl Pipeline {
         }
         self.stats.stored += sequences_stored.len() as u64;
         self.stats.duplicates += (sequences_seen.len() - sequences_stored.len()) as u64;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use peil_model::{Purpose, WorkspaceDraft};
+
+    const OBJECTOR: &str = "https://social.example/@anna";
+
+    fn temporary_store() -> Result<(tempfile::TempDir, Store), PipelineError> {
+        let directory = tempfile::tempdir().map_err(|source| StoreError::Io {
+            path: "tmp".into(),
+            source,
+        })?;
+        let store = Store::open(directory.path())?;
+        Ok((directory, store))
+    }
+
+    /// An active workspace with the monitor `afval` in a new organisation; returns its ids.
+    fn monitored_workspace(
+        store: &mut Store,
+        organisation_name: &str,
+    ) -> Result<(i64, i64), PipelineError> {
+        let organisation = store.create_organisation(organisation_name, "test", "tester")?;
+        let draft = WorkspaceDraft {
+            name: "afval".into(),
+            purpose: Purpose::TrendPolicyAnalysis,
+            purpose_text: "test".into(),
+            legal_basis: "AVG 6(1)(e)".into(),
+            lead: None,
+            retention_days_posts: 30,
+            retention_days_aggregates: 365,
+            k: 5,
+            allowed_sources: vec![],
+            own_accounts: vec![],
+            fg_contact: None,
+            ends_at: None,
+        };
+        let workspace = store.create_workspace(organisation.id, &draft, "test", "tester")?;
+        store.set_workspace_status(workspace.id, WorkspaceStatus::Approved, "test", "tester")?;
+        store.set_workspace_status(workspace.id, WorkspaceStatus::Active, "test", "tester")?;
+        store.add_monitor(workspace.id, "afval", "test", "tester")?;
+        Ok((organisation.id, workspace.id))
+    }
+
+    fn raw_post(number: u32, author_id: &str, text: &str) -> Record {
+        Record::Post(RawPost {
+            source: "mastodon".into(),
+            source_id: format!("https://social.example/statuses/{number}"),
+            created_at: Utc
+                .with_ymd_and_hms(2026, 10, 1, 12, 0, 0)
+                .single()
+                .unwrap_or_default(),
+            text: text.into(),
+            author_id: author_id.into(),
+            language: Some("nl".into()),
+            url: None,
+            reply_to_author_id: None,
+        })
+    }
+
+    #[test]
+    fn posts_of_objected_authors_are_dropped_before_anything_else() -> Result<(), PipelineError> {
+        let (_directory, mut store) = temporary_store()?;
+        let (organisation_id, workspace_id) = monitored_workspace(&mut store, "Gemeente Bezwaar")?;
+        store.add_objection(organisation_id, "mastodon", &[OBJECTOR.to_string()])?;
+        let mut pipeline = Pipeline::for_active_workspaces(&store)?;
+        pipeline.process(&mut store, raw_post(1, OBJECTOR, "Weer afval op straat"))?;
+        pipeline.process(
+            &mut store,
+            raw_post(2, "https://social.example/@bob", "Weer afval op straat"),
+        )?;
+        pipeline.process(
+            &mut store,
+            raw_post(3, "https://social.example/@bob", "Mooi weer vandaag"),
+        )?;
+        pipeline.flush(&mut store)?;
+        let stats = pipeline.stats();
+        assert_eq!(stats.read, 3);
+        assert_eq!(stats.stored, 1);
+        assert_eq!(stats.dropped, 1);
+        assert_eq!(stats.dropped_objection, 1);
+        assert_eq!(store.post_count(workspace_id)?, 1);
+        let holdings = store.subject_post_counts("mastodon", &[OBJECTOR.to_string()])?;
+        assert!(holdings.iter().all(|holding| holding.posts == 0));
+        Ok(())
+    }
+
+    #[test]
+    fn an_objection_in_one_organisation_does_not_stop_another() -> Result<(), PipelineError> {
+        let (_directory, mut store) = temporary_store()?;
+        let (objecting_organisation, objecting_workspace) =
+            monitored_workspace(&mut store, "Gemeente Een")?;
+        let (_, other_workspace) = monitored_workspace(&mut store, "Gemeente Twee")?;
+        store.add_objection(objecting_organisation, "mastodon", &[OBJECTOR.to_string()])?;
+        let mut pipeline = Pipeline::for_active_workspaces(&store)?;
+        pipeline.process(&mut store, raw_post(1, OBJECTOR, "Weer afval op straat"))?;
+        // On another platform the same id is another account.
+        let mut other_platform = raw_post(2, OBJECTOR, "Weer afval op straat");
+        if let Record::Post(post) = &mut other_platform {
+            post.source = "bluesky".into();
+        }
+        pipeline.process(&mut store, other_platform)?;
+        pipeline.flush(&mut store)?;
+        let stats = pipeline.stats();
+        assert_eq!((stats.stored, stats.dropped_objection), (2, 0));
+        assert_eq!(
+            store.post_count(objecting_workspace)?,
+            1,
+            "only the bluesky post"
+        );
+        assert_eq!(store.post_count(other_workspace)?, 2);
         Ok(())
     }
 }

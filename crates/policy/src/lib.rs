@@ -1,13 +1,19 @@
 //! Peil's rules on the request path (DESIGN.md invariants 2, 4, 6 and 10): which monitors may be
-//! added, what each purpose may show, and the caveat block every output carries.
+//! added, the query guard in front of every query and monitor (`guard/`), what each purpose may
+//! show, and the caveat block every output carries.
 //!
 //! This crate decides; it never stores. It must never let a person-targeting monitor through, and
 //! it must never produce an output without its caveat.
 
 mod caveat;
+mod guard;
 mod monitor;
 
-pub use caveat::{Caveat, SENTIMENT_ACCURACY_NOTE};
+pub use caveat::{Caveat, SENTIMENT_ACCURACY_NL, SENTIMENT_ACCURACY_NOTE};
+pub use guard::{
+    allow_list_overview, refusal_for, validate_allow_entry, AllowListLine, GuardFinding,
+    IdentifierKind, NameForm, QueryGuard,
+};
 pub use monitor::{admit_monitor, refuse_person_targeting, screen_query, Refusal};
 
 use peil_model::Purpose;

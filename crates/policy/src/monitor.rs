@@ -1,14 +1,15 @@
 //! Admission of monitors: a monitor must be justified, must search for a topic (not only filters
 //! or negations, which would store everything) and must not target a person.
 //!
-//! The person check here covers what the foundation can detect reliably: @handles (other than
-//! the organisation's own accounts), profile URLs, e-mail addresses and phone numbers typed as
-//! search terms, and the `author:`/`from:`/`user:`/`mention:` operators (refused by the parser).
-//! The full query guard with person names is the governance work's.
+//! The person check is the query guard (`guard/`): identifiers, operators and person names
+//! however written, with the organisation's own accounts and allow-list.
+//!
+//! Nothing here logs or stores query text; refusals name the kind of thing found, not the thing.
 
-use peil_deid::organisation_engine;
-use peil_model::{AllowEntry, PlaceholderKind, Workspace, WorkspaceStatus};
+use peil_model::{AllowEntry, Workspace, WorkspaceStatus};
 use peil_query::Query;
+
+use crate::guard::QueryGuard;
 
 /// Why a monitor was refused, in Dutch and English, with what is allowed instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -73,42 +74,17 @@ pub fn screen_query(
     }
 }
 
-/// Refuses query text that targets a person: @handles (other than the organisation's own
-/// accounts), profile URLs, e-mail addresses and phone numbers. Runs on the raw query text, before
-/// parsing, so the analyst gets this explanation rather than a syntax error.
+/// Refuses query text that targets a person (the query guard, see [`crate::QueryGuard`]):
+/// person operators, @handles and user names (other than the organisation's own accounts),
+/// profile URLs, e-mail addresses, phone numbers, addresses, pseudonym-like ids and person names
+/// however written (names of office holders on the allow-list pass). Runs on the raw query text,
+/// before parsing, so the analyst gets this explanation rather than a syntax error.
 pub fn refuse_person_targeting(
     workspace: &Workspace,
     allow_entries: &[AllowEntry],
     query_text: &str,
 ) -> Result<(), Refusal> {
-    let detector = organisation_engine(
-        workspace.own_accounts.iter().map(String::as_str),
-        allow_entries,
-    );
-    let redaction = detector.redact(query_text);
-    let person_kinds: Vec<PlaceholderKind> = redaction.counts.by_kind.keys().copied().collect();
-    if let Some(kind) = person_kinds.first() {
-        let (dutch_what, english_what) = match kind {
-            PlaceholderKind::Handle => ("een account (@naam)", "an account (@name)"),
-            PlaceholderKind::Url => ("een profiellink", "a profile link"),
-            PlaceholderKind::Email => ("een e-mailadres", "an e-mail address"),
-            PlaceholderKind::Phone => ("een telefoonnummer", "a phone number"),
-            PlaceholderKind::Person => (
-                "een persoonsnaam (namen van ambtsdragers alleen via de allow-list van de organisatie)",
-                "a person's name (names of office holders only through the organisation's allow-list)",
-            ),
-            _ => ("persoonsgegevens", "personal data"),
-        };
-        return Err(Refusal {
-            dutch: format!(
-                "Peil zoekt niet naar personen: de zoekvraag bevat {dutch_what}. Zoek op het onderwerp, bijvoorbeeld een beleidsterm, plaats of #hashtag. Eigen accounts van de organisatie zijn wel toegestaan."
-            ),
-            english: format!(
-                "Peil does not search for persons: the query contains {english_what}. Search for the topic instead, e.g. a policy term, place or #hashtag. The organisation's own accounts are allowed."
-            ),
-        });
-    }
-    Ok(())
+    QueryGuard::for_workspace(workspace, allow_entries).check(query_text)
 }
 
 #[cfg(test)]

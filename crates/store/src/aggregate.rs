@@ -14,8 +14,13 @@
 //!   otherwise "total minus visible cells" would reveal them; the smallest visible cells are
 //!   suppressed as well until that holds.
 //!
+//! * Windows are snapped outward to the interval grid, and a scope with fewer than k authors (or
+//!   a withheld one) lists no bucket, language or source keys at all.
+//!
 //! Differencing across *different* queries (a query and the same query minus a narrow term,
-//! overlapping windows) is the subject of the governance work and not yet covered here.
+//! overlapping windows, a new total minus the visible cells of an earlier answer) is handled by
+//! the query-set audit in `differencing.rs`, which runs here before a report leaves the store:
+//! see that module for the method and its residual risks.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -25,6 +30,10 @@ use peil_query::Query;
 use rusqlite::{params, params_from_iter, types::Value};
 use serde::Serialize;
 
+use crate::differencing::{
+    self, Comparison, DifferencingReason, DifferencingRefusal, FactTables, Family, FamilyView,
+    PostFact, Repair, ShownCells, ShownPartition,
+};
 use crate::posts::{TERM_KIND_BIGRAM, TERM_KIND_HASHTAG};
 use crate::{Store, StoreError};
 
@@ -115,6 +124,11 @@ pub struct AggregateReport {
     pub bigrams: TermList,
     /// Number of suppressed cells across the whole report (terms included).
     pub suppressed_cells: u64,
+    /// Set when the whole report is withheld because, compared with an earlier answer of this
+    /// workspace, it would single out fewer than k authors (see `differencing.rs`). Every cell is
+    /// then suppressed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub differencing_refusal: Option<DifferencingRefusal>,
 }
 
 /// Counts of one cell before the gate.
@@ -169,16 +183,18 @@ impl Store {
     fn scope(
         &self,
         workspace: &Workspace,
-        request: &AggregateRequest<'_>,
+        query: Option<&Query>,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
     ) -> Result<Scope, StoreError> {
         let mut condition =
             String::from("p.workspace_id = ?1 AND p.published_at >= ?2 AND p.published_at < ?3");
         let parameters = vec![
             Value::Integer(workspace.id),
-            Value::Integer(request.from.map_or(i64::MIN, |from| from.timestamp())),
-            Value::Integer(request.to.map_or(i64::MAX, |to| to.timestamp())),
+            Value::Integer(from.map_or(i64::MIN, |start| start.timestamp())),
+            Value::Integer(to.map_or(i64::MAX, |end| end.timestamp())),
         ];
-        if let Some(query) = request.query {
+        if let Some(query) = query {
             let post_ids = self
                 .index
                 .search(workspace.id, query.to_tantivy(self.index.schema()))?;
@@ -286,12 +302,12 @@ impl Store {
         Ok(suppressed)
     }
 
-    /// Top terms, hashtags and bigrams of the scope, gated. One scan of the scope's term
-    /// occurrences; distinct authors are counted exactly in memory (sort and count), per key
-    /// period, and the largest per-period count is the term's author lower bound.
-    fn term_lists(&self, scope: &Scope, k: u64, top: usize) -> Result<[TermList; 3], StoreError> {
+    /// Terms, hashtags and bigrams of the scope that pass the k gate, ranked. One scan of the
+    /// scope's term occurrences; distinct authors are counted exactly in memory (sort and count),
+    /// per key period, and the largest per-period count is the term's author lower bound.
+    fn term_candidates(&self, scope: &Scope, k: u64) -> Result<TermCandidates, StoreError> {
         let sql = format!(
-            "SELECT pt.term_id, p.key_period, p.author_pseudonym
+            "SELECT pt.term_id, p.key_period, p.author_pseudonym, p.id
              FROM posts p
              JOIN post_terms pt ON pt.post_id = p.id
              WHERE {condition}",
@@ -309,17 +325,18 @@ impl Store {
         };
         let mut statement = self.connection.prepare_cached(&sql)?;
         let mut rows = statement.query(params_from_iter(scope.parameters.iter()))?;
-        let mut periods: HashMap<String, u16> = HashMap::new();
-        // (term id, period index, first 8 bytes of the pseudonym): collisions of 64-bit prefixes
-        // are negligible and could only lower the count, which keeps the gate conservative.
-        let mut occurrences: Vec<(i64, u16, u64)> = Vec::new();
+        let mut periods: HashMap<String, u32> = HashMap::new();
+        // (term id, period index, first 8 bytes of the pseudonym, post id): collisions of 64-bit
+        // prefixes are negligible and could only lower the count, which keeps the gate
+        // conservative.
+        let mut occurrences: Vec<Occurrence> = Vec::new();
         while let Some(row) = rows.next()? {
             let term_id: i64 = row.get(0)?;
             let period_text = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
             let period_index = match periods.get(period_text) {
                 Some(index) => *index,
                 None => {
-                    let index = periods.len() as u16;
+                    let index = periods.len() as u32;
                     periods.insert(period_text.to_string(), index);
                     index
                 }
@@ -329,21 +346,25 @@ impl Store {
             for (target, source) in prefix.iter_mut().zip(pseudonym.iter()) {
                 *target = *source;
             }
-            occurrences.push((term_id, period_index, u64::from_le_bytes(prefix)));
+            let post_id: i64 = row.get(3)?;
+            occurrences.push((term_id, period_index, u64::from_le_bytes(prefix), post_id));
         }
         occurrences.sort_unstable();
-        // Per kind: (posts, term id) of passing terms, and the number of suppressed terms.
-        let mut passing: [Vec<(u64, i64)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-        let mut suppressed = [0u64; 3];
+        let mut candidates = TermCandidates {
+            ranked: [Vec::new(), Vec::new(), Vec::new()],
+            gate_suppressed: [0; 3],
+            occurrences: Vec::new(),
+            ranges: HashMap::new(),
+        };
         let mut group_start = 0;
         while group_start < occurrences.len() {
             let term_id = occurrences[group_start].0;
             let mut group_end = group_start;
             let mut best_authors = 0u64;
             let mut period_authors = 0u64;
-            let mut previous: Option<(u16, u64)> = None;
+            let mut previous: Option<(u32, u64)> = None;
             while group_end < occurrences.len() && occurrences[group_end].0 == term_id {
-                let (_, period, author) = occurrences[group_end];
+                let (_, period, author, _) = occurrences[group_end];
                 match previous {
                     Some((previous_period, previous_author)) if previous_period == period => {
                         if previous_author != author {
@@ -366,22 +387,37 @@ impl Store {
                 _ => 0,
             };
             if best_authors < k {
-                suppressed[kind_index] += 1;
+                candidates.gate_suppressed[kind_index] += 1;
             } else {
-                passing[kind_index].push((posts, term_id));
+                candidates.ranked[kind_index].push((posts, term_id));
+                candidates.ranges.insert(term_id, (group_start, group_end));
             }
             group_start = group_end;
         }
+        for ranked in candidates.ranked.iter_mut() {
+            ranked.sort_unstable_by(|left, right| right.0.cmp(&left.0).then(left.1.cmp(&right.1)));
+        }
+        candidates.occurrences = occurrences;
+        Ok(candidates)
+    }
+
+    /// Picks the top terms of each kind among the candidates that `allowed` accepts (placeholders
+    /// are never named). Returns the lists and the ids of the named terms.
+    fn select_terms(
+        &self,
+        candidates: &TermCandidates,
+        top: usize,
+        allowed: &mut dyn FnMut(i64, &[Occurrence]) -> bool,
+    ) -> Result<([TermList; 3], Vec<i64>), StoreError> {
         let mut select_text = self
             .connection
             .prepare_cached("SELECT text FROM terms WHERE id = ?1")?;
         let mut lists: [TermList; 3] = [TermList::empty(), TermList::empty(), TermList::empty()];
-        for (kind_index, candidates) in passing.iter_mut().enumerate() {
-            candidates
-                .sort_unstable_by(|left, right| right.0.cmp(&left.0).then(left.1.cmp(&right.1)));
+        let mut named: Vec<i64> = Vec::new();
+        for (kind_index, ranked) in candidates.ranked.iter().enumerate() {
             let mut items = Vec::with_capacity(top);
             let mut extra_suppressed = 0;
-            for (posts, term_id) in candidates.iter() {
+            for (posts, term_id) in ranked.iter() {
                 if items.len() >= top {
                     break;
                 }
@@ -390,6 +426,11 @@ impl Store {
                     extra_suppressed += 1;
                     continue;
                 }
+                if !allowed(*term_id, candidates.occurrences_of(*term_id)) {
+                    extra_suppressed += 1;
+                    continue;
+                }
+                named.push(*term_id);
                 items.push(TermCell {
                     term,
                     posts: *posts,
@@ -397,70 +438,187 @@ impl Store {
             }
             lists[kind_index] = TermList {
                 items,
-                suppressed: suppressed[kind_index] + extra_suppressed,
+                suppressed: candidates.gate_suppressed[kind_index] + extra_suppressed,
             };
         }
-        Ok(lists)
+        Ok((lists, named))
     }
 
-    /// Computes every aggregate of `request` for `workspace`, with the k gate applied.
+    /// Computes every aggregate of `request` for `workspace`, with the k gate applied and the
+    /// differencing audit against earlier answers of the workspace (see `differencing.rs`).
+    /// The window is snapped outward to the interval grid; the report carries the snapped window.
+    /// An answer that shows anything is remembered for later audits.
     pub fn aggregate(
         &self,
         workspace: &Workspace,
         request: &AggregateRequest<'_>,
     ) -> Result<AggregateReport, StoreError> {
         let k = u64::from(workspace.k.max(peil_model::MINIMUM_K));
-        let scope = self.scope(workspace, request)?;
+        let width = request.interval.seconds();
+        let from = request.from.map(|moment| snap_down(moment, width));
+        let to = request.to.map(|moment| snap_up(moment, width));
+        let timing_start = std::time::Instant::now(); // TIMING
+        let scope = self.scope(workspace, request.query, from, to)?;
         let total_rows = self
             .partition(&scope, Dimension::Whole)?
             .remove("")
             .unwrap_or_default();
         let scope_visible = total_rows.posts > 0 && total_rows.authors_lower_bound >= k;
-        let totals = Totals {
-            posts: scope_visible.then_some(total_rows.posts),
-            authors_at_least: scope_visible.then_some(total_rows.authors_lower_bound),
-            suppressed: total_rows.posts > 0 && !scope_visible,
-        };
-        let mut suppressed_cells = u64::from(totals.suppressed);
-        let total_posts = totals.posts;
+        if !scope_visible {
+            return Ok(withheld_report(
+                k,
+                request.interval,
+                (from, to),
+                total_rows.posts > 0,
+                None,
+            ));
+        }
+        let total_posts = total_rows.posts;
 
-        let mut partition_cells =
-            |dimension: Dimension, expected_keys: Vec<String>| -> Result<Vec<Cell>, StoreError> {
-                let raw = self.partition(&scope, dimension)?;
-                let suppressed = if scope_visible {
-                    self.gate_partition(&scope, dimension, &raw, k, total_posts)?
-                } else {
-                    raw.keys().cloned().collect()
-                };
-                let mut keys: BTreeSet<String> = raw.keys().cloned().collect();
-                keys.extend(expected_keys);
-                let mut cells = Vec::with_capacity(keys.len());
-                for key in keys {
-                    let posts = raw.get(&key).map_or(0, |cell| cell.posts);
-                    let is_suppressed = suppressed.contains(&key);
-                    if is_suppressed {
-                        suppressed_cells += 1;
+        // The k gate per partition, with complementary suppression.
+        let dimensions = [
+            Dimension::Bucket(width),
+            Dimension::Sentiment,
+            Dimension::Language,
+            Dimension::Source,
+        ];
+        let mut raws: Vec<BTreeMap<String, RawCell>> = Vec::with_capacity(dimensions.len());
+        let mut suppressions: Vec<BTreeSet<String>> = Vec::with_capacity(dimensions.len());
+        for dimension in dimensions {
+            let raw = self.partition(&scope, dimension)?;
+            let suppressed = self.gate_partition(&scope, dimension, &raw, k, Some(total_posts))?;
+            raws.push(raw);
+            suppressions.push(suppressed);
+        }
+        eprintln!("T gate {:?}", timing_start.elapsed()); // TIMING
+        let candidates = self.term_candidates(&scope, k)?;
+
+        // The differencing audit against the remembered answers.
+        eprintln!("T terms {:?}", timing_start.elapsed()); // TIMING
+        let answered_at = Utc::now().timestamp();
+        let not_before =
+            answered_at.saturating_sub(i64::from(workspace.retention_days_aggregates) * 86_400);
+        let remembered = differencing::load_remembered(&self.connection, workspace.id, not_before)?;
+        eprintln!("T load_remembered {:?}", timing_start.elapsed()); // TIMING
+        let mut tables = FactTables::default();
+        let facts = differencing::load_scope_facts(
+            &self.connection,
+            &scope.condition,
+            &scope.parameters,
+            &mut tables,
+        )?;
+        eprintln!("T facts {:?}", timing_start.elapsed()); // TIMING
+        let scope_ids: Vec<i64> = facts.iter().map(|fact| fact.id).collect();
+        let identical = remembered.iter().find(|earlier| {
+            earlier.shown.interval_seconds == width && earlier.post_ids == scope_ids
+        });
+
+        let (term_lists, named_terms, authors_shown) = match identical {
+            Some(earlier) => {
+                // Answer exactly as before: same suppression, same named terms.
+                for (position, family) in Family::ALL.iter().enumerate() {
+                    let earlier_suppressed = &earlier.shown.partition(*family).suppressed;
+                    if let Some(suppressed) = suppressions.get_mut(position) {
+                        suppressed.extend(earlier_suppressed.iter().cloned());
                     }
-                    let shown_posts = (!is_suppressed).then_some(posts);
-                    let share = match (shown_posts, total_posts) {
-                        (Some(cell_posts), Some(all_posts)) if all_posts > 0 => {
-                            Some(cell_posts as f64 / all_posts as f64)
-                        }
-                        _ => None,
-                    };
-                    cells.push(Cell {
-                        key,
-                        posts: shown_posts,
-                        share,
-                        suppressed: is_suppressed,
-                    });
                 }
-                Ok(cells)
-            };
+                let earlier_terms: BTreeSet<i64> = earlier.shown.terms.iter().copied().collect();
+                let (lists, named) =
+                    self.select_terms(&candidates, request.top, &mut |term_id, _| {
+                        earlier_terms.contains(&term_id)
+                    })?;
+                (lists, named, earlier.shown.authors_shown)
+            }
+            None => {
+                let audit = self.audit(
+                    workspace.id,
+                    k,
+                    width,
+                    &remembered,
+                    &facts,
+                    &mut tables,
+                    &mut suppressions,
+                )?;
+                eprintln!("T audit {:?}", timing_start.elapsed()); // TIMING
+                let comparisons = match audit {
+                    AuditOutcome::Refused(refusal) => {
+                        return Ok(withheld_report(
+                            k,
+                            request.interval,
+                            (from, to),
+                            true,
+                            Some(refusal),
+                        ));
+                    }
+                    AuditOutcome::Settled(comparisons) => comparisons,
+                };
+                let author_posts = differencing::posts_per_author(&facts);
+                let authors_shown = comparisons.iter().all(|comparison| {
+                    comparison.author_counts_comparable(&facts, &author_posts, k)
+                });
+                eprintln!("T authors {:?}", timing_start.elapsed()); // TIMING
+                let (lists, named) =
+                    self.select_terms_audited(&candidates, request.top, k, &comparisons)?;
+                (lists, named, authors_shown)
+            }
+        };
 
-        let width = request.interval.seconds();
-        let mut volume = partition_cells(Dimension::Bucket(width), Vec::new())?;
-        fill_empty_buckets(&mut volume, width);
+        eprintln!("T select_terms {:?}", timing_start.elapsed()); // TIMING
+        let totals = Totals {
+            posts: Some(total_posts),
+            authors_at_least: authors_shown.then_some(total_rows.authors_lower_bound),
+            suppressed: false,
+        };
+        let mut suppressed_cells = 0u64;
+        let mut shown = ShownCells {
+            interval_seconds: width,
+            terms: named_terms,
+            authors_shown,
+            ..ShownCells::default()
+        };
+        let mut partitions: Vec<Vec<Cell>> = Vec::with_capacity(dimensions.len());
+        for (position, family) in Family::ALL.iter().enumerate() {
+            let (Some(raw), Some(suppressed)) = (raws.get(position), suppressions.get(position))
+            else {
+                continue;
+            };
+            let expected_keys: Vec<String> = match family {
+                Family::Sentiment => SentimentLabel::ALL
+                    .iter()
+                    .map(|label| label.code().to_string())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let mut cells = build_cells(raw, suppressed, expected_keys, total_posts);
+            if *family == Family::Volume {
+                fill_empty_buckets(&mut cells, width);
+            }
+            suppressed_cells += cells.iter().filter(|cell| cell.suppressed).count() as u64;
+            let record = ShownPartition {
+                visible: cells
+                    .iter()
+                    .filter(|cell| !cell.suppressed)
+                    .map(|cell| cell.key.clone())
+                    .collect(),
+                suppressed: cells
+                    .iter()
+                    .filter(|cell| cell.suppressed)
+                    .map(|cell| cell.key.clone())
+                    .collect(),
+            };
+            match family {
+                Family::Volume => shown.volume = record,
+                Family::Sentiment => shown.sentiment = record,
+                Family::Language => shown.languages = record,
+                Family::Source => shown.sources = record,
+            }
+            partitions.push(cells);
+        }
+        let mut partitions = partitions.into_iter();
+        let mut volume = partitions.next().unwrap_or_default();
+        let sentiment = partitions.next().unwrap_or_default();
+        let languages = partitions.next().unwrap_or_default();
+        let sources = partitions.next().unwrap_or_default();
         for cell in &mut volume {
             if let Ok(seconds) = cell.key.parse::<i64>() {
                 if let Some(start) = Utc.timestamp_opt(seconds, 0).single() {
@@ -468,28 +626,26 @@ impl Store {
                 }
             }
         }
-        let sentiment = partition_cells(
-            Dimension::Sentiment,
-            SentimentLabel::ALL
-                .iter()
-                .map(|label| label.code().to_string())
-                .collect(),
-        )?;
-        let languages = partition_cells(Dimension::Language, Vec::new())?;
-        let sources = partition_cells(Dimension::Source, Vec::new())?;
-
-        let [terms, hashtags, bigrams] = if scope_visible {
-            self.term_lists(&scope, k, request.top)?
-        } else {
-            [TermList::empty(), TermList::empty(), TermList::empty()]
-        };
+        let [terms, hashtags, bigrams] = term_lists;
         suppressed_cells += terms.suppressed + hashtags.suppressed + bigrams.suppressed;
 
+        match identical {
+            Some(earlier) => differencing::refresh(&self.connection, earlier.id, answered_at)?,
+            None => differencing::remember(
+                &self.connection,
+                workspace.id,
+                answered_at,
+                &scope_ids,
+                &shown,
+            )?,
+        }
+
+        eprintln!("T remember {:?}", timing_start.elapsed()); // TIMING
         Ok(AggregateReport {
             k: k as u32,
             interval: request.interval,
-            from: request.from,
-            to: request.to,
+            from,
+            to,
             totals,
             volume,
             sentiment,
@@ -499,7 +655,324 @@ impl Store {
             hashtags,
             bigrams,
             suppressed_cells,
+            differencing_refusal: None,
         })
+    }
+
+    /// Runs the scope and cell checks of the differencing audit, growing `suppressions` (text keys
+    /// per partition, in `Family::ALL` order) until no remembered answer can be combined with this
+    /// one to single out fewer than k authors, or refusing.
+    #[allow(clippy::too_many_arguments)]
+    fn audit<'a>(
+        &self,
+        workspace_id: i64,
+        k: u64,
+        width: i64,
+        remembered: &'a [differencing::RememberedScope],
+        facts: &[PostFact],
+        tables: &mut FactTables,
+        suppressions: &mut [BTreeSet<String>],
+    ) -> Result<AuditOutcome<'a>, StoreError> {
+        let audit_start = std::time::Instant::now(); // TIMING
+        let scope_ids: Vec<i64> = facts.iter().map(|fact| fact.id).collect();
+        let mut only_remembered_ids: Vec<i64> = Vec::new();
+        for earlier in remembered {
+            only_remembered_ids.extend(sorted_difference(&earlier.post_ids, &scope_ids));
+        }
+        only_remembered_ids.sort_unstable();
+        only_remembered_ids.dedup();
+        let facts_by_id = differencing::load_facts_by_id(
+            &self.connection,
+            workspace_id,
+            &only_remembered_ids,
+            tables,
+        )?;
+        eprintln!("A facts_by_id {:?} ({} ids)", audit_start.elapsed(), only_remembered_ids.len()); // TIMING
+        let mut comparisons: Vec<Comparison<'a>> = Vec::new();
+        for earlier in remembered {
+            let comparison = Comparison::new(earlier, facts, &facts_by_id);
+            if !comparison.overlaps() {
+                continue;
+            }
+            let (only_new, only_old) = comparison.difference_authors(facts);
+            if !differencing::safe(&[&only_new], k) || !differencing::safe(&[&only_old], k) {
+                return Ok(AuditOutcome::Refused(DifferencingRefusal::new(
+                    DifferencingReason::SmallDifference,
+                    k,
+                )));
+            }
+            comparisons.push(comparison);
+        }
+        eprintln!("A comparisons {:?} ({})", audit_start.elapsed(), comparisons.len()); // TIMING
+        let refused = || {
+            Ok(AuditOutcome::Refused(DifferencingRefusal::new(
+                DifferencingReason::CellsWouldSingleOut,
+                k,
+            )))
+        };
+        let mut groups: Vec<BTreeSet<i64>> = Family::ALL
+            .iter()
+            .zip(suppressions.iter())
+            .map(|(family, suppressed)| {
+                suppressed
+                    .iter()
+                    .filter_map(|text| family.key_of_text(text, tables))
+                    .collect()
+            })
+            .collect();
+        loop {
+            let mut changed = false;
+            for comparison in &comparisons {
+                for (position, family) in Family::ALL.iter().enumerate() {
+                    let Some(group) = groups.get_mut(position) else {
+                        continue;
+                    };
+                    let view = FamilyView::new(*family, comparison, facts, width, tables);
+                    loop {
+                        let repairs = view.find_repairs(group, k);
+                        if repairs.is_empty() {
+                            break;
+                        }
+                        for repair in repairs {
+                            let key = match repair {
+                                Repair::Suppress(key) => Some(key),
+                                Repair::GrowGroup { escape } => view.group_candidate(group, escape),
+                                Repair::Refuse => None,
+                            };
+                            let Some(key) = key else {
+                                return refused();
+                            };
+                            if !group.insert(key) {
+                                return refused();
+                            }
+                        }
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        eprintln!("A loop {:?}", audit_start.elapsed()); // TIMING
+        for ((family, group), suppressed) in Family::ALL
+            .iter()
+            .zip(groups.iter())
+            .zip(suppressions.iter_mut())
+        {
+            for key in group {
+                if let Some(text) = family.text_of_key(*key, tables) {
+                    suppressed.insert(text);
+                }
+            }
+        }
+        Ok(AuditOutcome::Settled(comparisons))
+    }
+
+    /// Term selection with the term rule of the audit: a term named in an earlier overlapping
+    /// answer is named again only if its posts only in the new scope, and those only in the
+    /// earlier one, each come from no or at least k authors.
+    fn select_terms_audited(
+        &self,
+        candidates: &TermCandidates,
+        top: usize,
+        k: u64,
+        comparisons: &[Comparison<'_>],
+    ) -> Result<([TermList; 3], Vec<i64>), StoreError> {
+        let candidate_ids: BTreeSet<i64> = candidates.ranges.keys().copied().collect();
+        let mut watched: BTreeSet<i64> = BTreeSet::new();
+        let mut only_remembered_ids: Vec<i64> = Vec::new();
+        for comparison in comparisons {
+            let shared: Vec<i64> = comparison
+                .remembered
+                .shown
+                .terms
+                .iter()
+                .copied()
+                .filter(|term_id| candidate_ids.contains(term_id))
+                .collect();
+            if shared.is_empty() {
+                continue;
+            }
+            watched.extend(shared);
+            only_remembered_ids.extend(comparison.only_remembered.iter().map(|fact| fact.id));
+        }
+        only_remembered_ids.sort_unstable();
+        only_remembered_ids.dedup();
+        let old_posts_by_term =
+            differencing::term_posts_among(&self.connection, &only_remembered_ids, &watched)?;
+        let mut allowed = |term_id: i64, occurrences: &[Occurrence]| -> bool {
+            if !watched.contains(&term_id) {
+                return true;
+            }
+            for comparison in comparisons {
+                if !comparison.remembered.shown.terms.contains(&term_id) {
+                    continue;
+                }
+                // Period indexes of occurrences and of facts come from different tables; each
+                // list below uses one kind only.
+                let only_new: Vec<differencing::Author> = occurrences
+                    .iter()
+                    .filter(|occurrence| !comparison.remembered_contains(occurrence.3))
+                    .map(|occurrence| (occurrence.1, occurrence.2))
+                    .collect();
+                let old_posts = old_posts_by_term
+                    .get(&term_id)
+                    .map_or(&[][..], |posts| &posts[..]);
+                let only_old: Vec<differencing::Author> = comparison
+                    .only_remembered
+                    .iter()
+                    .filter(|fact| old_posts.binary_search(&fact.id).is_ok())
+                    .map(|fact| fact.author)
+                    .collect();
+                if !differencing::safe(&[&only_new], k) || !differencing::safe(&[&only_old], k) {
+                    return false;
+                }
+            }
+            true
+        };
+        self.select_terms(candidates, top, &mut allowed)
+    }
+}
+
+/// A term occurrence: (term id, period index, pseudonym prefix, post id).
+type Occurrence = (i64, u32, u64, i64);
+
+/// Terms that passed the gate, before selection.
+struct TermCandidates {
+    /// Per kind (word, hashtag, bigram): (posts, term id), largest first.
+    ranked: [Vec<(u64, i64)>; 3],
+    /// Per kind: terms under k authors.
+    gate_suppressed: [u64; 3],
+    /// All occurrences of the scope, sorted by term.
+    occurrences: Vec<Occurrence>,
+    /// Range in `occurrences` of each passing term.
+    ranges: HashMap<i64, (usize, usize)>,
+}
+
+impl TermCandidates {
+    fn occurrences_of(&self, term_id: i64) -> &[Occurrence] {
+        self.ranges
+            .get(&term_id)
+            .and_then(|(start, end)| self.occurrences.get(*start..*end))
+            .unwrap_or(&[])
+    }
+}
+
+enum AuditOutcome<'a> {
+    Refused(DifferencingRefusal),
+    Settled(Vec<Comparison<'a>>),
+}
+
+/// Ids in `left` that are not in `right` (both sorted ascending).
+fn sorted_difference(left: &[i64], right: &[i64]) -> Vec<i64> {
+    let mut difference = Vec::new();
+    let mut right_index = 0;
+    for &id in left {
+        while right_index < right.len() && right[right_index] < id {
+            right_index += 1;
+        }
+        if right_index < right.len() && right[right_index] == id {
+            continue;
+        }
+        difference.push(id);
+    }
+    difference
+}
+
+/// The start of the bucket of `width` seconds that holds `moment`.
+fn snap_down(moment: DateTime<Utc>, width: i64) -> DateTime<Utc> {
+    let seconds = moment.timestamp();
+    let snapped = seconds - seconds.rem_euclid(width);
+    Utc.timestamp_opt(snapped, 0).single().unwrap_or(moment)
+}
+
+/// The end of the bucket of `width` seconds that holds the instant just before `moment` (so a
+/// moment on the grid stays where it is).
+fn snap_up(moment: DateTime<Utc>, width: i64) -> DateTime<Utc> {
+    let mut seconds = moment.timestamp();
+    if moment.timestamp_subsec_nanos() > 0 {
+        seconds = seconds.saturating_add(1);
+    }
+    let remainder = seconds.rem_euclid(width);
+    if remainder == 0 {
+        return Utc.timestamp_opt(seconds, 0).single().unwrap_or(moment);
+    }
+    let snapped = seconds.saturating_add(width - remainder);
+    Utc.timestamp_opt(snapped, 0).single().unwrap_or(moment)
+}
+
+/// The cells of one gated partition, in key order.
+fn build_cells(
+    raw: &BTreeMap<String, RawCell>,
+    suppressed: &BTreeSet<String>,
+    expected_keys: Vec<String>,
+    total_posts: u64,
+) -> Vec<Cell> {
+    let mut keys: BTreeSet<String> = raw.keys().cloned().collect();
+    keys.extend(expected_keys);
+    let mut cells = Vec::with_capacity(keys.len());
+    for key in keys {
+        let posts = raw.get(&key).map_or(0, |cell| cell.posts);
+        let is_suppressed = suppressed.contains(&key);
+        let shown_posts = (!is_suppressed).then_some(posts);
+        let share = match shown_posts {
+            Some(cell_posts) if total_posts > 0 => Some(cell_posts as f64 / total_posts as f64),
+            _ => None,
+        };
+        cells.push(Cell {
+            key,
+            posts: shown_posts,
+            share,
+            suppressed: is_suppressed,
+        });
+    }
+    cells
+}
+
+/// A report that shows nothing: the scope has fewer than k authors (`has_posts`), is empty, or
+/// is withheld by the differencing audit. No bucket, language or source keys are listed, so not
+/// even the pattern of non-empty buckets of a small group is revealed.
+fn withheld_report(
+    k: u64,
+    interval: Interval,
+    window: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    has_posts: bool,
+    refusal: Option<DifferencingRefusal>,
+) -> AggregateReport {
+    let sentiment: Vec<Cell> = SentimentLabel::ALL
+        .iter()
+        .map(|label| Cell {
+            key: label.code().to_string(),
+            posts: (!has_posts).then_some(0),
+            share: None,
+            suppressed: has_posts,
+        })
+        .collect();
+    let suppressed_cells = if has_posts {
+        1 + sentiment.len() as u64
+    } else {
+        0
+    };
+    AggregateReport {
+        k: k as u32,
+        interval,
+        from: window.0,
+        to: window.1,
+        totals: Totals {
+            posts: None,
+            authors_at_least: None,
+            suppressed: has_posts,
+        },
+        volume: Vec::new(),
+        sentiment,
+        languages: Vec::new(),
+        sources: Vec::new(),
+        terms: TermList::empty(),
+        hashtags: TermList::empty(),
+        bigrams: TermList::empty(),
+        suppressed_cells,
+        differencing_refusal: refusal,
     }
 }
 

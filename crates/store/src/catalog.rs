@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use peil_model::{
-    AllowEntry, AllowKind, ChangeNote, ModelError, Monitor, Organisation, Purpose, Role, User,
-    Workspace, WorkspaceDraft, WorkspaceStatus,
+    validate_end_date, AllowEntry, AllowKind, ChangeNote, ModelError, Monitor, Organisation,
+    Purpose, Role, User, Workspace, WorkspaceDraft, WorkspaceStatus,
 };
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
@@ -299,12 +299,12 @@ impl Store {
     pub fn workspaces(&self) -> Result<Vec<(String, Workspace)>, StoreError> {
         let mut statement = self.connection.prepare(&format!(
             "SELECT {WORKSPACE_COLUMNS}, (SELECT name FROM organisations o WHERE o.id = w.organisation_id)
-             FROM workspaces w ORDER BY 16, name"
+             FROM workspaces w ORDER BY 17, name"
         ))?;
         let rows = statement
             .query_map([], |row| {
                 let workspace = workspace_from_row(row)?;
-                let organisation: String = row.get(15)?;
+                let organisation: String = row.get(16)?;
                 Ok((organisation, workspace))
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -322,6 +322,17 @@ impl Store {
         require_why(why)?;
         let workspace = self.workspace_by_id(workspace_id)?;
         let status = workspace.status.transition_to(next)?;
+        let now = Utc::now();
+        // Approval and activation happen only inside the end date; for public order the end date
+        // lies at most PUBLIC_ORDER_MAX_DAYS after the approval.
+        if matches!(status, WorkspaceStatus::Approved | WorkspaceStatus::Active) {
+            if workspace.has_ended(now) {
+                return Err(ModelError::EndDatePassed.into());
+            }
+            if status == WorkspaceStatus::Approved {
+                validate_end_date(workspace.purpose, workspace.ends_at, now)?;
+            }
+        }
         let transaction = self.connection.transaction()?;
         transaction.execute(
             "UPDATE workspaces SET status = ?1 WHERE id = ?2",
@@ -337,6 +348,88 @@ impl Store {
         )?;
         transaction.commit()?;
         self.workspace_by_id(workspace_id)
+    }
+
+    /// Renews a `public_order_general_picture` workspace: a new end date (at most
+    /// `PUBLIC_ORDER_MAX_DAYS` ahead) and a new lead, after which the workspace is back in
+    /// `draft` and needs the FG's approval (and activation) again before it processes anything.
+    pub fn renew_workspace(
+        &mut self,
+        workspace_id: i64,
+        ends_at: DateTime<Utc>,
+        lead: &str,
+        why: &str,
+        actor: &str,
+    ) -> Result<Workspace, StoreError> {
+        require_why(why)?;
+        let workspace = self.workspace_by_id(workspace_id)?;
+        if !workspace.purpose.requires_lead() {
+            return Err(ModelError::NotRenewable.into());
+        }
+        if workspace.status == WorkspaceStatus::Closed {
+            return Err(ModelError::InvalidTransition {
+                from: WorkspaceStatus::Closed,
+                to: WorkspaceStatus::Draft,
+            }
+            .into());
+        }
+        if lead.trim().is_empty() {
+            return Err(ModelError::MissingLead.into());
+        }
+        validate_end_date(workspace.purpose, Some(ends_at), Utc::now())?;
+        let transaction = self.connection.transaction()?;
+        transaction.execute(
+            "UPDATE workspaces SET ends_at = ?1, lead = ?2, status = 'draft' WHERE id = ?3",
+            params![ends_at.timestamp(), lead.trim(), workspace_id],
+        )?;
+        record_change(
+            &transaction,
+            Some(workspace.organisation_id),
+            &format!("workspace:{}", workspace.name),
+            &format!(
+                "renew until {} (status {} -> draft, awaiting FG approval)",
+                ends_at.format("%Y-%m-%d %H:%M UTC"),
+                workspace.status
+            ),
+            why,
+            actor,
+        )?;
+        transaction.commit()?;
+        self.workspace_by_id(workspace_id)
+    }
+
+    /// Closes every open workspace whose end date has passed at `now`; returns the names closed.
+    pub fn close_ended_workspaces(
+        &mut self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        let ended: Vec<Workspace> = self
+            .workspaces()?
+            .into_iter()
+            .map(|(_, workspace)| workspace)
+            .filter(|workspace| {
+                workspace.status != WorkspaceStatus::Closed && workspace.has_ended(now)
+            })
+            .collect();
+        let mut closed = Vec::with_capacity(ended.len());
+        for workspace in ended {
+            let transaction = self.connection.transaction()?;
+            transaction.execute(
+                "UPDATE workspaces SET status = 'closed' WHERE id = ?1",
+                params![workspace.id],
+            )?;
+            record_change(
+                &transaction,
+                Some(workspace.organisation_id),
+                &format!("workspace:{}", workspace.name),
+                &format!("status {} -> closed", workspace.status),
+                "end date passed",
+                "peil",
+            )?;
+            transaction.commit()?;
+            closed.push(workspace.name);
+        }
+        Ok(closed)
     }
 
     /// Adds a monitor (the query must already have been parsed and checked by the caller).

@@ -1,5 +1,10 @@
 //! The tantivy full-text index of stored posts. SQLite is the source of truth; this index is
 //! derived from it and reconciled with it on every open.
+//!
+//! A deleted document stays in its segment (only marked in a delete bitset) until the segment is
+//! merged, so `purge_deleted_documents` merges every segment with deletions and removes the old
+//! segment files: only then are the deleted posts' terms gone from the disk (DESIGN.md
+//! invariant 7). This module must never keep a deleted post's bytes after a purge.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -7,6 +12,7 @@ use std::path::Path;
 use peil_query::{IndexSchema, IndexablePost};
 use tantivy::collector::DocSetCollector;
 use tantivy::directory::MmapDirectory;
+use tantivy::merge_policy::{DefaultMergePolicy, NoMergePolicy};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
@@ -15,6 +21,15 @@ use crate::{create_private_dir, StoreError};
 
 /// Memory budget of the index writer.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
+
+/// What one purge of deleted documents did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IndexPurge {
+    /// Segments with deleted documents that were merged (rewritten without them).
+    pub segments_merged: u64,
+    /// Files of old segments removed from the index folder.
+    pub files_removed: u64,
+}
 
 pub struct PostIndex {
     index: Index,
@@ -81,6 +96,50 @@ impl PostIndex {
         writer.commit()?;
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// Rewrites every segment that holds deleted documents without them and removes the old
+    /// segment files, so deleted posts leave no bytes in the index folder. Idempotent: with no
+    /// deleted documents it only collects leftover files.
+    pub fn purge_deleted_documents(&mut self) -> Result<IndexPurge, StoreError> {
+        self.commit()?;
+        // Let background merges finish (their segments cannot be merged again meanwhile), then
+        // start a fresh writer that merges only what we ask for.
+        if let Some(previous_writer) = self.writer.take() {
+            previous_writer.wait_merging_threads()?;
+        }
+        let segments_with_deletes: Vec<tantivy::index::SegmentId> = self
+            .index
+            .searchable_segment_metas()?
+            .iter()
+            .filter(|segment| segment.has_deletes())
+            .map(|segment| segment.id())
+            .collect();
+        let writer = self.writer()?;
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        let merged = if segments_with_deletes.is_empty() {
+            Ok(None)
+        } else {
+            writer.merge(&segments_with_deletes).wait()
+        };
+        writer.set_merge_policy(Box::new(DefaultMergePolicy::default()));
+        merged?;
+        // Searchers still hold the old segments; reload so the collector may delete their files.
+        self.reader.reload()?;
+        let collected = self.writer()?.garbage_collect_files().wait()?;
+        if !collected.failed_to_delete_files.is_empty() {
+            return Err(StoreError::Io {
+                path: std::path::PathBuf::from(crate::INDEX_DIR),
+                source: std::io::Error::other(format!(
+                    "{} obsolete index files could not be deleted",
+                    collected.failed_to_delete_files.len()
+                )),
+            });
+        }
+        Ok(IndexPurge {
+            segments_merged: segments_with_deletes.len() as u64,
+            files_removed: collected.deleted_files.len() as u64,
+        })
     }
 
     /// Every post id in the index.

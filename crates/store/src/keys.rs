@@ -4,7 +4,13 @@
 //! Keys are random (OS randomness), never shown, never exported, and destroyed with
 //! `destroy_period_keys_before` when a period's retention ends, which makes the remaining
 //! aggregates of that period unlinkable. The file lives in `keys/` with `secure_delete=ON`, so a
-//! destroyed key is overwritten on disk.
+//! destroyed key is overwritten on disk; `destroy_period_keys_before` also truncates the WAL and
+//! `compact` rebuilds the file, so no copy of a destroyed key stays in any file.
+//!
+//! Each organisation also has one objection key (never rotated, never destroyed while the
+//! organisation exists): objections of data subjects are stored only as
+//! `HMAC(objection key, platform ‖ author id)`, so future posts of the same author are recognised
+//! without keeping the author id.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -12,6 +18,7 @@ use std::path::Path;
 use peil_deid::{PeriodKey, KEY_BYTES};
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::retention::{checkpoint_and_truncate_wal, compact_database};
 use crate::{create_private_dir, migrations, StoreError};
 
 const KEY_SCHEMA: &str = "
@@ -26,6 +33,11 @@ const KEY_SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS reference_keys (
         workspace_id INTEGER PRIMARY KEY,
         key BLOB NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS objection_keys (
+        organisation_id INTEGER PRIMARY KEY,
+        key BLOB NOT NULL,
+        created_at INTEGER NOT NULL
     );
 ";
 
@@ -218,10 +230,77 @@ impl KeyStore {
             .retain(|(cached_workspace, cached_period), _| {
                 *cached_workspace != workspace_id || cached_period.as_str() >= period
             });
-        // Push the overwritten pages out of the WAL too, so the destroyed keys leave no copy.
-        self.connection
-            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        // Push the overwritten pages out of the WAL too, so the destroyed keys leave no copy; a
+        // checkpoint that cannot complete is an error (the old frames would keep the keys).
+        checkpoint_and_truncate_wal(&self.connection)?;
         Ok(destroyed)
+    }
+
+    /// Rebuilds the key database file (`VACUUM`) and truncates its WAL, so pages that once held
+    /// destroyed keys are gone from the file. Safe to run at any time.
+    pub fn compact(&mut self) -> Result<(), StoreError> {
+        compact_database(&self.connection)
+    }
+
+    /// Every pseudonym key of `workspace_id` that still exists (all periods, all generations),
+    /// with the label posts carry for it, oldest first. Destroyed keys are gone and give nothing.
+    /// Crate-internal: key bytes never leave the store.
+    pub(crate) fn live_period_keys(
+        &self,
+        workspace_id: i64,
+    ) -> Result<Vec<(String, PeriodKey)>, StoreError> {
+        let mut statement = self.connection.prepare(
+            "SELECT period, generation, key FROM period_keys WHERE workspace_id = ?1
+             ORDER BY period, generation",
+        )?;
+        let rows = statement
+            .query_map(params![workspace_id], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, Vec<u8>>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut live_keys = Vec::with_capacity(rows.len());
+        for (period, generation, blob) in rows {
+            live_keys.push((period_label(&period, generation), key_from_blob(blob)?));
+        }
+        Ok(live_keys)
+    }
+
+    /// The objection key of `organisation_id`, created on first use. Crate-internal.
+    pub(crate) fn objection_key(&mut self, organisation_id: i64) -> Result<PeriodKey, StoreError> {
+        if let Some(existing) = self.existing_objection_key(organisation_id)? {
+            return Ok(existing);
+        }
+        let fresh = random_key()?;
+        self.connection.execute(
+            "INSERT INTO objection_keys (organisation_id, key, created_at)
+             VALUES (?1, ?2, strftime('%s', 'now'))",
+            params![organisation_id, fresh.as_bytes().as_slice()],
+        )?;
+        Ok(fresh)
+    }
+
+    /// The objection key of `organisation_id` if one exists (there are no objections without
+    /// one). Crate-internal.
+    pub(crate) fn existing_objection_key(
+        &self,
+        organisation_id: i64,
+    ) -> Result<Option<PeriodKey>, StoreError> {
+        let stored: Option<Vec<u8>> = self
+            .connection
+            .query_row(
+                "SELECT key FROM objection_keys WHERE organisation_id = ?1",
+                params![organisation_id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        match stored {
+            Some(blob) => Ok(Some(key_from_blob(blob)?)),
+            None => Ok(None),
+        }
     }
 }
 
@@ -284,6 +363,68 @@ mod tests {
             listed,
             vec!["2026-11".to_string(), "2026-11.r2".to_string()]
         );
+        Ok(())
+    }
+
+    fn files_containing(directory: &Path, needle: &[u8]) -> usize {
+        let Ok(entries) = std::fs::read_dir(directory) else {
+            return 0;
+        };
+        entries
+            .flatten()
+            .filter_map(|entry| std::fs::read(entry.path()).ok())
+            .filter(|bytes| bytes.windows(needle.len()).any(|window| window == needle))
+            .count()
+    }
+
+    #[test]
+    fn destroyed_keys_are_not_live_and_leave_no_bytes_in_the_files() -> Result<(), StoreError> {
+        let directory = tempfile::tempdir().map_err(|source| StoreError::Io {
+            path: "tmp".into(),
+            source,
+        })?;
+        let mut keys = KeyStore::open(directory.path())?;
+        let (_, august) = keys.period_key(1, "2026-08")?;
+        let (_, september) = keys.period_key(1, "2026-09")?;
+        keys.rotate(1, "2026-09")?;
+        let (_, other_workspace) = keys.period_key(2, "2026-08")?;
+        let labels = |keys: &KeyStore| -> Result<Vec<String>, StoreError> {
+            Ok(keys
+                .live_period_keys(1)?
+                .into_iter()
+                .map(|(label, _)| label)
+                .collect())
+        };
+        assert_eq!(labels(&keys)?, vec!["2026-08", "2026-09", "2026-09.r2"]);
+        assert!(files_containing(directory.path(), august.as_bytes()) > 0);
+        assert_eq!(keys.destroy_period_keys_before(1, "2026-09")?, 1);
+        assert_eq!(
+            keys.destroy_period_keys_before(1, "2026-09")?,
+            0,
+            "idempotent"
+        );
+        keys.compact()?;
+        assert_eq!(labels(&keys)?, vec!["2026-09", "2026-09.r2"]);
+        assert_eq!(files_containing(directory.path(), august.as_bytes()), 0);
+        assert!(files_containing(directory.path(), september.as_bytes()) > 0);
+        assert!(files_containing(directory.path(), other_workspace.as_bytes()) > 0);
+        Ok(())
+    }
+
+    #[test]
+    fn objection_keys_are_per_organisation_and_persist() -> Result<(), StoreError> {
+        let directory = tempfile::tempdir().map_err(|source| StoreError::Io {
+            path: "tmp".into(),
+            source,
+        })?;
+        let mut keys = KeyStore::open(directory.path())?;
+        assert!(keys.existing_objection_key(1)?.is_none());
+        let first = keys.objection_key(1)?;
+        assert_eq!(first, keys.objection_key(1)?);
+        assert_ne!(first, keys.objection_key(2)?);
+        drop(keys);
+        let reopened = KeyStore::open(directory.path())?;
+        assert_eq!(reopened.existing_objection_key(1)?, Some(first));
         Ok(())
     }
 }

@@ -13,25 +13,33 @@
 //! and pseudonyms), never return pseudonyms, and never return an aggregate cell that has not
 //! passed the k gate.
 
+mod accounts;
 mod aggregate;
 mod catalog;
+mod differencing;
 mod error;
 mod index;
 mod keys;
 mod migrations;
 mod posts;
+mod retention;
+mod subjects;
 
 use std::fs::{self, DirBuilder};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+pub use accounts::{ApiTokenRecord, Credentials, SessionRecord};
 pub use aggregate::{
     AggregateReport, AggregateRequest, Cell, Interval, TermCell, TermList, Totals,
 };
+pub use differencing::{DifferencingReason, DifferencingRefusal, REMEMBERED_SCOPES_PER_WORKSPACE};
 pub use error::StoreError;
 pub use keys::{period_label, KeyInfo, KeyStore};
 pub use peil_model::StoredPost;
 pub use posts::BatchOutcome;
+pub use retention::{RetentionReport, WorkspaceRetention};
+pub use subjects::{ErasureReport, ObjectionMatcher, SubjectHolding, WorkspaceErasure};
 
 use index::PostIndex;
 use rusqlite::Connection;

@@ -110,6 +110,13 @@ const MIGRATIONS: &[&str] = &[
     // (for the differencing check of the k gate).
     "
     ALTER TABLE workspaces ADD COLUMN ends_at INTEGER;
+    CREATE TRIGGER workspace_purpose_never_changes
+    BEFORE UPDATE OF purpose, purpose_text, legal_basis, organisation_id ON workspaces
+    WHEN OLD.purpose IS NOT NEW.purpose OR OLD.purpose_text IS NOT NEW.purpose_text
+        OR OLD.legal_basis IS NOT NEW.legal_basis OR OLD.organisation_id IS NOT NEW.organisation_id
+    BEGIN
+        SELECT RAISE(ABORT, 'a workspace purpose never changes in place: create a new workspace');
+    END;
     CREATE TABLE objections (
         id INTEGER PRIMARY KEY,
         organisation_id INTEGER NOT NULL REFERENCES organisations(id),
@@ -126,6 +133,39 @@ const MIGRATIONS: &[&str] = &[
         shown_cells TEXT NOT NULL
     );
     CREATE INDEX answered_scopes_by_workspace ON answered_scopes (workspace_id, answered_at);
+    -- Deleting a term (retention, erasure) checks post_terms for references: index it.
+    CREATE INDEX post_terms_by_term ON post_terms (term_id);
+    ",
+    // 4: accounts: credentials (Argon2id password hash, TOTP secret, failed logins, lockout),
+    // server-side sessions and API tokens. Tokens are stored only as SHA-256 hashes.
+    "
+    CREATE TABLE credentials (
+        user_id INTEGER PRIMARY KEY REFERENCES users(id),
+        password_hash TEXT,
+        totp_secret BLOB,
+        totp_last_step INTEGER,
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until INTEGER,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE sessions (
+        token_hash BLOB PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        csrf_hash BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL
+    );
+    CREATE INDEX sessions_by_user ON sessions (user_id);
+    CREATE TABLE api_tokens (
+        id INTEGER PRIMARY KEY,
+        token_hash BLOB NOT NULL UNIQUE,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+        role TEXT NOT NULL CHECK (role IN ('admin', 'analyst', 'webcare', 'fg')),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );
     ",
 ];
 

@@ -134,13 +134,26 @@ impl Store {
     }
 
     /// Deletes the post of `workspace_id` with source reference `source_ref` (a deletion at the
-    /// source is a deletion in Peil). Returns whether a post was deleted.
+    /// source is a deletion in Peil), with the terms only it used. Returns whether a post was
+    /// deleted. The index marks the document deleted; the next retention run rewrites the
+    /// segment so its bytes leave the disk.
     pub fn delete_post_by_reference(
         &mut self,
         workspace_id: i64,
         source_ref: &[u8; 32],
     ) -> Result<bool, StoreError> {
         let transaction = self.connection.transaction()?;
+        let term_ids_of_post: Vec<i64> = {
+            let mut statement = transaction.prepare_cached(
+                "SELECT pt.term_id FROM post_terms pt JOIN posts p ON p.id = pt.post_id
+                 WHERE p.workspace_id = ?1 AND p.source_ref = ?2",
+            )?;
+            let rows = statement
+                .query_map(params![workspace_id, source_ref.as_slice()], |row| {
+                    row.get(0)
+                })?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        };
         let post_ids: Vec<i64> = {
             let mut statement = transaction.prepare(
                 "DELETE FROM posts WHERE workspace_id = ?1 AND source_ref = ?2 RETURNING id",
@@ -151,7 +164,23 @@ impl Store {
                 })?;
             rows.collect::<Result<Vec<_>, _>>()?
         };
+        let mut deleted_term_ids = HashSet::new();
+        {
+            let mut delete_unused_term = transaction.prepare_cached(
+                "DELETE FROM terms WHERE id = ?1
+                 AND NOT EXISTS (SELECT 1 FROM post_terms WHERE term_id = ?1)",
+            )?;
+            for term_id in &term_ids_of_post {
+                if delete_unused_term.execute(params![term_id])? > 0 {
+                    deleted_term_ids.insert(*term_id);
+                }
+            }
+        }
         transaction.commit()?;
+        if !deleted_term_ids.is_empty() {
+            self.term_ids
+                .retain(|_, cached_id| !deleted_term_ids.contains(cached_id));
+        }
         for post_id in &post_ids {
             self.index.delete(*post_id as u64)?;
         }

@@ -288,3 +288,1436 @@ fn every_file_is_readable_by_the_owner_only() -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// Retention (invariant 7), data-subject requests and objections.
+// ---------------------------------------------------------------------------------------------
+
+use chrono::DateTime;
+use peil_deid::author_pseudonym;
+
+fn temporary_directory() -> Result<tempfile::TempDir, StoreError> {
+    tempfile::tempdir().map_err(|source| StoreError::Io {
+        path: "tmp".into(),
+        source,
+    })
+}
+
+fn moment(year: i32, month: u32, day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(year, month, day, 12, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+/// An active workspace in `organisation_name` (created when missing) with the given retention.
+fn active_workspace_in(
+    store: &mut Store,
+    organisation_name: &str,
+    name: &str,
+    retention_days_posts: u32,
+) -> Result<Workspace, StoreError> {
+    let organisation = match store.organisation(organisation_name) {
+        Ok(organisation) => organisation,
+        Err(_) => store.create_organisation(organisation_name, "test", "tester")?,
+    };
+    let draft = WorkspaceDraft {
+        name: name.into(),
+        purpose: Purpose::TrendPolicyAnalysis,
+        purpose_text: "test".into(),
+        legal_basis: "AVG 6(1)(e)".into(),
+        lead: None,
+        retention_days_posts,
+        retention_days_aggregates: 365,
+        k: 5,
+        allowed_sources: vec![],
+        own_accounts: vec![],
+        fg_contact: None,
+        ends_at: None,
+    };
+    let workspace = store.create_workspace(organisation.id, &draft, "test", "tester")?;
+    store.set_workspace_status(workspace.id, WorkspaceStatus::Approved, "test", "tester")?;
+    store.set_workspace_status(workspace.id, WorkspaceStatus::Active, "test", "tester")
+}
+
+struct PostSpec<'a> {
+    number: u32,
+    pseudonym: [u8; 32],
+    published_at: DateTime<Utc>,
+    key_period: &'a str,
+    text: String,
+    terms: Vec<String>,
+}
+
+fn stored_post(workspace_id: i64, spec: PostSpec<'_>) -> StoredPost {
+    let mut source_ref = [0u8; 32];
+    source_ref[..4].copy_from_slice(&spec.number.to_le_bytes());
+    source_ref[31] = workspace_id as u8;
+    StoredPost {
+        workspace_id,
+        id: 0,
+        source: "mastodon".into(),
+        source_ref,
+        published_at: spec.published_at,
+        language: Language::Nl,
+        deidentified_text: spec.text,
+        author_pseudonym: spec.pseudonym,
+        key_period: spec.key_period.into(),
+        is_reply: false,
+        sentiment: SentimentLabel::Neutral,
+        sentiment_score: 0.0,
+        terms: spec.terms,
+        hashtags: vec![],
+        bigrams: vec![],
+        matched_monitor_ids: vec![],
+    }
+}
+
+/// Every regular file under `directory`, recursively, with its bytes.
+fn files_under(directory: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(directory) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            found.push((path, bytes));
+        }
+    }
+    found
+}
+
+fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty()
+        && haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
+}
+
+/// The files under `directory` that contain `needle`.
+fn files_containing(directory: &Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
+    files_under(directory)
+        .into_iter()
+        .filter(|(_, bytes)| contains_bytes(bytes, needle))
+        .map(|(path, _)| path)
+        .collect()
+}
+
+/// Every term of every text field of the index on disk that contains `needle` (read with
+/// tantivy itself, because term dictionaries are compressed and a byte scan may miss them).
+fn index_terms_containing(data_dir: &Path, needle: &str) -> Vec<String> {
+    let Ok(index) = tantivy::Index::open_in_dir(data_dir.join(peil_store::INDEX_DIR)) else {
+        panic!("index did not open");
+    };
+    let Ok(reader) = index.reader() else {
+        panic!("index reader did not open");
+    };
+    let searcher = reader.searcher();
+    let schema = index.schema();
+    let mut found = Vec::new();
+    for segment_reader in searcher.segment_readers() {
+        for (field, entry) in schema.fields() {
+            if !matches!(entry.field_type(), tantivy::schema::FieldType::Str(_)) {
+                continue;
+            }
+            let Ok(inverted_index) = segment_reader.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted_index.terms().stream() else {
+                continue;
+            };
+            while stream.advance() {
+                let term = String::from_utf8_lossy(stream.key()).to_string();
+                if term.contains(needle) {
+                    found.push(term);
+                }
+            }
+        }
+    }
+    found
+}
+
+fn visible_posts_matching(
+    store: &Store,
+    workspace: &Workspace,
+    query_text: &str,
+) -> Result<Option<u64>, StoreError> {
+    let Ok(query) = peil_query::parse(query_text) else {
+        panic!("query did not parse");
+    };
+    let request = AggregateRequest {
+        query: Some(&query),
+        from: None,
+        to: None,
+        interval: Interval::Day,
+        top: 10,
+    };
+    Ok(store.aggregate(workspace, &request)?.totals.posts)
+}
+
+const CANARY_PREFIX: &str = "kanarieqx7";
+
+#[test]
+fn retention_leaves_no_byte_of_expired_posts_or_keys_on_disk() -> Result<(), StoreError> {
+    let directory = temporary_directory()?;
+    let data_dir = directory.path().join("data");
+    let mut store = open(&data_dir);
+    let workspace = active_workspace_in(&mut store, "Gemeente Retentie", "retentie", 30)?;
+    let (old_label, old_key) = store.keys().period_key(workspace.id, "2026-08")?;
+    let (recent_label, recent_key) = store.keys().period_key(workspace.id, "2026-10")?;
+    let mut posts = Vec::new();
+    // 60 expired posts (August) by 12 authors, each with its own canary word.
+    for number in 0..60u32 {
+        let canary = format!("{CANARY_PREFIX}{}", char::from(b'a' + (number % 26) as u8))
+            + &format!("{}", number / 26);
+        posts.push(stored_post(
+            workspace.id,
+            PostSpec {
+                number,
+                pseudonym: author_pseudonym(&old_key, "mastodon", &format!("old{}", number % 12)),
+                published_at: moment(2026, 8, 1 + number % 28),
+                key_period: &old_label,
+                text: format!("de container is vol {canary} bij het station"),
+                terms: vec!["container".into(), canary],
+            },
+        ));
+    }
+    // 20 recent posts (October) by 10 authors.
+    for number in 100..120u32 {
+        posts.push(stored_post(
+            workspace.id,
+            PostSpec {
+                number,
+                pseudonym: author_pseudonym(
+                    &recent_key,
+                    "mastodon",
+                    &format!("new{}", number % 10),
+                ),
+                published_at: moment(2026, 10, 1 + number % 15),
+                key_period: &recent_label,
+                text: "afval naast de container".into(),
+                terms: vec!["afval".into(), "container".into()],
+            },
+        ));
+    }
+    store.insert_posts(&posts)?;
+    // Bookkeeping of answered scopes: one older than the aggregates' retention, one recent.
+    {
+        let connection = rusqlite::Connection::open(data_dir.join(peil_store::DATABASE_FILE))?;
+        for answered_at in [moment(2025, 1, 1), moment(2026, 10, 10)] {
+            connection.execute(
+                "INSERT INTO answered_scopes (workspace_id, answered_at, post_ids, shown_cells)
+                 VALUES (?1, ?2, x'01', '[]')",
+                rusqlite::params![workspace.id, answered_at.timestamp()],
+            )?;
+        }
+    }
+
+    // Before: the canaries are on disk (so this test can fail) and findable in the index.
+    let sqlite_with_canary: Vec<_> = files_containing(&data_dir, CANARY_PREFIX.as_bytes())
+        .into_iter()
+        .filter(|path| path.to_string_lossy().contains(peil_store::DATABASE_FILE))
+        .collect();
+    assert!(
+        !sqlite_with_canary.is_empty(),
+        "the database files hold the canaries before retention"
+    );
+    assert!(!index_terms_containing(&data_dir, CANARY_PREFIX).is_empty());
+    assert_eq!(
+        visible_posts_matching(&store, &workspace, &format!("{CANARY_PREFIX}a0"))?,
+        None,
+        "one author only: suppressed, but present"
+    );
+    assert!(!files_containing(&data_dir, old_key.as_bytes()).is_empty());
+
+    let report = store.run_retention(moment(2026, 10, 20))?;
+    assert_eq!(report.posts_deleted, 60);
+    assert_eq!(
+        report.keys_destroyed, 1,
+        "the August key; September is partly kept"
+    );
+    assert_eq!(report.scopes_deleted, 1);
+    assert!(report.terms_deleted >= 60);
+    assert_eq!(report.workspaces.len(), 1);
+    assert!(serde_json::to_string(&report).is_ok());
+
+    // After: no canary byte, no byte of the destroyed key, in any file.
+    let leftovers = files_containing(&data_dir, CANARY_PREFIX.as_bytes());
+    assert!(leftovers.is_empty(), "canary bytes remain in {leftovers:?}");
+    let key_leftovers = files_containing(&data_dir, old_key.as_bytes());
+    assert!(
+        key_leftovers.is_empty(),
+        "destroyed key remains in {key_leftovers:?}"
+    );
+    assert!(index_terms_containing(&data_dir, CANARY_PREFIX).is_empty());
+    assert!(!files_containing(&data_dir, recent_key.as_bytes()).is_empty());
+    // Recent posts are still there and searchable.
+    assert_eq!(store.post_count(workspace.id)?, 20);
+    assert_eq!(
+        visible_posts_matching(&store, &workspace, "afval")?,
+        Some(20)
+    );
+    assert_eq!(
+        visible_posts_matching(&store, &workspace, "container")?,
+        Some(20)
+    );
+    let check = store.check()?;
+    assert!(check.consistent && check.integrity == "ok", "{check:?}");
+
+    // A second run is harmless.
+    let again = store.run_retention(moment(2026, 10, 20))?;
+    assert_eq!(
+        (
+            again.posts_deleted,
+            again.keys_destroyed,
+            again.scopes_deleted
+        ),
+        (0, 0, 0)
+    );
+    assert!(report.database_vacuumed && !again.database_vacuumed);
+    drop(store);
+    let reopened = open(&data_dir);
+    let check = reopened.check()?;
+    assert!(
+        check.consistent && check.posts_in_database == 20,
+        "{check:?}"
+    );
+    assert!(files_containing(&data_dir, CANARY_PREFIX.as_bytes()).is_empty());
+    Ok(())
+}
+
+#[test]
+fn a_retention_run_purges_posts_deleted_at_the_source_from_the_index_files(
+) -> Result<(), StoreError> {
+    let directory = temporary_directory()?;
+    let data_dir = directory.path().join("data");
+    let mut store = open(&data_dir);
+    let workspace = active_workspace_in(&mut store, "Gemeente Bron", "bron", 30)?;
+    let canary = format!("{CANARY_PREFIX}bron");
+    let posts: Vec<StoredPost> = (0..6u32)
+        .map(|number| {
+            stored_post(
+                workspace.id,
+                PostSpec {
+                    number,
+                    pseudonym: [number as u8; 32],
+                    published_at: moment(2026, 10, 1),
+                    key_period: "2026-10",
+                    text: if number == 0 {
+                        format!("verwijderd {canary}")
+                    } else {
+                        "afval".into()
+                    },
+                    terms: if number == 0 {
+                        vec![canary.clone()]
+                    } else {
+                        vec!["afval".into()]
+                    },
+                },
+            )
+        })
+        .collect();
+    let Some(first_reference) = posts.first().map(|post| post.source_ref) else {
+        panic!("no posts");
+    };
+    store.insert_posts(&posts)?;
+    assert!(store.delete_post_by_reference(workspace.id, &first_reference)?);
+    let report = store.run_retention(moment(2026, 10, 2))?;
+    assert_eq!(report.posts_deleted, 0);
+    assert!(files_containing(&data_dir, canary.as_bytes()).is_empty());
+    assert!(index_terms_containing(&data_dir, &canary).is_empty());
+    assert_eq!(store.post_count(workspace.id)?, 5);
+    assert!(store.check()?.consistent);
+    Ok(())
+}
+
+const ANNA: &str = "https://social.example/@anna";
+const ANNA_CANARY: &str = "annakanarie";
+
+/// A workspace with 4 posts of Anna (3 under the first key of October, 1 under the rotated key),
+/// 6 posts of others, and one reply of Bob to Anna.
+fn subject_fixture(store: &mut Store, organisation_name: &str) -> Result<Workspace, StoreError> {
+    let workspace = active_workspace_in(store, organisation_name, "dsr", 90)?;
+    let (first_label, first_key) = store.keys().period_key(workspace.id, "2026-10")?;
+    let mut posts = Vec::new();
+    {
+        let mut push = |number: u32, author: &str, text: String| {
+            posts.push(stored_post(
+                workspace.id,
+                PostSpec {
+                    number,
+                    pseudonym: author_pseudonym(&first_key, "mastodon", author),
+                    published_at: moment(2026, 10, 5),
+                    key_period: &first_label,
+                    terms: text.split(' ').map(str::to_string).collect(),
+                    text,
+                },
+            ));
+        };
+        for number in 0..3u32 {
+            push(number, ANNA, format!("{ANNA_CANARY}{number} afval"));
+        }
+        for number in 10..16u32 {
+            push(
+                number,
+                &format!("https://social.example/@p{number}"),
+                "afval overal".into(),
+            );
+        }
+        // Bob replies to Anna: the post is Bob's (Peil keeps no reply-to id, only `is_reply`).
+        push(20, "https://social.example/@bob", "ook afval".into());
+    }
+    if let Some(reply) = posts.last_mut() {
+        reply.is_reply = true;
+    }
+    store.insert_posts(&posts)?;
+    let rotated_label = store.keys().rotate(workspace.id, "2026-10")?;
+    let (_, rotated_key) = store.keys().period_key(workspace.id, "2026-10")?;
+    store.insert_posts(&[stored_post(
+        workspace.id,
+        PostSpec {
+            number: 3,
+            pseudonym: author_pseudonym(&rotated_key, "mastodon", ANNA),
+            published_at: moment(2026, 10, 6),
+            key_period: &rotated_label,
+            text: format!("{ANNA_CANARY}3 afval"),
+            terms: vec![format!("{ANNA_CANARY}3"), "afval".into()],
+        },
+    )])?;
+    Ok(workspace)
+}
+
+#[test]
+fn subject_lookup_finds_posts_under_live_keys_only() -> Result<(), StoreError> {
+    let directory = temporary_directory()?;
+    let mut store = open(directory.path());
+    let workspace = subject_fixture(&mut store, "Gemeente Inzage")?;
+    let anna = vec![ANNA.to_string(), "  ".to_string()];
+    let pseudonyms = store.pseudonyms_of(workspace.id, "mastodon", &anna)?;
+    let labels: Vec<&str> = pseudonyms.iter().map(|(label, _)| label.as_str()).collect();
+    assert_eq!(labels, vec!["2026-10", "2026-10.r2"]);
+    let holdings =
+        store.subject_post_counts_in_organisation(workspace.organisation_id, "Mastodon", &anna)?;
+    assert_eq!(holdings.len(), 1);
+    assert_eq!(
+        holdings[0].posts, 4,
+        "both key generations, not Bob's reply"
+    );
+    assert_eq!(holdings[0].live_keys_searched, 2);
+    let everywhere = store.subject_post_counts("mastodon", &anna)?;
+    assert_eq!(
+        everywhere.iter().map(|holding| holding.posts).sum::<u64>(),
+        4
+    );
+    // Another platform or another organisation holds nothing of her.
+    let other_platform = store.subject_post_counts("bluesky", &anna)?;
+    assert!(other_platform.iter().all(|holding| holding.posts == 0));
+    assert!(store
+        .subject_post_counts_in_organisation(workspace.organisation_id + 100, "mastodon", &anna)?
+        .is_empty());
+    // Once the period's keys are destroyed, nobody can be found any more.
+    store
+        .keys()
+        .destroy_period_keys_before(workspace.id, "2026-11")?;
+    assert!(store
+        .pseudonyms_of(workspace.id, "mastodon", &anna)?
+        .is_empty());
+    let after = store.subject_post_counts("mastodon", &anna)?;
+    assert!(after
+        .iter()
+        .all(|holding| holding.posts == 0 && holding.live_keys_searched == 0));
+    Ok(())
+}
+
+#[test]
+fn erasure_leaves_no_byte_of_the_erased_posts_on_disk() -> Result<(), StoreError> {
+    let directory = temporary_directory()?;
+    let data_dir = directory.path().join("data");
+    let mut store = open(&data_dir);
+    let workspace = subject_fixture(&mut store, "Gemeente Wissen")?;
+    let before = files_containing(&data_dir, ANNA_CANARY.as_bytes());
+    assert!(
+        before
+            .iter()
+            .any(|path| path.to_string_lossy().contains(peil_store::DATABASE_FILE)),
+        "the canaries are on disk before the erasure"
+    );
+    let report = store.erase_subject(workspace.organisation_id, "mastodon", &[ANNA.to_string()])?;
+    assert_eq!(report.posts_deleted, 4);
+    assert_eq!(report.workspaces.len(), 1);
+    assert!(serde_json::to_string(&report).is_ok());
+    let leftovers = files_containing(&data_dir, ANNA_CANARY.as_bytes());
+    assert!(leftovers.is_empty(), "erased bytes remain in {leftovers:?}");
+    assert!(index_terms_containing(&data_dir, ANNA_CANARY).is_empty());
+    assert_eq!(
+        store.post_count(workspace.id)?,
+        7,
+        "others and Bob's reply stay"
+    );
+    assert_eq!(
+        visible_posts_matching(&store, &workspace, "afval")?,
+        Some(7)
+    );
+    assert!(store.check()?.consistent);
+    let holdings = store.subject_post_counts("mastodon", &[ANNA.to_string()])?;
+    assert!(holdings.iter().all(|holding| holding.posts == 0));
+    // Erasing again finds nothing and breaks nothing; new posts still store (term ids of
+    // deleted terms are not reused from a stale cache).
+    let again = store.erase_subject(workspace.organisation_id, "mastodon", &[ANNA.to_string()])?;
+    assert_eq!(again.posts_deleted, 0);
+    let fresh = stored_post(
+        workspace.id,
+        PostSpec {
+            number: 50,
+            pseudonym: [50; 32],
+            published_at: moment(2026, 10, 7),
+            key_period: "2026-10.r2",
+            text: format!("{ANNA_CANARY}0 opnieuw"),
+            terms: vec![format!("{ANNA_CANARY}0")],
+        },
+    );
+    assert_eq!(store.insert_posts(&[fresh])?.stored, 1);
+    assert!(store.check()?.consistent);
+    Ok(())
+}
+
+#[test]
+fn objections_are_keyed_hashes_per_organisation() -> Result<(), StoreError> {
+    let directory = temporary_directory()?;
+    let data_dir = directory.path().join("data");
+    let mut store = open(&data_dir);
+    let first = store.create_organisation("Gemeente Een", "test", "tester")?;
+    let second = store.create_organisation("Gemeente Twee", "test", "tester")?;
+    let third = store.create_organisation("Gemeente Drie", "test", "tester")?;
+    let anna = vec![ANNA.to_string()];
+    assert_eq!(store.add_objection(first.id, "mastodon", &anna)?, 1);
+    assert_eq!(
+        store.add_objection(first.id, "Mastodon", &anna)?,
+        0,
+        "already objected"
+    );
+    assert_eq!(store.add_objection(second.id, "mastodon", &anna)?, 1);
+    assert!(store
+        .add_objection(first.id + 100, "mastodon", &anna)
+        .is_err());
+    assert_eq!(store.objection_count(first.id)?, 1);
+
+    let first_matcher = store.objection_matcher(first.id)?;
+    assert!(first_matcher.is_objected("mastodon", ANNA));
+    assert!(first_matcher.is_objected("MASTODON", &format!(" {ANNA} ")));
+    assert!(!first_matcher.is_objected("bluesky", ANNA));
+    assert!(!first_matcher.is_objected("mastodon", "https://social.example/@bob"));
+    assert!(!format!("{first_matcher:?}").contains("anna"));
+    let third_matcher = store.objection_matcher(third.id)?;
+    assert!(third_matcher.is_empty() && !third_matcher.is_objected("mastodon", ANNA));
+
+    // The stored hash is not the id, and differs between organisations.
+    let hashes: Vec<(i64, Vec<u8>)> = {
+        let connection = rusqlite::Connection::open(data_dir.join(peil_store::DATABASE_FILE))?;
+        let mut statement =
+            connection.prepare("SELECT organisation_id, author_hash FROM objections")?;
+        let rows = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows
+    };
+    assert_eq!(hashes.len(), 2);
+    assert!(hashes.iter().all(|(_, hash)| hash.len() == 32
+        && !contains_bytes(hash, ANNA.as_bytes())
+        && !contains_bytes(hash, b"anna")));
+    assert_ne!(hashes[0].1, hashes[1].1, "organisations never share hashes");
+    assert!(
+        files_containing(&data_dir, b"@anna").is_empty(),
+        "the author id is not on disk"
+    );
+    // The objection key survives a restart, so the author stays recognised.
+    drop(store);
+    let reopened = open(&data_dir);
+    assert!(reopened
+        .objection_matcher(first.id)?
+        .is_objected("mastodon", ANNA));
+    assert!(reopened
+        .objection_matcher(second.id)?
+        .is_objected("mastodon", ANNA));
+    Ok(())
+}
+
+#[test]
+fn a_run_interrupted_after_the_database_step_is_finished_by_the_next_run() -> Result<(), StoreError>
+{
+    let directory = temporary_directory()?;
+    let data_dir = directory.path().join("data");
+    let workspace_id = {
+        let mut store = open(&data_dir);
+        let workspace = active_workspace_in(&mut store, "Gemeente Onderbroken", "stop", 30)?;
+        let posts: Vec<StoredPost> = (0..10u32)
+            .map(|number| {
+                let canary = format!("{CANARY_PREFIX}stop{number}");
+                stored_post(
+                    workspace.id,
+                    PostSpec {
+                        number,
+                        pseudonym: [number as u8; 32],
+                        published_at: moment(2026, if number < 5 { 8 } else { 10 }, 3),
+                        key_period: if number < 5 { "2026-08" } else { "2026-10" },
+                        text: if number < 5 {
+                            format!("oud {canary}")
+                        } else {
+                            "afval".into()
+                        },
+                        terms: if number < 5 {
+                            vec![canary]
+                        } else {
+                            vec!["afval".into()]
+                        },
+                    },
+                )
+            })
+            .collect();
+        store.insert_posts(&posts)?;
+        workspace.id
+    };
+    // The database step of a run committed, then the process died.
+    {
+        let connection = rusqlite::Connection::open(data_dir.join(peil_store::DATABASE_FILE))?;
+        connection.execute_batch("PRAGMA foreign_keys = ON;")?;
+        connection.execute(
+            "DELETE FROM posts WHERE workspace_id = ?1 AND published_at < ?2",
+            rusqlite::params![workspace_id, moment(2026, 9, 20).timestamp()],
+        )?;
+    }
+    let mut store = open(&data_dir);
+    let check = store.check()?;
+    assert!(check.consistent && check.removed_from_index_on_open == 5);
+    assert!(
+        !index_terms_containing(&data_dir, CANARY_PREFIX).is_empty(),
+        "marked deleted, but still in the segment files"
+    );
+    let report = store.run_retention(moment(2026, 10, 20))?;
+    assert_eq!(report.posts_deleted, 0, "already gone from the database");
+    assert_eq!(
+        report.terms_deleted, 5,
+        "the terms the interrupted run left behind"
+    );
+    assert!(index_terms_containing(&data_dir, CANARY_PREFIX).is_empty());
+    assert!(files_containing(&data_dir, CANARY_PREFIX.as_bytes()).is_empty());
+    assert_eq!(store.post_count(workspace_id)?, 5);
+    assert!(store.check()?.consistent);
+    Ok(())
+}
+
+// ---- Differencing across queries (invariant 5): tests that play the attacker. ----
+
+mod differencing_attacks {
+    use super::*;
+    use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+    use peil_store::{AggregateReport, DifferencingReason};
+    use proptest::prelude::*;
+
+    const K: u32 = 5;
+    const TARGET_WORD: &str = "zeldzaamwoord";
+    const TARGET_AUTHOR: u16 = 1_000;
+    const COMMON_WORDS: [&str; 5] = ["afval", "verkeer", "fiets", "groen", "water"];
+    const SENTIMENTS: [SentimentLabel; 3] = [
+        SentimentLabel::Negative,
+        SentimentLabel::Neutral,
+        SentimentLabel::Positive,
+    ];
+
+    #[derive(Clone, Debug)]
+    struct TestPost {
+        author: u16,
+        day: u32,
+        hour: u32,
+        sentiment: SentimentLabel,
+        words: Vec<&'static str>,
+    }
+
+    impl TestPost {
+        fn published(&self) -> i64 {
+            Utc.with_ymd_and_hms(2026, 10, self.day, self.hour, 0, 0)
+                .single()
+                .map_or(0, |moment| moment.timestamp())
+        }
+    }
+
+    /// One question of the attacker.
+    #[derive(Clone, Debug)]
+    struct Ask {
+        include: Option<&'static str>,
+        exclude_target: bool,
+        from_day: u32,
+        to_day: u32,
+        hourly: bool,
+    }
+
+    impl Ask {
+        fn query_text(&self) -> Option<String> {
+            match (self.include, self.exclude_target) {
+                (None, false) => None,
+                (Some(word), false) => Some(word.to_string()),
+                (Some(word), true) => Some(format!("{word} -{TARGET_WORD}")),
+                (None, true) => Some(format!("-{TARGET_WORD}")),
+            }
+        }
+
+        fn matches(&self, post: &TestPost) -> bool {
+            let included = self.include.is_none_or(|word| post.words.contains(&word));
+            let excluded = self.exclude_target && post.words.contains(&TARGET_WORD);
+            included && !excluded && post.day >= self.from_day && post.day < self.to_day
+        }
+    }
+
+    fn stored(workspace_id: i64, number: u32, post: &TestPost) -> StoredPost {
+        let mut source_ref = [0u8; 32];
+        source_ref[..4].copy_from_slice(&number.to_le_bytes());
+        source_ref[31] = 0xd1;
+        let mut pseudonym = [0u8; 32];
+        pseudonym[..2].copy_from_slice(&post.author.to_le_bytes());
+        pseudonym[2] = 0x5a;
+        StoredPost {
+            workspace_id,
+            id: 0,
+            source: "import".into(),
+            source_ref,
+            published_at: Utc
+                .with_ymd_and_hms(2026, 10, post.day, post.hour, 0, 0)
+                .single()
+                .unwrap_or_default(),
+            language: Language::Nl,
+            deidentified_text: post.words.join(" "),
+            author_pseudonym: pseudonym,
+            key_period: "2026-10".into(),
+            is_reply: false,
+            sentiment: post.sentiment,
+            sentiment_score: 0.0,
+            terms: post.words.iter().map(|word| word.to_string()).collect(),
+            hashtags: vec![],
+            bigrams: vec![],
+            matched_monitor_ids: vec![],
+        }
+    }
+
+    fn day_start(day: u32) -> chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 10, day, 0, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    fn ask_store(
+        store: &Store,
+        workspace: &Workspace,
+        ask: &Ask,
+    ) -> Result<AggregateReport, StoreError> {
+        let query = match ask.query_text() {
+            Some(text) => match peil_query::parse(&text) {
+                Ok(query) => Some(query),
+                Err(error) => panic!("test query {text} did not parse: {error}"),
+            },
+            None => None,
+        };
+        let request = AggregateRequest {
+            query: query.as_ref(),
+            from: Some(day_start(ask.from_day)),
+            to: Some(day_start(ask.to_day)),
+            interval: if ask.hourly {
+                Interval::Hour
+            } else {
+                Interval::Day
+            },
+            top: 10,
+        };
+        store.aggregate(workspace, &request)
+    }
+
+    /// A number the attacker holds, with the posts it counts (known to the test, not to the
+    /// attacker).
+    #[derive(Clone, Debug)]
+    struct Known {
+        family: String,
+        label: String,
+        posts: BTreeSet<usize>,
+        value: u64,
+        is_total: bool,
+        /// For a group sum: the ranges (time) or keys (other families) it covers.
+        group_ranges: Vec<(i64, i64)>,
+        group_keys: BTreeSet<String>,
+        is_group: bool,
+        /// For a time cell: its range.
+        range: Option<(i64, i64)>,
+        key: String,
+    }
+
+    fn cell_range(key: &str, width: i64) -> Option<(i64, i64)> {
+        chrono::DateTime::parse_from_rfc3339(key)
+            .ok()
+            .map(|start| (start.timestamp(), start.timestamp() + width))
+    }
+
+    /// Every number a report shows, plus its "total minus visible cells" per partition.
+    fn knowns_of(report: &AggregateReport, ask: &Ask, posts: &[TestPost]) -> Vec<Known> {
+        let mut knowns = Vec::new();
+        let scope: BTreeSet<usize> = posts
+            .iter()
+            .enumerate()
+            .filter(|(_, post)| ask.matches(post))
+            .map(|(index, _)| index)
+            .collect();
+        let width = if ask.hourly { 3_600 } else { 86_400 };
+        let blank = |family: &str, label: String| Known {
+            family: family.to_string(),
+            label,
+            posts: BTreeSet::new(),
+            value: 0,
+            is_total: false,
+            group_ranges: Vec::new(),
+            group_keys: BTreeSet::new(),
+            is_group: false,
+            range: None,
+            key: String::new(),
+        };
+        let partitions: [(&str, &Vec<peil_store::Cell>); 4] = [
+            ("time", &report.volume),
+            ("sentiment", &report.sentiment),
+            ("language", &report.languages),
+            ("source", &report.sources),
+        ];
+        for (family, cells) in partitions {
+            let in_cell = |post: &TestPost, key: &str| -> bool {
+                match family {
+                    "time" => cell_range(key, width).is_some_and(|(start, end)| {
+                        post.published() >= start && post.published() < end
+                    }),
+                    "sentiment" => post.sentiment.code() == key,
+                    "language" => key == "nl",
+                    _ => key == "import",
+                }
+            };
+            if let Some(total) = report.totals.posts {
+                let mut known = blank(family, "total".into());
+                known.posts = scope.clone();
+                known.value = total;
+                known.is_total = true;
+                knowns.push(known);
+                let mut group = blank(family, "total minus visible".into());
+                let mut visible_sum = 0;
+                group.posts = scope.clone();
+                for cell in cells.iter() {
+                    match cell.posts {
+                        Some(count) => {
+                            visible_sum += count;
+                            group
+                                .posts
+                                .retain(|index| !in_cell(&posts[*index], &cell.key));
+                        }
+                        None => {
+                            group.group_keys.insert(cell.key.clone());
+                            if let Some(range) = cell_range(&cell.key, width) {
+                                group.group_ranges.push(range);
+                            }
+                        }
+                    }
+                }
+                group.value = total.saturating_sub(visible_sum);
+                group.is_group = true;
+                knowns.push(group);
+            }
+            for cell in cells.iter() {
+                let Some(count) = cell.posts else {
+                    continue;
+                };
+                let mut known = blank(family, format!("cell {}", cell.key));
+                known.posts = scope
+                    .iter()
+                    .copied()
+                    .filter(|index| in_cell(&posts[*index], &cell.key))
+                    .collect();
+                known.value = count;
+                known.key = cell.key.clone();
+                if family == "time" {
+                    known.range = cell_range(&cell.key, width);
+                }
+                knowns.push(known);
+            }
+        }
+        for list in [&report.terms, &report.hashtags, &report.bigrams] {
+            for item in &list.items {
+                let mut known = blank(&format!("term {}", item.term), "term".into());
+                known.posts = scope
+                    .iter()
+                    .copied()
+                    .filter(|index| posts[*index].words.contains(&item.term.as_str()))
+                    .collect();
+                known.value = item.posts;
+                knowns.push(known);
+            }
+        }
+        knowns
+    }
+
+    fn authors_of(set: &BTreeSet<usize>, posts: &[TestPost]) -> usize {
+        set.iter()
+            .map(|index| posts[*index].author)
+            .collect::<HashSet<u16>>()
+            .len()
+    }
+
+    fn symmetric(left: &BTreeSet<usize>, right: &BTreeSet<usize>) -> BTreeSet<usize> {
+        left.symmetric_difference(right).copied().collect()
+    }
+
+    /// What the attacker can derive from the answers: differences of every pair of numbers of one
+    /// partition (or of one term) across and within answers, and every total, group sum or time
+    /// cell of one answer minus the cells of another answer that lie inside it. Each derived
+    /// number depends on exactly the posts that do not cancel; it must not be about 1..k-1
+    /// authors. Returns the violations found.
+    fn attacker_findings(answers: &[Vec<Known>], posts: &[TestPost], k: usize) -> Vec<String> {
+        let mut findings = Vec::new();
+        for (first_index, first) in answers.iter().enumerate() {
+            for known in first {
+                if known.value != known.posts.len() as u64 {
+                    findings.push(format!(
+                        "test model disagrees with answer {first_index}: {} {} shows {} for {} posts",
+                        known.family,
+                        known.label,
+                        known.value,
+                        known.posts.len()
+                    ));
+                }
+            }
+            for (second_index, second) in answers.iter().enumerate() {
+                for (left_position, left) in first.iter().enumerate() {
+                    for (right_position, right) in second.iter().enumerate() {
+                        if left.family != right.family
+                            || (first_index == second_index && left_position >= right_position)
+                        {
+                            continue;
+                        }
+                        let derived = symmetric(&left.posts, &right.posts);
+                        let authors = authors_of(&derived, posts);
+                        if !derived.is_empty() && authors < k {
+                            findings.push(format!(
+                                "answer {first_index} {} {} minus answer {second_index} {} {}: \
+                                 {} posts of {authors} authors",
+                                left.family,
+                                left.label,
+                                right.family,
+                                right.label,
+                                derived.len()
+                            ));
+                        }
+                    }
+                }
+                if first_index == second_index {
+                    continue;
+                }
+                for container in first {
+                    if !(container.is_total || container.is_group || container.range.is_some()) {
+                        continue;
+                    }
+                    let pieces: Vec<&Known> = second
+                        .iter()
+                        .filter(|piece| {
+                            piece.family == container.family
+                                && !piece.is_total
+                                && !piece.is_group
+                                && !piece.label.starts_with("term")
+                        })
+                        .filter(|piece| {
+                            if container.is_total {
+                                return true;
+                            }
+                            match (container.range, piece.range) {
+                                (Some((start, end)), Some((piece_start, piece_end))) => {
+                                    piece_start >= start && piece_end <= end
+                                }
+                                _ if container.is_group => match piece.range {
+                                    Some((piece_start, piece_end)) => {
+                                        container.group_ranges.iter().any(|(start, end)| {
+                                            piece_start >= *start && piece_end <= *end
+                                        })
+                                    }
+                                    None => container.group_keys.contains(&piece.key),
+                                },
+                                _ => false,
+                            }
+                        })
+                        .collect();
+                    if pieces.len() < 2 {
+                        continue;
+                    }
+                    let union: BTreeSet<usize> = pieces
+                        .iter()
+                        .flat_map(|piece| piece.posts.iter().copied())
+                        .collect();
+                    let derived = symmetric(&container.posts, &union);
+                    let authors = authors_of(&derived, posts);
+                    if !derived.is_empty() && authors < k {
+                        findings.push(format!(
+                            "answer {first_index} {} {} minus {} cells of answer {second_index}: \
+                             {} posts of {authors} authors",
+                            container.family,
+                            container.label,
+                            pieces.len(),
+                            derived.len()
+                        ));
+                    }
+                }
+            }
+        }
+        findings
+    }
+
+    fn regular_posts() -> impl Strategy<Value = Vec<TestPost>> {
+        proptest::collection::vec(
+            (
+                0u16..30,
+                1u32..=8,
+                0u32..24,
+                0usize..3,
+                0usize..5,
+                0usize..5,
+            ),
+            60..140,
+        )
+        .prop_map(|rows| {
+            rows.into_iter()
+                .map(|(author, day, hour, sentiment, first, second)| {
+                    let mut words = vec![COMMON_WORDS[first]];
+                    if second != first {
+                        words.push(COMMON_WORDS[second]);
+                    }
+                    TestPost {
+                        author,
+                        day,
+                        hour,
+                        sentiment: SENTIMENTS[sentiment],
+                        words,
+                    }
+                })
+                .collect()
+        })
+    }
+
+    fn target_posts() -> impl Strategy<Value = Vec<TestPost>> {
+        proptest::collection::vec((1u32..=8, 0u32..24, 0usize..3, 0usize..5), 1..3).prop_map(
+            |rows| {
+                rows.into_iter()
+                    .map(|(day, hour, sentiment, word)| TestPost {
+                        author: TARGET_AUTHOR,
+                        day,
+                        hour,
+                        sentiment: SENTIMENTS[sentiment],
+                        words: vec![COMMON_WORDS[word], TARGET_WORD],
+                    })
+                    .collect()
+            },
+        )
+    }
+
+    fn any_ask() -> impl Strategy<Value = Ask> {
+        (
+            proptest::option::of(0usize..5),
+            any::<bool>(),
+            1u32..=8,
+            1u32..=8,
+            proptest::bool::weighted(0.25),
+        )
+            .prop_map(|(word, exclude_target, from_day, length, hourly)| Ask {
+                include: word.map(|index| COMMON_WORDS[index]),
+                exclude_target,
+                from_day,
+                to_day: (from_day + length).min(9),
+                hourly,
+            })
+    }
+
+    /// The attacks: (a) a query and the same query without the target's word, (b) windows one
+    /// day apart around the target's posts (daily or hourly), (c) one broad answer (its own total
+    /// minus its cells), (d) a random mix of several questions.
+    fn attack(
+        targets: &[TestPost],
+        mode: usize,
+        word: Option<usize>,
+        hourly: bool,
+        mixed: Vec<Ask>,
+    ) -> Vec<Ask> {
+        let target_day = targets.first().map_or(4, |post| post.day);
+        let include = match word {
+            Some(index) => Some(COMMON_WORDS[index]),
+            None => targets.first().and_then(|post| post.words.first().copied()),
+        };
+        let whole = |include: Option<&'static str>, exclude_target: bool| Ask {
+            include,
+            exclude_target,
+            from_day: 1,
+            to_day: 9,
+            hourly,
+        };
+        match mode {
+            0 => vec![whole(include, false), whole(include, true)],
+            1 => vec![whole(None, false), whole(None, true)],
+            2 => vec![
+                Ask {
+                    include: None,
+                    exclude_target: false,
+                    from_day: target_day,
+                    to_day: (target_day + 2).min(9),
+                    hourly,
+                },
+                Ask {
+                    include: None,
+                    exclude_target: false,
+                    from_day: (target_day + 1).min(8),
+                    to_day: (target_day + 2).min(9),
+                    hourly,
+                },
+                Ask {
+                    include: None,
+                    exclude_target: false,
+                    from_day: target_day.saturating_sub(1).max(1),
+                    to_day: (target_day + 1).min(9),
+                    hourly: !hourly,
+                },
+            ],
+            3 => vec![whole(None, false)],
+            4 => vec![
+                whole(include, false),
+                whole(include, true),
+                whole(include, false),
+            ],
+            _ => mixed,
+        }
+    }
+
+    fn run_attack(
+        regular: Vec<TestPost>,
+        targets: Vec<TestPost>,
+        asks: Vec<Ask>,
+    ) -> Result<(Vec<String>, usize), StoreError> {
+        let directory = tempfile::tempdir().map_err(|source| StoreError::Io {
+            path: "tmp".into(),
+            source,
+        })?;
+        let mut store = open(directory.path());
+        let workspace = active_workspace(&mut store, "differencing", K)?;
+        let mut posts = regular;
+        posts.extend(targets);
+        let stored_posts: Vec<StoredPost> = posts
+            .iter()
+            .enumerate()
+            .map(|(number, post)| stored(workspace.id, number as u32, post))
+            .collect();
+        store.insert_posts(&stored_posts)?;
+        let mut answers = Vec::new();
+        let mut answered = 0;
+        for ask in &asks {
+            let report = ask_store(&store, &workspace, ask)?;
+            if report.totals.posts.is_some() {
+                answered += 1;
+            }
+            answers.push(knowns_of(&report, ask, &posts));
+        }
+        Ok((attacker_findings(&answers, &posts, K as usize), answered))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+        #[test]
+        fn the_attacker_cannot_isolate_fewer_than_k_authors(
+            regular in regular_posts(),
+            targets in target_posts(),
+            mode in 0usize..6,
+            word in proptest::option::of(0usize..5),
+            hourly in proptest::bool::weighted(0.3),
+            mixed in proptest::collection::vec(any_ask(), 2..6),
+        ) {
+            let asks = attack(&targets, mode, word, hourly, mixed);
+            let outcome = run_attack(regular, targets, asks.clone());
+            let Ok((findings, _)) = outcome else {
+                return Err(TestCaseError::fail(format!("store error: {outcome:?}")));
+            };
+            prop_assert!(findings.is_empty(), "asks {:?}\nfindings {:#?}", asks, findings);
+        }
+    }
+
+    fn fixture_posts() -> Vec<TestPost> {
+        // 40 authors over 8 days; every author writes about afval and half also about verkeer.
+        let mut posts = Vec::new();
+        for author in 0u16..40 {
+            for day in [1 + u32::from(author) % 8, 1 + (u32::from(author) + 3) % 8] {
+                let mut words = vec!["afval"];
+                if author % 2 == 0 {
+                    words.push("verkeer");
+                }
+                posts.push(TestPost {
+                    author,
+                    day,
+                    hour: 9 + u32::from(author) % 8,
+                    sentiment: SENTIMENTS[usize::from(author) % 3],
+                    words,
+                });
+            }
+        }
+        for author in 40u16..80 {
+            posts.push(TestPost {
+                author,
+                day: 1 + u32::from(author) % 8,
+                hour: 12,
+                sentiment: SENTIMENTS[usize::from(author) % 3],
+                words: vec!["fiets"],
+            });
+        }
+        posts
+    }
+
+    fn setup(posts: &[TestPost]) -> Result<(tempfile::TempDir, Store, Workspace), StoreError> {
+        let directory = tempfile::tempdir().map_err(|source| StoreError::Io {
+            path: "tmp".into(),
+            source,
+        })?;
+        let mut store = open(directory.path());
+        let workspace = active_workspace(&mut store, "differencing-fixture", K)?;
+        let stored_posts: Vec<StoredPost> = posts
+            .iter()
+            .enumerate()
+            .map(|(number, post)| stored(workspace.id, number as u32, post))
+            .collect();
+        store.insert_posts(&stored_posts)?;
+        Ok((directory, store, workspace))
+    }
+
+    fn whole_ask(include: Option<&'static str>, exclude_target: bool) -> Ask {
+        Ask {
+            include,
+            exclude_target,
+            from_day: 1,
+            to_day: 9,
+            hourly: false,
+        }
+    }
+
+    #[test]
+    fn leaving_out_the_target_word_is_refused() -> Result<(), StoreError> {
+        let mut posts = fixture_posts();
+        posts.push(TestPost {
+            author: TARGET_AUTHOR,
+            day: 3,
+            hour: 22,
+            sentiment: SentimentLabel::Negative,
+            words: vec!["afval", TARGET_WORD],
+        });
+        let (_directory, store, workspace) = setup(&posts)?;
+        let with_word = ask_store(&store, &workspace, &whole_ask(Some("afval"), false))?;
+        assert!(with_word.totals.posts.is_some());
+        assert!(with_word.differencing_refusal.is_none());
+        let without_word = ask_store(&store, &workspace, &whole_ask(Some("afval"), true))?;
+        let Some(refusal) = &without_word.differencing_refusal else {
+            panic!("the second answer would reveal the target: {without_word:?}");
+        };
+        assert_eq!(refusal.reason, DifferencingReason::SmallDifference);
+        assert!(refusal.message_nl.contains("minder dan 5 auteurs"));
+        assert!(refusal.message_en.contains("fewer than 5 authors"));
+        assert_eq!(without_word.totals.posts, None);
+        assert!(without_word.volume.is_empty() && without_word.languages.is_empty());
+        assert!(without_word
+            .sentiment
+            .iter()
+            .all(|cell| cell.posts.is_none()));
+        let json = serde_json::to_string(&without_word).unwrap_or_default();
+        assert!(json.contains("differencing_refusal"));
+        // The earlier question is still answered, and the same way.
+        let again = ask_store(&store, &workspace, &whole_ask(Some("afval"), false))?;
+        assert_eq!(again, with_word);
+        Ok(())
+    }
+
+    #[test]
+    fn ordinary_use_two_broad_queries_are_both_answered() -> Result<(), StoreError> {
+        let posts = fixture_posts();
+        let (_directory, store, workspace) = setup(&posts)?;
+        let asks = [
+            whole_ask(Some("afval"), false),
+            whole_ask(Some("verkeer"), false),
+            whole_ask(None, false),
+            whole_ask(Some("fiets"), false),
+        ];
+        let mut answers = Vec::new();
+        for ask in &asks {
+            let report = ask_store(&store, &workspace, ask)?;
+            assert!(
+                report.differencing_refusal.is_none() && report.totals.posts.is_some(),
+                "{ask:?} was not answered: {report:?}"
+            );
+            assert!(report.volume.iter().any(|cell| cell.posts.is_some()));
+            answers.push(knowns_of(&report, ask, &posts));
+        }
+        let findings = attacker_findings(&answers, &posts, K as usize);
+        assert!(findings.is_empty(), "{findings:#?}");
+        Ok(())
+    }
+
+    #[test]
+    fn the_json_of_an_ordinary_report_has_no_refusal_field() -> Result<(), StoreError> {
+        let posts = fixture_posts();
+        let (_directory, store, workspace) = setup(&posts)?;
+        let report = ask_store(&store, &workspace, &whole_ask(None, false))?;
+        let json = serde_json::to_string(&report).unwrap_or_default();
+        assert!(!json.contains("differencing_refusal"));
+        Ok(())
+    }
+
+    #[test]
+    fn windows_are_snapped_to_whole_buckets() -> Result<(), StoreError> {
+        let posts = fixture_posts();
+        let (_directory, store, workspace) = setup(&posts)?;
+        let request = AggregateRequest {
+            query: None,
+            from: Utc.with_ymd_and_hms(2026, 10, 2, 13, 30, 0).single(),
+            to: Utc.with_ymd_and_hms(2026, 10, 5, 0, 0, 1).single(),
+            interval: Interval::Day,
+            top: 5,
+        };
+        let report = store.aggregate(&workspace, &request)?;
+        assert_eq!(report.from, Some(day_start(2)));
+        assert_eq!(report.to, Some(day_start(6)));
+        Ok(())
+    }
+
+    /// Not a timed assertion: measures the audit on a workspace of ~75k posts with dozens of
+    /// remembered answers. Run with
+    /// `cargo test --release -p peil-store --test store -- --ignored --nocapture audit_cost`.
+    #[test]
+    #[ignore]
+    fn audit_cost_on_a_large_workspace() -> Result<(), StoreError> {
+        let directory = tempfile::tempdir().map_err(|source| StoreError::Io {
+            path: "tmp".into(),
+            source,
+        })?;
+        let mut store = open(directory.path());
+        let workspace = active_workspace(&mut store, "differencing-bench", 10)?;
+        let vocabulary: Vec<String> = (0..400).map(|index| format!("woord{index}")).collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut batch = Vec::new();
+        let started = std::time::Instant::now();
+        for number in 0..75_000u32 {
+            let author = (next() % 9_000) as u16;
+            let day = 1 + (next() % 30) as u32;
+            let hour = (next() % 24) as u32;
+            let words: Vec<String> = (0..6)
+                .map(|_| vocabulary[(next() % 400) as usize].clone())
+                .collect();
+            let mut post = stored(
+                workspace.id,
+                number,
+                &TestPost {
+                    author,
+                    day,
+                    hour,
+                    sentiment: SENTIMENTS[(next() % 3) as usize],
+                    words: vec![],
+                },
+            );
+            post.deidentified_text = words.join(" ");
+            post.terms = words;
+            batch.push(post);
+            if batch.len() == 5_000 {
+                store.insert_posts(&batch)?;
+                batch.clear();
+            }
+        }
+        eprintln!("inserted 75k posts in {:?}", started.elapsed());
+        let queries: Vec<Option<peil_query::Query>> = std::iter::once(None)
+            .chain((0..47).map(|index| {
+                let text = match index % 3 {
+                    0 => format!("woord{} OR woord{}", index, index + 50),
+                    1 => format!(
+                        "woord{} OR woord{} OR woord{}",
+                        index,
+                        index + 100,
+                        index + 200
+                    ),
+                    _ => format!("-woord{}", index),
+                };
+                peil_query::parse(&text).ok()
+            }))
+            .collect();
+        let mut timings: BTreeMap<&str, Vec<std::time::Duration>> = BTreeMap::new();
+        let mut audit_costs: BTreeMap<&str, Vec<std::time::Duration>> = BTreeMap::new();
+        let mut refused = 0;
+        for (round, query) in queries.iter().enumerate() {
+            for (label, interval, from_day) in [
+                ("day, whole month", Interval::Day, 1),
+                ("hour, from day 10", Interval::Hour, 10),
+            ] {
+                let request = AggregateRequest {
+                    query: query.as_ref(),
+                    from: Some(day_start(from_day)),
+                    to: None,
+                    interval,
+                    top: 15,
+                };
+                let started = std::time::Instant::now();
+                let report = store.aggregate(&workspace, &request)?;
+                let elapsed = started.elapsed();
+                // The same question again is an identical scope: answered without the audit.
+                let started_again = std::time::Instant::now();
+                let repeated = store.aggregate(&workspace, &request)?;
+                let elapsed_again = started_again.elapsed();
+                if let Some(refusal) = &report.differencing_refusal {
+                    refused += 1;
+                    eprintln!("withheld ({:?}): query {round}, {label}", refusal.reason);
+                } else {
+                    assert_eq!(
+                        repeated, report,
+                        "a repeated question is answered the same way"
+                    );
+                }
+                if round > 0 {
+                    timings.entry(label).or_default().push(elapsed);
+                    if report.differencing_refusal.is_none() {
+                        audit_costs
+                            .entry(label)
+                            .or_default()
+                            .push(elapsed.saturating_sub(elapsed_again));
+                    }
+                } else {
+                    eprintln!("{label}, no remembered answer yet: {elapsed:?}");
+                }
+            }
+        }
+        for (label, mut samples) in timings {
+            samples.sort();
+            let median = samples[samples.len() / 2];
+            let worst = samples[samples.len() - 1];
+            eprintln!(
+                "{label}: {} answers, whole answer median {median:?}, worst {worst:?}",
+                samples.len()
+            );
+        }
+        for (label, mut samples) in audit_costs {
+            samples.sort();
+            if samples.is_empty() {
+                continue;
+            }
+            let median = samples[samples.len() / 2];
+            let worst = samples[samples.len() - 1];
+            eprintln!(
+                "{label}: audit share (first answer minus identical repeat) median {median:?}, \
+                 worst {worst:?}"
+            );
+        }
+        eprintln!("withheld answers: {refused}");
+        Ok(())
+    }
+}

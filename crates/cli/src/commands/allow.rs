@@ -5,10 +5,8 @@
 
 use anyhow::Result;
 use clap::Subcommand;
-use peil_model::{AllowKind, Role};
+use peil_model::AllowKind;
 
-use super::actor::authorize;
-use super::catalog::open_store;
 use crate::Context;
 
 #[derive(Subcommand, Debug)]
@@ -36,7 +34,7 @@ pub enum AllowCommand {
 }
 
 pub fn run(context: &Context, command: AllowCommand) -> Result<()> {
-    let mut store = open_store(context)?;
+    let (mut service, actor) = context.open_service()?;
     let language = context.language;
     match command {
         AllowCommand::Add {
@@ -46,15 +44,7 @@ pub fn run(context: &Context, command: AllowCommand) -> Result<()> {
             why,
         } => {
             let kind: AllowKind = kind.parse()?;
-            let organisation = store.organisation(&org)?;
-            let actor = authorize(
-                &store,
-                context,
-                organisation.id,
-                &[Role::Admin],
-                "change the allow-list",
-            )?;
-            let entry = store.add_allow_entry(organisation.id, kind, &value, &why, &actor)?;
+            let entry = service.add_allow_entry(&actor, &org, kind, &value, &why)?;
             println!(
                 "{} {} {}",
                 language.pick("Toegestaan:", "Allowed:"),
@@ -63,8 +53,7 @@ pub fn run(context: &Context, command: AllowCommand) -> Result<()> {
             );
         }
         AllowCommand::List { org, json } => {
-            let organisation = store.organisation(&org)?;
-            let entries = store.allow_entries(organisation.id)?;
+            let entries = service.allow_entries(&actor, &org)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&entries)?);
                 return Ok(());

@@ -4,16 +4,15 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 use clap::Args;
 use indicatif::ProgressBar;
 use peil_connectors::demo::{generate, DemoConfig};
 use peil_connectors::Record;
-use peil_pipeline::Pipeline;
-use peil_store::{AggregateRequest, Interval, Store};
+use peil_service::{Actor, ImportScope, Interval, QueryRequest, Service};
 use serde::Serialize;
 
-use super::demo::setup_demo_workspace;
+use super::demo::{setup_demo_workspace, DEMO_ORGANISATION, DEMO_WORKSPACE};
 use super::import::ingest;
 use crate::Context;
 
@@ -81,8 +80,8 @@ pub fn run(context: &Context, arguments: BenchArgs) -> Result<()> {
         .keep
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join(unique));
-    let mut store = Store::open(&directory)?;
-    let workspace = setup_demo_workspace(&mut store)?;
+    let mut service = Service::open(&directory, None, "cli bench")?;
+    setup_demo_workspace(&mut service)?;
     let config = DemoConfig {
         posts: arguments.posts,
         seed: arguments.seed,
@@ -90,35 +89,34 @@ pub fn run(context: &Context, arguments: BenchArgs) -> Result<()> {
     };
     // Generate first so the timing covers the pipeline and the store, not the generator.
     let generated: Vec<_> = generate(&config).collect();
-    let mut pipeline = Pipeline::for_active_workspaces(&store)?;
     let hidden = ProgressBar::hidden();
     let records = generated.into_iter().map(|post| Ok(Record::Post(post)));
-    let summary = ingest(&mut store, &mut pipeline, records, &hidden, language)?;
+    let summary = ingest(
+        &mut service,
+        &Actor::LocalOperator,
+        &ImportScope::Installation,
+        peil_pipeline::DEFAULT_BATCH_SIZE,
+        records,
+        &hidden,
+        language,
+    )?;
 
     let mut timings = Vec::new();
     let mut per_query: Vec<Vec<Duration>> = vec![Vec::new(); BENCH_QUERIES.len()];
-    let parsed: Vec<(Option<peil_query::Query>, Interval)> = BENCH_QUERIES
-        .iter()
-        .map(|(text, interval)| {
-            let query = if text.is_empty() {
-                None
-            } else {
-                Some(peil_query::parse(text).map_err(|error| anyhow!("{error}"))?)
-            };
-            Ok((query, *interval))
-        })
-        .collect::<Result<_>>()?;
     for round in 0..QUERY_ROUNDS {
-        for (query_index, (query, interval)) in parsed.iter().enumerate() {
-            let request = AggregateRequest {
-                query: query.as_ref(),
+        for (query_index, (text, interval)) in BENCH_QUERIES.iter().enumerate() {
+            let request = QueryRequest {
+                workspace: DEMO_WORKSPACE.to_string(),
+                organisation: Some(DEMO_ORGANISATION.to_string()),
+                text: text.to_string(),
                 from: None,
                 to: None,
                 interval: *interval,
                 top: 15,
             };
+            // Through the service: guard, k gate and the audit entry, as a user would ask.
             let started = Instant::now();
-            let report = store.aggregate(&workspace, &request)?;
+            let report = service.query(&Actor::LocalOperator, &request)?;
             let elapsed = started.elapsed();
             std::hint::black_box(&report);
             if round > 0 {
@@ -150,7 +148,7 @@ pub fn run(context: &Context, arguments: BenchArgs) -> Result<()> {
         query_max_ms: percentile(&timings, 1.0),
         per_query_median_ms,
     };
-    drop(store);
+    drop(service);
     if arguments.keep.is_none() {
         let _ = std::fs::remove_dir_all(&directory);
     }

@@ -1,12 +1,10 @@
 //! `peil org`, `peil workspace` and `peil monitor`.
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use peil_model::{Purpose, Role, WorkspaceDraft, WorkspaceStatus, DEFAULT_K};
-use peil_store::Store;
 
-use super::actor::{authorize, authorize_workspace, visible_organisation};
-use super::LOCAL_OPERATOR;
+use super::query::parse_time;
 use crate::Context;
 
 #[derive(Subcommand, Debug)]
@@ -43,7 +41,7 @@ pub enum UserCommand {
 }
 
 pub fn run_user(context: &Context, command: UserCommand) -> Result<()> {
-    let mut store = open_store(context)?;
+    let (mut service, actor) = context.open_service()?;
     match command {
         UserCommand::Add {
             org,
@@ -52,15 +50,7 @@ pub fn run_user(context: &Context, command: UserCommand) -> Result<()> {
             why,
         } => {
             let role: Role = role.parse()?;
-            let organisation = store.organisation(&org)?;
-            let actor = authorize(
-                &store,
-                context,
-                organisation.id,
-                &[Role::Admin],
-                "add a user",
-            )?;
-            let user = store.add_user(organisation.id, &name, role, &why, &actor)?;
+            let user = service.add_user(&actor, &org, &name, role, &why)?;
             println!(
                 "{} {} ({})",
                 context
@@ -71,15 +61,7 @@ pub fn run_user(context: &Context, command: UserCommand) -> Result<()> {
             );
         }
         UserCommand::List { org } => {
-            let organisation = store.organisation(&org)?;
-            authorize(
-                &store,
-                context,
-                organisation.id,
-                &[Role::Admin, Role::Fg],
-                "list users",
-            )?;
-            for user in store.users(organisation.id)? {
+            for user in service.users(&actor, &org)? {
                 println!("{}  {}", user.name, user.role);
             }
         }
@@ -97,6 +79,9 @@ pub enum WorkspaceCommand {
     Activate(TransitionArgs),
     /// Close a workspace.
     Close(TransitionArgs),
+    /// Renew a public-order workspace: a new end date (at most 30 days) and a new lead; the FG
+    /// approves it again before it processes anything.
+    Renew(RenewArgs),
     /// List workspaces.
     List {
         #[arg(long)]
@@ -145,6 +130,10 @@ pub struct CreateWorkspaceArgs {
     /// Contact of the data protection officer (FG).
     #[arg(long)]
     fg_contact: Option<String>,
+    /// End date: YYYY-MM-DD (midnight UTC) or RFC 3339; required for
+    /// public_order_general_picture (at most 30 days ahead).
+    #[arg(long)]
+    until: Option<String>,
     #[arg(long)]
     why: String,
 }
@@ -156,6 +145,22 @@ pub struct TransitionArgs {
     /// Organisation, when several have a workspace of this name.
     #[arg(long)]
     org: Option<String>,
+    #[arg(long)]
+    why: String,
+}
+
+#[derive(Args, Debug)]
+pub struct RenewArgs {
+    /// Workspace name.
+    name: String,
+    #[arg(long)]
+    org: Option<String>,
+    /// New end date: YYYY-MM-DD (midnight UTC) or RFC 3339, at most 30 days ahead.
+    #[arg(long)]
+    until: String,
+    /// The new lead ("aanleiding") that justifies going on.
+    #[arg(long)]
+    lead: String,
     #[arg(long)]
     why: String,
 }
@@ -185,16 +190,11 @@ pub enum MonitorCommand {
     },
 }
 
-pub fn open_store(context: &Context) -> Result<Store> {
-    Store::open_with_key_dir(&context.data_dir, context.key_dir.as_deref())
-        .with_context(|| format!("cannot open the store in {}", context.data_dir.display()))
-}
-
 pub fn run_org(context: &Context, command: OrgCommand) -> Result<()> {
-    let mut store = open_store(context)?;
+    let (mut service, actor) = context.open_service()?;
     match command {
         OrgCommand::Create { name, why } => {
-            let organisation = store.create_organisation(&name, &why, LOCAL_OPERATOR)?;
+            let organisation = service.create_organisation(&actor, &name, &why)?;
             println!(
                 "{} {}",
                 context
@@ -207,24 +207,17 @@ pub fn run_org(context: &Context, command: OrgCommand) -> Result<()> {
     Ok(())
 }
 
-/// Creates a workspace from a draft; shared with the demo.
-pub fn create_workspace(
-    store: &mut Store,
-    organisation: &str,
-    draft: &WorkspaceDraft,
-    why: &str,
-    actor: &str,
-) -> Result<peil_model::Workspace> {
-    let organisation = store.organisation(organisation)?;
-    Ok(store.create_workspace(organisation.id, draft, why, actor)?)
-}
-
 pub fn run_workspace(context: &Context, command: WorkspaceCommand) -> Result<()> {
-    let mut store = open_store(context)?;
+    let (mut service, actor) = context.open_service()?;
     let language = context.language;
     match command {
         WorkspaceCommand::Create(arguments) => {
             let purpose: Purpose = arguments.purpose.parse()?;
+            let ends_at = arguments
+                .until
+                .as_deref()
+                .map(|text| parse_time(text, "--until"))
+                .transpose()?;
             let draft = WorkspaceDraft {
                 purpose_text: arguments
                     .purpose_text
@@ -239,18 +232,10 @@ pub fn run_workspace(context: &Context, command: WorkspaceCommand) -> Result<()>
                 allowed_sources: arguments.sources,
                 own_accounts: arguments.own_accounts,
                 fg_contact: arguments.fg_contact,
-                ends_at: None,
+                ends_at,
             };
-            let organisation = store.organisation(&arguments.org)?;
-            let actor = authorize(
-                &store,
-                context,
-                organisation.id,
-                &[Role::Admin],
-                "create a workspace",
-            )?;
             let workspace =
-                create_workspace(&mut store, &arguments.org, &draft, &arguments.why, &actor)?;
+                service.create_workspace(&actor, &arguments.org, &draft, &arguments.why)?;
             println!(
                 "{} {} ({}, k = {}, {})",
                 language.pick("Werkruimte aangemaakt:", "Workspace created:"),
@@ -261,33 +246,50 @@ pub fn run_workspace(context: &Context, command: WorkspaceCommand) -> Result<()>
             );
         }
         WorkspaceCommand::Approve(arguments) => transition(
-            &mut store,
             context,
+            &mut service,
+            &actor,
             arguments,
             WorkspaceStatus::Approved,
-            &[Role::Fg],
         )?,
         WorkspaceCommand::Activate(arguments) => transition(
-            &mut store,
             context,
+            &mut service,
+            &actor,
             arguments,
             WorkspaceStatus::Active,
-            &[Role::Admin],
         )?,
         WorkspaceCommand::Close(arguments) => transition(
-            &mut store,
             context,
+            &mut service,
+            &actor,
             arguments,
             WorkspaceStatus::Closed,
-            &[Role::Admin, Role::Fg],
         )?,
+        WorkspaceCommand::Renew(arguments) => {
+            let ends_at = parse_time(&arguments.until, "--until")?;
+            let workspace = service.renew_workspace(
+                &actor,
+                &arguments.name,
+                arguments.org.as_deref(),
+                ends_at,
+                &arguments.lead,
+                &arguments.why,
+            )?;
+            println!(
+                "{} {}: {} ({} {})",
+                language.pick("Werkruimte", "Workspace"),
+                workspace.name,
+                workspace.status,
+                language.pick(
+                    "wacht op goedkeuring door de FG, loopt tot",
+                    "awaiting FG approval, runs until"
+                ),
+                ends_at.format("%Y-%m-%d %H:%M UTC")
+            );
+        }
         WorkspaceCommand::History { json } => {
-            let visible = visible_organisation(&store, context)?;
-            let changes: Vec<_> = store
-                .changes()?
-                .into_iter()
-                .filter(|change| visible.is_none() || change.organisation_id == visible)
-                .collect();
+            let changes = service.history(&actor)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&changes)?);
                 return Ok(());
@@ -305,44 +307,29 @@ pub fn run_workspace(context: &Context, command: WorkspaceCommand) -> Result<()>
             }
         }
         WorkspaceCommand::List { json } => {
-            let visible = visible_organisation(&store, context)?;
-            let workspaces: Vec<_> = store
-                .workspaces()?
-                .into_iter()
-                .filter(|(_, workspace)| {
-                    visible.is_none_or(|organisation| organisation == workspace.organisation_id)
-                })
-                .collect();
+            let workspaces = service.workspaces(&actor)?;
             if json {
-                let rows: Vec<serde_json::Value> = workspaces
-                    .iter()
-                    .map(|(organisation, workspace)| {
-                        serde_json::json!({
-                            "organisation": organisation,
-                            "name": workspace.name,
-                            "purpose": workspace.purpose,
-                            "legal_basis": workspace.legal_basis,
-                            "lead": workspace.lead,
-                            "status": workspace.status,
-                            "k": workspace.k,
-                            "retention_days_posts": workspace.retention_days_posts,
-                            "retention_days_aggregates": workspace.retention_days_aggregates,
-                            "allowed_sources": workspace.allowed_sources,
-                            "own_accounts": workspace.own_accounts,
-                            "fg_contact": workspace.fg_contact,
-                            "posts": store.post_count(workspace.id).unwrap_or(0),
-                        })
-                    })
-                    .collect();
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                println!("{}", serde_json::to_string_pretty(&workspaces)?);
                 return Ok(());
             }
             if workspaces.is_empty() {
                 println!("{}", language.pick("Geen werkruimtes.", "No workspaces."));
             }
-            for (organisation, workspace) in &workspaces {
+            for summary in &workspaces {
+                let workspace = &summary.workspace;
+                let until = workspace
+                    .ends_at
+                    .map(|end| {
+                        format!(
+                            "  {} {}",
+                            language.pick("tot", "until"),
+                            end.format("%Y-%m-%d")
+                        )
+                    })
+                    .unwrap_or_default();
                 println!(
-                    "{organisation} / {}  [{}]  {}  k={}  {}: {} {}  {}: {}",
+                    "{} / {}  [{}]  {}  k={}  {}: {} {}  {}: {}{until}",
+                    summary.organisation,
                     workspace.name,
                     workspace.status,
                     workspace.purpose,
@@ -351,7 +338,7 @@ pub fn run_workspace(context: &Context, command: WorkspaceCommand) -> Result<()>
                     workspace.retention_days_posts,
                     language.pick("dagen", "days"),
                     language.pick("berichten", "posts"),
-                    store.post_count(workspace.id)?
+                    summary.posts
                 );
             }
         }
@@ -360,54 +347,30 @@ pub fn run_workspace(context: &Context, command: WorkspaceCommand) -> Result<()>
 }
 
 fn transition(
-    store: &mut Store,
     context: &Context,
+    service: &mut peil_service::Service,
+    actor: &peil_service::Actor,
     arguments: TransitionArgs,
     next: WorkspaceStatus,
-    allowed_roles: &[Role],
 ) -> Result<()> {
-    let language = context.language;
-    let (workspace, actor) = authorize_workspace(
-        store,
-        context,
+    let updated = service.set_workspace_status(
+        actor,
         &arguments.name,
         arguments.org.as_deref(),
-        allowed_roles,
-        &format!("set a workspace to {next}"),
+        next,
+        &arguments.why,
     )?;
-    let updated = store.set_workspace_status(workspace.id, next, &arguments.why, &actor)?;
     println!(
         "{} {}: {}",
-        language.pick("Werkruimte", "Workspace"),
+        context.language.pick("Werkruimte", "Workspace"),
         updated.name,
         updated.status
     );
     Ok(())
 }
 
-/// Parses, checks and stores a monitor; shared with the demo.
-pub fn add_monitor(
-    store: &mut Store,
-    workspace: &peil_model::Workspace,
-    query_text: &str,
-    why: &str,
-    actor: &str,
-) -> Result<peil_model::Monitor> {
-    let allow_entries = store.allow_entries(workspace.organisation_id)?;
-    peil_policy::refuse_person_targeting(workspace, &allow_entries, query_text)
-        .map_err(|refusal| anyhow::anyhow!("{refusal}"))
-        .context("monitor refused")?;
-    let query = peil_query::parse(query_text)
-        .map_err(|error| anyhow::anyhow!("{error}"))
-        .context("the query does not parse")?;
-    peil_policy::admit_monitor(workspace, &allow_entries, query_text, &query, why)
-        .map_err(|refusal| anyhow::anyhow!("{refusal}"))
-        .context("monitor refused")?;
-    Ok(store.add_monitor(workspace.id, query_text, why, actor)?)
-}
-
 pub fn run_monitor(context: &Context, command: MonitorCommand) -> Result<()> {
-    let mut store = open_store(context)?;
+    let (mut service, actor) = context.open_service()?;
     let language = context.language;
     match command {
         MonitorCommand::Add {
@@ -416,15 +379,7 @@ pub fn run_monitor(context: &Context, command: MonitorCommand) -> Result<()> {
             query,
             why,
         } => {
-            let (workspace, actor) = authorize_workspace(
-                &store,
-                context,
-                &workspace,
-                org.as_deref(),
-                &[Role::Analyst, Role::Admin],
-                "add a monitor",
-            )?;
-            let monitor = add_monitor(&mut store, &workspace, &query, &why, &actor)?;
+            let monitor = service.add_monitor(&actor, &workspace, org.as_deref(), &query, &why)?;
             println!(
                 "{} {} {}: {}",
                 language.pick("Monitor", "Monitor"),
@@ -438,8 +393,7 @@ pub fn run_monitor(context: &Context, command: MonitorCommand) -> Result<()> {
             org,
             json,
         } => {
-            let workspace = store.workspace(&workspace, org.as_deref())?;
-            let monitors = store.monitors(workspace.id)?;
+            let monitors = service.monitors(&actor, &workspace, org.as_deref())?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&monitors)?);
                 return Ok(());
@@ -449,7 +403,11 @@ pub fn run_monitor(context: &Context, command: MonitorCommand) -> Result<()> {
                     "{}  {}  [{}]  {}: {}",
                     monitor.id,
                     monitor.query,
-                    if monitor.active { "actief" } else { "inactief" },
+                    if monitor.active {
+                        language.pick("actief", "active")
+                    } else {
+                        language.pick("inactief", "inactive")
+                    },
                     language.pick("verantwoording", "justification"),
                     monitor.justification
                 );

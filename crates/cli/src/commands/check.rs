@@ -4,7 +4,6 @@
 use anyhow::{bail, Result};
 use clap::Subcommand;
 
-use super::catalog::open_store;
 use crate::Context;
 
 #[derive(Subcommand, Debug)]
@@ -17,10 +16,10 @@ pub enum StoreCommand {
 }
 
 pub fn run(context: &Context, command: StoreCommand) -> Result<()> {
-    let store = open_store(context)?;
+    let (mut service, actor) = context.open_service()?;
     match command {
         StoreCommand::Check { json } => {
-            let check = store.check()?;
+            let check = service.check_store(&actor)?;
             if json {
                 println!("{}", serde_json::to_string(&check)?);
             } else {

@@ -10,11 +10,10 @@ use anyhow::{bail, Context as _, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use peil_connectors::{read_records, ImportFormat, ParseError, Record};
-use peil_pipeline::{IngestStats, Pipeline};
-use peil_store::Store;
+use peil_pipeline::IngestStats;
+use peil_service::{Actor, ImportProgress, ImportScope, Service};
 use serde::Serialize;
 
-use super::catalog::open_store;
 use crate::{Context, OutputLanguage};
 
 /// At most this many malformed lines are listed one by one; the rest are counted.
@@ -27,6 +26,10 @@ pub struct ImportArgs {
     /// jsonl, csv, mastodon or bluesky (default: from the file extension).
     #[arg(long)]
     format: Option<String>,
+    /// Feed only this organisation's active workspaces (required when acting as a user; the
+    /// local operator without --org feeds every active workspace of the installation).
+    #[arg(long)]
+    org: Option<String>,
     /// Posts written per batch.
     #[arg(long, default_value_t = peil_pipeline::DEFAULT_BATCH_SIZE)]
     batch_size: usize,
@@ -42,6 +45,8 @@ pub struct IngestSummary {
     pub stored: u64,
     pub duplicates: u64,
     pub dropped: u64,
+    /// Posts of authors who objected (dropped before de-identification).
+    pub dropped_objection: u64,
     pub rejected: u64,
     pub skipped: u64,
     pub deletes: u64,
@@ -58,6 +63,7 @@ impl IngestSummary {
             stored: stats.stored,
             duplicates: stats.duplicates,
             dropped: stats.dropped,
+            dropped_objection: stats.dropped_objection,
             rejected: stats.rejected,
             skipped: stats.skipped,
             deletes: stats.deletes,
@@ -89,6 +95,10 @@ impl IngestSummary {
             (
                 language.pick("niet gematcht, verwijderd", "matched no monitor, dropped"),
                 self.dropped,
+            ),
+            (
+                language.pick("bezwaar gemaakt, verwijderd", "author objected, dropped"),
+                self.dropped_objection,
             ),
             (
                 language.pick("afgekeurd (foute regel)", "rejected (bad line)"),
@@ -132,43 +142,44 @@ pub fn progress_bar(total: Option<u64>, language: OutputLanguage) -> ProgressBar
 }
 
 /// Runs `records` through `pipeline` into `store`, updating `bar`; reports bad lines on stderr.
+/// Runs `records` through the service's import with a progress bar; bad lines are listed (their
+/// number and reason, never their content) up to `LISTED_REJECTIONS`.
 pub fn ingest(
-    store: &mut Store,
-    pipeline: &mut Pipeline,
+    service: &mut Service,
+    actor: &Actor,
+    scope: &ImportScope,
+    batch_size: usize,
     records: impl Iterator<Item = Result<Record, ParseError>>,
     bar: &ProgressBar,
     language: OutputLanguage,
 ) -> Result<IngestSummary> {
     let started = Instant::now();
     let mut last_update = Instant::now();
-    for record in records {
-        match record {
-            Ok(record) => pipeline.process(store, record)?,
-            Err(parse_error) => {
-                pipeline.reject();
-                let rejected = pipeline.stats().rejected;
-                if rejected <= LISTED_REJECTIONS {
-                    bar.suspend(|| {
-                        eprintln!("{}: {parse_error}", language.pick("afgekeurd", "rejected"))
-                    });
-                }
+    let mut rejected: u64 = 0;
+    let mut report = |progress: ImportProgress<'_>| match progress {
+        ImportProgress::Rejected(parse_error) => {
+            rejected += 1;
+            if rejected <= LISTED_REJECTIONS {
+                bar.suspend(|| {
+                    eprintln!("{}: {parse_error}", language.pick("afgekeurd", "rejected"))
+                });
             }
         }
-        let read = pipeline.stats().read;
-        if read.is_multiple_of(256) && last_update.elapsed() > Duration::from_millis(200) {
-            last_update = Instant::now();
-            let rate = read as f64 / started.elapsed().as_secs_f64().max(1e-9);
-            bar.set_position(read);
-            bar.set_message(format!(
-                "{} ({rate:.0}/s)",
-                language.pick("berichten", "posts")
-            ));
+        ImportProgress::Read(read) => {
+            if last_update.elapsed() > Duration::from_millis(200) {
+                last_update = Instant::now();
+                let rate = read as f64 / started.elapsed().as_secs_f64().max(1e-9);
+                bar.set_position(read);
+                bar.set_message(format!(
+                    "{} ({rate:.0}/s)",
+                    language.pick("berichten", "posts")
+                ));
+            }
         }
-    }
-    pipeline.flush(store)?;
-    bar.set_position(pipeline.stats().read);
+    };
+    let stats = service.import(actor, scope, batch_size, records, &mut report)?;
+    bar.set_position(stats.read);
     bar.finish_and_clear();
-    let stats = pipeline.stats();
     if stats.rejected > LISTED_REJECTIONS {
         eprintln!(
             "{} {}",
@@ -197,10 +208,12 @@ pub fn run(context: &Context, arguments: ImportArgs) -> Result<()> {
     };
     let file = File::open(&arguments.file)
         .with_context(|| format!("cannot open {}", arguments.file.display()))?;
-    let mut store = open_store(context)?;
-    let mut pipeline =
-        Pipeline::for_active_workspaces(&store)?.with_batch_size(arguments.batch_size);
-    if pipeline.monitored_workspaces() == 0 {
+    let (mut service, actor) = context.open_service()?;
+    let scope = match arguments.org {
+        Some(name) => ImportScope::Organisation(name),
+        None => ImportScope::Installation,
+    };
+    if service.monitored_workspaces(&scope)? == 0 {
         eprintln!(
             "{}",
             context.language.pick(
@@ -211,7 +224,15 @@ pub fn run(context: &Context, arguments: ImportArgs) -> Result<()> {
     }
     let bar = progress_bar(None, context.language);
     let records = read_records(BufReader::new(file), format);
-    let summary = ingest(&mut store, &mut pipeline, records, &bar, context.language)?;
+    let summary = ingest(
+        &mut service,
+        &actor,
+        &scope,
+        arguments.batch_size,
+        records,
+        &bar,
+        context.language,
+    )?;
     if arguments.json {
         println!("{}", serde_json::to_string(&summary)?);
     } else {

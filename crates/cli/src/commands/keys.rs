@@ -4,13 +4,9 @@
 //! month, so authors get new pseudonyms from then on; `destroy-expired` destroys the keys of every
 //! month whose post retention has ended, which makes what remains of those months unlinkable.
 
-use anyhow::{Context as _, Result};
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use anyhow::Result;
 use clap::Subcommand;
-use peil_model::Role;
 
-use super::actor::authorize_workspace;
-use super::catalog::open_store;
 use crate::Context;
 
 #[derive(Subcommand, Debug)]
@@ -46,15 +42,8 @@ pub enum KeysCommand {
 
 /// The first month whose key must still exist today: a month's key may go once the retention of
 /// posts has passed since the end of that month.
-pub fn first_month_to_keep(today: NaiveDate, retention_days: u32) -> String {
-    let cutoff = today - Duration::days(i64::from(retention_days));
-    // Every post of month M is older than the retention once the month after M began before the
-    // cutoff; the month containing the cutoff may still hold posts younger than the retention.
-    format!("{:04}-{:02}", cutoff.year(), cutoff.month())
-}
-
 pub fn run(context: &Context, command: KeysCommand) -> Result<()> {
-    let mut store = open_store(context)?;
+    let (mut service, actor) = context.open_service()?;
     let language = context.language;
     match command {
         KeysCommand::List {
@@ -62,8 +51,7 @@ pub fn run(context: &Context, command: KeysCommand) -> Result<()> {
             org,
             json,
         } => {
-            let workspace = store.workspace(&workspace, org.as_deref())?;
-            let keys = store.keys().keys_of(workspace.id)?;
+            let keys = service.keys(&actor, &workspace, org.as_deref())?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&keys)?);
                 return Ok(());
@@ -84,26 +72,7 @@ pub fn run(context: &Context, command: KeysCommand) -> Result<()> {
             org,
             why,
         } => {
-            let (workspace, actor) = authorize_workspace(
-                &store,
-                context,
-                &workspace,
-                org.as_deref(),
-                &[Role::Admin],
-                "rotate keys",
-            )?;
-            let period = Utc::now().format("%Y-%m").to_string();
-            store.record_change_note(
-                Some(workspace.organisation_id),
-                &format!("workspace:{}", workspace.name),
-                &format!("rotate pseudonym key {period}"),
-                &why,
-                &actor,
-            )?;
-            let label = store
-                .keys()
-                .rotate(workspace.id, &period)
-                .context("key rotation failed")?;
+            let label = service.rotate_key(&actor, &workspace, org.as_deref(), &why)?;
             println!("{} {label}", language.pick("Nieuwe sleutel:", "New key:"));
         }
         KeysCommand::DestroyExpired {
@@ -111,26 +80,8 @@ pub fn run(context: &Context, command: KeysCommand) -> Result<()> {
             org,
             why,
         } => {
-            let (workspace, actor) = authorize_workspace(
-                &store,
-                context,
-                &workspace,
-                org.as_deref(),
-                &[Role::Admin],
-                "destroy keys",
-            )?;
-            let keep_from =
-                first_month_to_keep(Utc::now().date_naive(), workspace.retention_days_posts);
-            store.record_change_note(
-                Some(workspace.organisation_id),
-                &format!("workspace:{}", workspace.name),
-                &format!("destroy pseudonym keys before {keep_from}"),
-                &why,
-                &actor,
-            )?;
-            let destroyed = store
-                .keys()
-                .destroy_period_keys_before(workspace.id, &keep_from)?;
+            let (destroyed, keep_from) =
+                service.destroy_expired_keys(&actor, &workspace, org.as_deref(), &why)?;
             println!(
                 "{} {destroyed} ({} {keep_from})",
                 language.pick("Sleutels vernietigd:", "Keys destroyed:"),
@@ -139,17 +90,4 @@ pub fn run(context: &Context, command: KeysCommand) -> Result<()> {
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn months_are_kept_while_any_post_may_be_younger_than_the_retention() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
-        assert_eq!(first_month_to_keep(today, 30), "2026-10");
-        assert_eq!(first_month_to_keep(today, 1), "2026-11");
-        assert_eq!(first_month_to_keep(today, 365), "2025-11");
-    }
 }

@@ -1,15 +1,17 @@
-//! One module per command group.
+//! One module per command group. Every command that reads or changes data goes through
+//! `peil_service::Service` (actor and role, guard, k gate, audit); none opens the store itself.
 
-pub mod actor;
 pub mod allow;
+pub mod audit;
 pub mod bench;
 pub mod catalog;
 pub mod check;
 pub mod demo;
+pub mod docs;
+pub mod dsr;
 pub mod eval;
 pub mod import;
 pub mod keys;
 pub mod query;
-
-/// The actor recorded in change notes until users and roles arrive.
-pub const LOCAL_OPERATOR: &str = "local-operator";
+pub mod retention;
+pub mod serve;

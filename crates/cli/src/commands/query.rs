@@ -1,14 +1,12 @@
 //! `peil query --workspace W "QUERY"`: aggregates only, through the k gate, with the caveat block.
 
-use anyhow::{anyhow, bail, Context as _, Result};
+use anyhow::{anyhow, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
-use peil_model::Role;
-use peil_store::{AggregateRequest, Interval};
+use peil_service::Interval;
+use peil_service::QueryRequest;
 
-use super::actor::authorize_workspace;
-use super::catalog::open_store;
-use crate::report::{print_report, ReportDocument};
+use crate::report::print_report;
 use crate::Context;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -63,30 +61,7 @@ impl From<IntervalArg> for Interval {
 }
 
 pub fn run(context: &Context, arguments: QueryArgs) -> Result<()> {
-    let store = open_store(context)?;
-    let (workspace, _actor) = authorize_workspace(
-        &store,
-        context,
-        &arguments.workspace,
-        arguments.org.as_deref(),
-        &[Role::Analyst, Role::Fg],
-        "query aggregates",
-    )?;
-    let organisation = store.organisation_by_id(workspace.organisation_id)?;
-    let trimmed = arguments.query.trim();
-    let allow_entries = store.allow_entries(workspace.organisation_id)?;
-    peil_policy::refuse_person_targeting(&workspace, &allow_entries, trimmed)
-        .map_err(|refusal| anyhow!("{refusal}"))
-        .context("query refused")?;
-    let query = if trimmed.is_empty() || trimmed == "*" {
-        None
-    } else {
-        Some(
-            peil_query::parse(trimmed)
-                .map_err(|error| anyhow!("{error}"))
-                .context("the query does not parse")?,
-        )
-    };
+    let (mut service, actor) = context.open_service()?;
     let from = arguments
         .from
         .as_deref()
@@ -97,24 +72,20 @@ pub fn run(context: &Context, arguments: QueryArgs) -> Result<()> {
         .as_deref()
         .map(|text| parse_time(text, "--to"))
         .transpose()?;
-    if let (Some(start), Some(end)) = (from, to) {
-        if start >= end {
-            bail!("--from must be before --to");
-        }
-    }
-    let request = AggregateRequest {
-        query: query.as_ref(),
+    let request = QueryRequest {
+        workspace: arguments.workspace,
+        organisation: arguments.org,
+        text: arguments.query,
         from,
         to,
         interval: arguments.interval.into(),
         top: arguments.top,
     };
-    let report = store.aggregate(&workspace, &request)?;
-    let document = ReportDocument::new(&organisation.name, &workspace, trimmed, report);
+    let answer = service.query(&actor, &request)?;
     if arguments.json {
-        println!("{}", serde_json::to_string_pretty(&document)?);
+        println!("{}", serde_json::to_string_pretty(&answer)?);
     } else {
-        print_report(&document, context.language);
+        print_report(&answer, context.language);
     }
     Ok(())
 }

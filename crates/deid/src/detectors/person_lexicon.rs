@@ -1467,6 +1467,48 @@ impl Lexicon {
     }
 }
 
+/// Read-only access to the lexicon for the query guard (`peil-policy`), which judges search
+/// queries rather than posts. These accessors hand out flags only, never text they were given.
+impl super::PersonNameDetector {
+    /// A first name frequent in the Netherlands or Belgium (see [`FIRST_NAME_COMMON`]).
+    pub const LEXICON_FIRST_NAME_COMMON: u32 = FIRST_NAME_COMMON;
+    /// A first name from another locale.
+    pub const LEXICON_FIRST_NAME_OTHER: u32 = FIRST_NAME_OTHER;
+    /// A surname frequent in the Netherlands or Belgium.
+    pub const LEXICON_SURNAME_COMMON: u32 = SURNAME_COMMON;
+    /// A surname from another locale.
+    pub const LEXICON_SURNAME_OTHER: u32 = SURNAME_OTHER;
+    /// The last part of a surname with tussenvoegsels.
+    pub const LEXICON_SURNAME_PART: u32 = SURNAME_PART;
+    /// A Dutch word written in lower case.
+    pub const LEXICON_DUTCH_WORD: u32 = DUTCH_WORD;
+    /// A frequent Dutch word form.
+    pub const LEXICON_DUTCH_FREQUENT_WORD: u32 = DUTCH_FREQUENT_WORD;
+    /// A frequent English word.
+    pub const LEXICON_ENGLISH_WORD: u32 = ENGLISH_WORD;
+    /// A place.
+    pub const LEXICON_PLACE: u32 = PLACE;
+    /// A proper noun of the Dutch word list.
+    pub const LEXICON_PROPER_NOUN: u32 = PROPER_NOUN;
+    /// A title, role or kinship word that may stand before a name.
+    pub const LEXICON_TITLE: u32 = TITLE;
+    /// A tussenvoegsel or name particle.
+    pub const LEXICON_PARTICLE: u32 = PARTICLE;
+    /// A particle that can start a surname.
+    pub const LEXICON_LEADING_PARTICLE: u32 = LEADING_PARTICLE;
+    /// A word that makes the words after it an organisation's name.
+    pub const LEXICON_ORGANISATION_BEFORE: u32 = ORGANISATION_BEFORE;
+    /// A word that makes the words before it an organisation's or building's name.
+    pub const LEXICON_ORGANISATION_AFTER: u32 = ORGANISATION_AFTER;
+    /// Never a person's name.
+    pub const LEXICON_NEVER_A_NAME: u32 = NEVER_A_NAME;
+
+    /// The lexicon flags of `word` (any case; 0 when unknown). Allocates nothing.
+    pub fn lexicon_flags(word: &str) -> u32 {
+        lexicon().flags_of(FormHash::of(word))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

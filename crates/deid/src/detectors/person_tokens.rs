@@ -629,6 +629,12 @@ fn tokenize_around_placeholders(
     state: &mut TokenizerState,
     tokens: &mut Vec<Token>,
 ) {
+    // A handle, link or e-mail address made its whole chunk opaque in the first redaction
+    // (`Ab@c` is one opaque unit); the text glued to its placeholder stays opaque in the second,
+    // so that redacting twice reads it the same way.
+    let glued_to_opaque_placeholder = ["[GEBRUIKER-", "[URL-", "[E-MAIL-"]
+        .iter()
+        .any(|prefix| chunk.contains(prefix));
     let mut segment_start = 0;
     while let Some(rest) = chunk.get(segment_start..) {
         if rest.is_empty() {
@@ -647,7 +653,7 @@ fn tokenize_around_placeholders(
         };
         let segment_length = segment_length.max(1);
         let segment = rest.get(..segment_length).unwrap_or_default();
-        let opaque = placeholder || chunk_is_opaque(segment);
+        let opaque = placeholder || glued_to_opaque_placeholder || chunk_is_opaque(segment);
         tokenize_chunk(
             segment,
             chunk_offset + segment_start,

@@ -129,6 +129,20 @@ proptest! {
     }
 }
 
+#[test]
+fn text_glued_to_a_handle_stays_opaque_when_redacted_twice() {
+    let engine = Deidentifier::default();
+    for text in [
+        "ϒ\u{11c92}{ⴧ^@a ",
+        "Hoi Xyz@anna_b kom je",
+        "Zie Abc/https://x.com/piet",
+    ] {
+        let once = engine.redact(text);
+        let twice = engine.redact(&once.text);
+        assert_eq!(once.text, twice.text);
+    }
+}
+
 fn redact(text: &str) -> String {
     Deidentifier::new(["gemeenteutrecht"]).redact(text).text
 }

@@ -1,0 +1,892 @@
+//! The HTTP API end to end on the router (`tower::ServiceExt::oneshot`, no socket): login,
+//! TOTP, lockout, sessions, CSRF, security headers, roles per route, tenant isolation, API tokens,
+//! body limits, the route table and the committed OpenAPI document.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
+
+use axum::body::Body;
+use axum::http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use chrono::Utc;
+use peil_model::{Purpose, Role, WorkspaceDraft, WorkspaceStatus};
+use peil_server::{AppState, ServerSettings, ROUTES};
+use peil_service::{totp_code_at, totp_secret_of_uri, Actor, Service, ServiceError};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "een heel lang wachtwoord";
+
+fn ok<T>(result: Result<T, ServiceError>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(error) => panic!("unexpected error: {error}"),
+    }
+}
+
+fn draft(name: &str) -> WorkspaceDraft {
+    WorkspaceDraft {
+        name: name.to_string(),
+        purpose: Purpose::TrendPolicyAnalysis,
+        purpose_text: "reacties op afvalbeleid".to_string(),
+        legal_basis: "AVG art. 6(1)(e)".to_string(),
+        lead: None,
+        retention_days_posts: 30,
+        retention_days_aggregates: 365,
+        k: 5,
+        allowed_sources: Vec::new(),
+        own_accounts: vec!["@gemeente".to_string()],
+        fg_contact: Some("fg@gemeente.example".to_string()),
+        ends_at: None,
+    }
+}
+
+/// Two organisations with users, passwords and TOTP, and workspaces; the router over them.
+struct Fixture {
+    _directory: tempfile::TempDir,
+    data_dir: std::path::PathBuf,
+    app: Router,
+    /// user name → base32 TOTP secret.
+    secrets: HashMap<String, String>,
+    /// user name → TOTP logins so far (each login uses the next time step).
+    totp_uses: Mutex<HashMap<String, i64>>,
+    afval: i64,
+    verkeer: i64,
+    other_organisation: i64,
+}
+
+fn fixture_with(settings: ServerSettings) -> Fixture {
+    let directory = match tempfile::tempdir() {
+        Ok(directory) => directory,
+        Err(error) => panic!("no temp dir: {error}"),
+    };
+    let mut service = ok(Service::open(directory.path(), None, "test"));
+    let operator = Actor::LocalOperator;
+    ok(service.create_organisation(&operator, "Gemeente Een", "test"));
+    ok(service.create_organisation(&operator, "Gemeente Twee", "test"));
+    ok(service.add_user(&operator, "Gemeente Een", "anna", Role::Admin, "beheer"));
+    ok(service.add_user(&operator, "Gemeente Twee", "otto", Role::Admin, "beheer"));
+    let admin = ok(service.actor(Some("anna")));
+    let other_admin = ok(service.actor(Some("otto")));
+    ok(service.add_user(&admin, "Gemeente Een", "bas", Role::Analyst, "analist"));
+    ok(service.add_user(&admin, "Gemeente Een", "fenna", Role::Fg, "FG"));
+    ok(service.add_user(&admin, "Gemeente Een", "wim", Role::Webcare, "webcare"));
+    let fg = ok(service.actor(Some("fenna")));
+    let analyst = ok(service.actor(Some("bas")));
+    let afval = ok(service.create_workspace(&admin, "Gemeente Een", &draft("afval"), "test")).id;
+    let verkeer =
+        ok(service.create_workspace(&admin, "Gemeente Een", &draft("verkeer"), "test")).id;
+    let other_organisation =
+        ok(service.create_workspace(&other_admin, "Gemeente Twee", &draft("geheim"), "test")).id;
+    ok(service.set_workspace_status(&fg, "afval", None, WorkspaceStatus::Approved, "akkoord"));
+    ok(service.set_workspace_status(&admin, "afval", None, WorkspaceStatus::Active, "start"));
+    ok(service.add_monitor(&analyst, "afval", None, "afval OR container*", "evaluatie"));
+    let mut secrets = HashMap::new();
+    for name in ["anna", "bas", "fenna", "wim", "otto"] {
+        ok(service.set_password(&operator, name, PASSWORD));
+    }
+    for name in ["anna", "fenna", "otto"] {
+        let enrolment = ok(service.enrol_totp(&operator, name));
+        let Some(secret) = totp_secret_of_uri(&enrolment.otpauth_uri) else {
+            panic!("no secret in the otpauth URI");
+        };
+        secrets.insert(name.to_string(), secret);
+    }
+    let data_dir = directory.path().to_path_buf();
+    let app = peil_server::router(AppState::new(service, None, settings));
+    Fixture {
+        _directory: directory,
+        data_dir,
+        app,
+        secrets,
+        totp_uses: Mutex::new(HashMap::new()),
+        afval,
+        verkeer,
+        other_organisation,
+    }
+}
+
+fn fixture() -> Fixture {
+    fixture_with(ServerSettings::default())
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Value,
+}
+
+impl Reply {
+    fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or_default()
+    }
+}
+
+/// A logged-in session: the cookie header and the CSRF token.
+struct Login {
+    cookie: String,
+    csrf: String,
+}
+
+impl Fixture {
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = match self.app.clone().oneshot(request).await {
+            Ok(response) => response,
+            Err(error) => match error {},
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = match axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await {
+            Ok(bytes) => bytes,
+            Err(error) => panic!("body: {error}"),
+        };
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut builder = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let body = match body {
+            Some(value) => {
+                builder = builder.header(CONTENT_TYPE, "application/json");
+                Body::from(value.to_string())
+            }
+            None => Body::empty(),
+        };
+        match builder.body(body) {
+            Ok(request) => self.send(request).await,
+            Err(error) => panic!("request: {error}"),
+        }
+    }
+
+    /// The next unused TOTP code of `name` (each login moves one time step on).
+    fn totp(&self, name: &str) -> String {
+        let Some(secret) = self.secrets.get(name) else {
+            return String::new();
+        };
+        let mut uses = match self.totp_uses.lock() {
+            Ok(uses) => uses,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let used = uses.entry(name.to_string()).or_insert(0);
+        let at = Utc::now() + chrono::Duration::seconds(30 * (*used - 1));
+        *used += 1;
+        totp_code_at(secret, at).unwrap_or_default()
+    }
+
+    async fn try_login(&self, name: &str, password: &str, totp: Option<String>) -> Reply {
+        self.request(
+            Method::POST,
+            "/api/v1/session",
+            Some(json!({"name": name, "password": password, "totp": totp})),
+            &[],
+        )
+        .await
+    }
+
+    async fn login(&self, name: &str) -> Login {
+        let code = self.secrets.contains_key(name).then(|| self.totp(name));
+        let reply = self.try_login(name, PASSWORD, code).await;
+        assert_eq!(reply.status, StatusCode::OK, "login {name}: {}", reply.body);
+        let cookie = reply
+            .headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .find(|value| value.starts_with("__Host-peil-session="))
+            .and_then(|value| value.split(';').next())
+            .unwrap_or_default()
+            .to_string();
+        let csrf = reply.body["csrf_token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(!cookie.is_empty() && !csrf.is_empty());
+        Login { cookie, csrf }
+    }
+
+    async fn get(&self, path: &str, login: &Login) -> Reply {
+        self.request(Method::GET, path, None, &[("cookie", &login.cookie)])
+            .await
+    }
+
+    async fn post(&self, path: &str, login: &Login, body: Value) -> Reply {
+        self.request(
+            Method::POST,
+            path,
+            Some(body),
+            &[("cookie", &login.cookie), ("x-csrf-token", &login.csrf)],
+        )
+        .await
+    }
+}
+
+fn assert_security_headers(reply: &Reply) {
+    let header = |name: &str| {
+        reply
+            .headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        header("strict-transport-security").contains("max-age="),
+        "HSTS"
+    );
+    let policy = header("content-security-policy");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(policy.contains("default-src 'none'"), "{policy}");
+    assert!(
+        !policy.contains("unsafe-inline") && !policy.contains("unsafe-eval"),
+        "{policy}"
+    );
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(header("referrer-policy"), "no-referrer");
+    assert_eq!(header("cache-control"), "no-store");
+}
+
+fn assert_error(reply: &Reply, status: StatusCode, code: &str) {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    assert_eq!(reply.code(), code, "{}", reply.body);
+    assert!(reply.body["type"].is_string() && reply.body["message"].is_string());
+    assert_security_headers(reply);
+}
+
+#[tokio::test]
+async fn login_sets_a_host_only_secure_session_cookie_that_authenticates() {
+    let fixture = fixture();
+    let reply = fixture.try_login("bas", PASSWORD, None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_security_headers(&reply);
+    let cookies: Vec<&str> = reply
+        .headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect();
+    let Some(session) = cookies
+        .iter()
+        .find(|cookie| cookie.starts_with("__Host-peil-session="))
+    else {
+        panic!("no session cookie: {cookies:?}");
+    };
+    for attribute in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(session.contains(attribute), "{session}");
+    }
+    assert!(!session.contains("Domain="), "{session}");
+    assert_eq!(reply.body["role"], "analyst");
+    assert_eq!(reply.body["organisation"], "Gemeente Een");
+    let login = fixture.login("bas").await;
+    let list = fixture.get("/api/v1/workspaces", &login).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let names: BTreeSet<&str> = list
+        .body
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item["name"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(names, BTreeSet::from(["afval", "verkeer"]));
+    // A new login is a new token.
+    let again = fixture.login("bas").await;
+    assert_ne!(again.cookie, login.cookie);
+}
+
+#[tokio::test]
+async fn wrong_passwords_fail_then_lock_the_account_and_never_reach_the_audit_log() {
+    let fixture = fixture();
+    let unknown = fixture.try_login("niemand", "wat dan ook 123", None).await;
+    assert_error(&unknown, StatusCode::UNAUTHORIZED, "invalid_credentials");
+    for attempt in 0..5 {
+        let reply = fixture
+            .try_login("bas", &format!("geheim-fout-{attempt}-xyz"), None)
+            .await;
+        assert_error(&reply, StatusCode::UNAUTHORIZED, "invalid_credentials");
+    }
+    let locked = fixture.try_login("bas", PASSWORD, None).await;
+    assert_error(&locked, StatusCode::TOO_MANY_REQUESTS, "locked_out");
+    let log =
+        std::fs::read_to_string(fixture.data_dir.join("audit/audit-log.jsonl")).unwrap_or_default();
+    assert!(log.contains("\"login"), "logins are audited");
+    assert!(log.contains("\"refused\""));
+    assert!(
+        !log.contains("geheim-fout"),
+        "a password reached the audit log"
+    );
+    assert!(!log.contains(PASSWORD));
+    assert!(
+        !log.contains("niemand"),
+        "an unknown name reached the audit log"
+    );
+}
+
+#[tokio::test]
+async fn logins_from_one_address_are_rate_limited() {
+    let settings = ServerSettings {
+        login_attempts_per_window: 2,
+        ..ServerSettings::default()
+    };
+    let fixture = fixture_with(settings);
+    for _ in 0..2 {
+        let reply = fixture.try_login("niemand", "wat dan ook 123", None).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let limited = fixture.try_login("bas", PASSWORD, None).await;
+    assert_error(&limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+}
+
+#[tokio::test]
+async fn admin_and_fg_need_a_totp_code() {
+    let fixture = fixture();
+    for name in ["anna", "fenna"] {
+        let without = fixture.try_login(name, PASSWORD, None).await;
+        assert_error(&without, StatusCode::UNAUTHORIZED, "invalid_credentials");
+        let wrong = fixture
+            .try_login(name, PASSWORD, Some("000000".to_string()))
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        fixture.login(name).await;
+    }
+    // A code is accepted once.
+    let secret = fixture.secrets.get("otto").cloned().unwrap_or_default();
+    let code = totp_code_at(&secret, Utc::now());
+    let first = fixture.try_login("otto", PASSWORD, code.clone()).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let replay = fixture.try_login("otto", PASSWORD, code).await;
+    assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let mut settings = ServerSettings::default();
+    settings.policy.idle_timeout = chrono::Duration::seconds(1);
+    let fixture = fixture_with(settings);
+    let login = fixture.login("bas").await;
+    assert_eq!(
+        fixture.get("/api/v1/workspaces", &login).await.status,
+        StatusCode::OK
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
+    let expired = fixture.get("/api/v1/workspaces", &login).await;
+    assert_error(&expired, StatusCode::UNAUTHORIZED, "unauthenticated");
+}
+
+#[tokio::test]
+async fn logout_needs_the_csrf_token_and_ends_the_session() {
+    let fixture = fixture();
+    let login = fixture.login("bas").await;
+    let without_csrf = fixture
+        .request(
+            Method::DELETE,
+            "/api/v1/session",
+            None,
+            &[("cookie", &login.cookie)],
+        )
+        .await;
+    assert_error(&without_csrf, StatusCode::FORBIDDEN, "csrf_rejected");
+    let logout = fixture
+        .request(
+            Method::DELETE,
+            "/api/v1/session",
+            None,
+            &[("cookie", &login.cookie), ("x-csrf-token", &login.csrf)],
+        )
+        .await;
+    assert_eq!(logout.status, StatusCode::NO_CONTENT);
+    assert_security_headers(&logout);
+    let after = fixture.get("/api/v1/workspaces", &login).await;
+    assert_error(&after, StatusCode::UNAUTHORIZED, "unauthenticated");
+}
+
+#[tokio::test]
+async fn state_changes_with_a_session_need_the_matching_csrf_header() {
+    let fixture = fixture();
+    let login = fixture.login("bas").await;
+    let path = format!("/api/v1/workspaces/{}/monitors", fixture.afval);
+    let body = json!({"query": "container*", "justification": "evaluatie"});
+    let missing = fixture
+        .request(
+            Method::POST,
+            &path,
+            Some(body.clone()),
+            &[("cookie", &login.cookie)],
+        )
+        .await;
+    assert_error(&missing, StatusCode::FORBIDDEN, "csrf_rejected");
+    let wrong = fixture
+        .request(
+            Method::POST,
+            &path,
+            Some(body.clone()),
+            &[("cookie", &login.cookie), ("x-csrf-token", "0000")],
+        )
+        .await;
+    assert_error(&wrong, StatusCode::FORBIDDEN, "csrf_rejected");
+    let other_session = fixture.login("bas").await;
+    let foreign = fixture
+        .request(
+            Method::POST,
+            &path,
+            Some(body.clone()),
+            &[
+                ("cookie", &login.cookie),
+                ("x-csrf-token", &other_session.csrf),
+            ],
+        )
+        .await;
+    assert_error(&foreign, StatusCode::FORBIDDEN, "csrf_rejected");
+    let right = fixture.post(&path, &login, body).await;
+    assert_eq!(right.status, StatusCode::CREATED, "{}", right.body);
+    // Reads need no CSRF token.
+    assert_eq!(fixture.get(&path, &login).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn security_headers_are_on_every_response_errors_included() {
+    let fixture = fixture();
+    let ok = fixture.request(Method::GET, "/healthz", None, &[]).await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert_security_headers(&ok);
+    let unauthenticated = fixture
+        .request(Method::GET, "/api/v1/workspaces", None, &[])
+        .await;
+    assert_error(
+        &unauthenticated,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    );
+    let missing = fixture.request(Method::GET, "/nergens", None, &[]).await;
+    assert_error(&missing, StatusCode::NOT_FOUND, "not_found");
+    let method = fixture
+        .request(Method::PUT, "/api/v1/workspaces", None, &[])
+        .await;
+    assert_error(
+        &method,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    );
+    // A handler that panics answers 500 with our body and the same headers.
+    let panicking = peil_server::headers::apply(
+        Router::new().route(
+            "/boom",
+            axum::routing::get(|| async {
+                if Utc::now().timestamp() > 0 {
+                    panic!("boom");
+                }
+                "never"
+            }),
+        ),
+        1024,
+    );
+    let Ok(request) = Request::builder().uri("/boom").body(Body::empty()) else {
+        panic!("request");
+    };
+    let response = match panicking.oneshot(request).await {
+        Ok(response) => response,
+        Err(error) => match error {},
+    };
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap_or_default();
+    let reply = Reply {
+        status,
+        headers,
+        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    };
+    assert_error(&reply, StatusCode::INTERNAL_SERVER_ERROR, "internal");
+}
+
+#[tokio::test]
+async fn each_role_reaches_only_the_routes_its_operations_allow() {
+    let fixture = fixture();
+    let analyst = fixture.login("bas").await;
+    let fg = fixture.login("fenna").await;
+    let webcare = fixture.login("wim").await;
+    let approve = format!("/api/v1/workspaces/{}/approve", fixture.verkeer);
+    let refused = fixture
+        .post(&approve, &analyst, json!({"why": "zelf"}))
+        .await;
+    assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
+    let created = fixture
+        .post(
+            "/api/v1/workspaces",
+            &fg,
+            json!({"name": "fg-ruimte", "purpose": "trend_policy_analysis",
+                "purpose_text": "x", "legal_basis": "AVG art. 6(1)(e)",
+                "retention_days_posts": 30, "retention_days_aggregates": 365, "why": "x"}),
+        )
+        .await;
+    assert_error(&created, StatusCode::FORBIDDEN, "forbidden");
+    let query = format!("/api/v1/workspaces/{}/query", fixture.afval);
+    let webcare_query = fixture
+        .post(&query, &webcare, json!({"text": "afval"}))
+        .await;
+    assert_error(&webcare_query, StatusCode::FORBIDDEN, "forbidden");
+    let webcare_audit = fixture.get("/api/v1/audit/entries", &webcare).await;
+    assert_error(&webcare_audit, StatusCode::FORBIDDEN, "forbidden");
+    // What the roles may do, they can.
+    let approved = fixture.post(&approve, &fg, json!({"why": "akkoord"})).await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    assert_eq!(approved.body["status"], "approved");
+    let answer = fixture
+        .post(&query, &analyst, json!({"text": "afval"}))
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.body["workspace"], "afval");
+    assert!(answer.body["caveat"].is_object());
+    let person = fixture
+        .post(&query, &analyst, json!({"text": "@jan_de_vries"}))
+        .await;
+    assert_error(&person, StatusCode::UNPROCESSABLE_ENTITY, "query_refused");
+    let audit = fixture.get("/api/v1/audit/entries", &fg).await;
+    assert_eq!(audit.status, StatusCode::OK);
+    let verify = fixture.get("/api/v1/audit/verify", &fg).await;
+    assert_eq!(verify.status, StatusCode::OK, "{}", verify.body);
+    let admin = fixture.login("anna").await;
+    let create = fixture
+        .post(
+            "/api/v1/workspaces",
+            &admin,
+            json!({"name": "nieuw", "purpose": "trend_policy_analysis",
+                "purpose_text": "x", "legal_basis": "AVG art. 6(1)(e)",
+                "retention_days_posts": 30, "retention_days_aggregates": 365, "why": "x",
+                "organisation": "Gemeente Twee"}),
+        )
+        .await;
+    assert_eq!(create.status, StatusCode::CREATED, "{}", create.body);
+    // The tenant comes from the session, never from the body.
+    assert_eq!(create.body["organisation"], "Gemeente Een");
+}
+
+#[tokio::test]
+async fn another_organisations_ids_answer_not_found() {
+    let fixture = fixture();
+    let outsider = fixture.login("otto").await;
+    let one = fixture
+        .get(&format!("/api/v1/workspaces/{}", fixture.afval), &outsider)
+        .await;
+    assert_error(&one, StatusCode::NOT_FOUND, "not_found");
+    let monitors = fixture
+        .get(
+            &format!("/api/v1/workspaces/{}/monitors", fixture.afval),
+            &outsider,
+        )
+        .await;
+    assert_error(&monitors, StatusCode::NOT_FOUND, "not_found");
+    let close = fixture
+        .post(
+            &format!("/api/v1/workspaces/{}/close", fixture.afval),
+            &outsider,
+            json!({"why": "x"}),
+        )
+        .await;
+    assert_error(&close, StatusCode::NOT_FOUND, "not_found");
+    let token = fixture
+        .post(
+            &format!("/api/v1/workspaces/{}/tokens", fixture.afval),
+            &outsider,
+            json!({"role": "analyst"}),
+        )
+        .await;
+    assert_error(&token, StatusCode::NOT_FOUND, "not_found");
+    let list = fixture.get("/api/v1/workspaces", &outsider).await;
+    let ids: Vec<i64> = list
+        .body
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item["id"].as_i64())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(ids, vec![fixture.other_organisation]);
+    // A missing id looks the same as a foreign one.
+    let missing = fixture.get("/api/v1/workspaces/999999", &outsider).await;
+    assert_eq!(missing.body["code"], one.body["code"]);
+}
+
+#[tokio::test]
+async fn an_api_token_acts_only_on_its_workspace_and_role() {
+    let fixture = fixture();
+    let admin = fixture.login("anna").await;
+    let issued = fixture
+        .post(
+            &format!("/api/v1/workspaces/{}/tokens", fixture.afval),
+            &admin,
+            json!({"role": "analyst"}),
+        )
+        .await;
+    assert_eq!(issued.status, StatusCode::CREATED, "{}", issued.body);
+    let token = issued.body["token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let bearer = format!("Bearer {token}");
+    let fg_token = fixture
+        .post(
+            &format!("/api/v1/workspaces/{}/tokens", fixture.afval),
+            &admin,
+            json!({"role": "fg"}),
+        )
+        .await;
+    assert_error(&fg_token, StatusCode::FORBIDDEN, "forbidden");
+    let auth = [("authorization", bearer.as_str())];
+    let own = fixture
+        .request(
+            Method::GET,
+            &format!("/api/v1/workspaces/{}", fixture.afval),
+            None,
+            &auth,
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+    let list = fixture
+        .request(Method::GET, "/api/v1/workspaces", None, &auth)
+        .await;
+    assert_eq!(list.body.as_array().map(Vec::len), Some(1));
+    let query = fixture
+        .request(
+            Method::POST,
+            &format!("/api/v1/workspaces/{}/query", fixture.afval),
+            Some(json!({"text": "afval"})),
+            &auth,
+        )
+        .await;
+    assert_eq!(query.status, StatusCode::OK, "{}", query.body);
+    let sibling = fixture
+        .request(
+            Method::GET,
+            &format!("/api/v1/workspaces/{}", fixture.verkeer),
+            None,
+            &auth,
+        )
+        .await;
+    assert_error(&sibling, StatusCode::NOT_FOUND, "not_found");
+    let sibling_query = fixture
+        .request(
+            Method::POST,
+            &format!("/api/v1/workspaces/{}/query", fixture.verkeer),
+            Some(json!({"text": "afval"})),
+            &auth,
+        )
+        .await;
+    assert_error(&sibling_query, StatusCode::NOT_FOUND, "not_found");
+    let audit = fixture
+        .request(Method::GET, "/api/v1/audit/entries", None, &auth)
+        .await;
+    assert_error(&audit, StatusCode::FORBIDDEN, "token_not_allowed");
+    let approve = fixture
+        .request(
+            Method::POST,
+            &format!("/api/v1/workspaces/{}/close", fixture.afval),
+            Some(json!({"why": "x"})),
+            &auth,
+        )
+        .await;
+    assert_error(&approve, StatusCode::FORBIDDEN, "token_not_allowed");
+    let wrong = fixture
+        .request(
+            Method::GET,
+            "/api/v1/workspaces",
+            None,
+            &[("authorization", "Bearer 00ff")],
+        )
+        .await;
+    assert_error(&wrong, StatusCode::UNAUTHORIZED, "unauthenticated");
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_and_malformed_json_answer_our_error_body() {
+    let fixture = fixture();
+    let large = "x".repeat(2 * 1024 * 1024);
+    let too_large = fixture
+        .request(
+            Method::POST,
+            "/api/v1/session",
+            Some(json!({"name": "bas", "password": large})),
+            &[],
+        )
+        .await;
+    assert_error(
+        &too_large,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    );
+    let Ok(request) = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/session")
+        .header(CONTENT_TYPE, "application/json")
+        .body(Body::from("{not json"))
+    else {
+        panic!("request");
+    };
+    let malformed = fixture.send(request).await;
+    assert_error(&malformed, StatusCode::BAD_REQUEST, "malformed_json");
+    let Ok(request) = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/session")
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("name=bas"))
+    else {
+        panic!("request");
+    };
+    let form = fixture.send(request).await;
+    assert_error(
+        &form,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+    );
+    let login = fixture.login("bas").await;
+    let Ok(request) = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/v1/workspaces/{}/query", fixture.afval))
+        .header(CONTENT_TYPE, "application/json")
+        .header(COOKIE, &login.cookie)
+        .header("x-csrf-token", &login.csrf)
+        .body(Body::from(r#"{"text": 5}"#))
+    else {
+        panic!("request");
+    };
+    let wrong_type = fixture.send(request).await;
+    assert_error(&wrong_type, StatusCode::BAD_REQUEST, "malformed_json");
+}
+
+#[tokio::test]
+async fn the_route_table_lists_every_route_and_every_row_is_routable() {
+    let registered: BTreeSet<(String, String)> = peil_server::routes::all()
+        .iter()
+        .map(|route| (route.method.to_string(), route.path.to_string()))
+        .collect();
+    let table: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|row| (row.method.to_string(), row.path.to_string()))
+        .collect();
+    assert_eq!(registered, table, "routes::all() and table::ROUTES differ");
+    assert_eq!(table.len(), ROUTES.len(), "a row appears twice");
+    let fixture = fixture();
+    for row in ROUTES {
+        let path = row
+            .path
+            .replace("{id}", &fixture.afval.to_string())
+            .replace("{name}", "afval")
+            .replace("{org}", "Gemeente%20Een")
+            .replace("{kind}", "dpia")
+            .replace("{*path}", "peil.css");
+        let method = match Method::from_bytes(row.method.as_bytes()) {
+            Ok(method) => method,
+            Err(error) => panic!("{}: {error}", row.method),
+        };
+        let reply = fixture.request(method, &path, Some(json!({})), &[]).await;
+        if row.access.is_page() {
+            // A screen without a session sends the browser to the login form.
+            assert_eq!(
+                reply.status,
+                StatusCode::SEE_OTHER,
+                "{} {}",
+                row.method,
+                row.path
+            );
+            assert_eq!(
+                reply.headers.get("location").and_then(|v| v.to_str().ok()),
+                Some("/login"),
+                "{} {}",
+                row.method,
+                row.path
+            );
+            assert_security_headers(&reply);
+            continue;
+        }
+        if row.path.starts_with("/static/") {
+            assert_eq!(reply.status, StatusCode::OK, "{}", row.path);
+            continue;
+        }
+        assert_ne!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{} {}",
+            row.method,
+            row.path
+        );
+        assert_ne!(
+            reply.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{} {}",
+            row.method,
+            row.path
+        );
+        if row.access.requires_authentication() {
+            assert_error(&reply, StatusCode::UNAUTHORIZED, "unauthenticated");
+        }
+        assert_security_headers(&reply);
+    }
+}
+
+#[test]
+fn the_error_table_has_unique_codes_and_sensible_statuses() {
+    let codes = peil_server::ApiErrorCode::all();
+    let names: BTreeSet<&str> = codes.iter().map(|code| code.code()).collect();
+    assert_eq!(names.len(), codes.len());
+    for code in codes {
+        let (_, kind, status) = code.describe();
+        assert!((400..600).contains(&status));
+        assert_eq!(
+            status >= 500,
+            kind == peil_service::ErrorType::Internal,
+            "{}",
+            code.code()
+        );
+    }
+}
+
+#[test]
+fn the_committed_openapi_document_is_current() {
+    let generated = match peil_server::openapi::document_json() {
+        Ok(text) => text,
+        Err(error) => panic!("cannot generate the OpenAPI document: {error}"),
+    };
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("openapi.json");
+    if std::env::var_os("PEIL_UPDATE_OPENAPI").is_some() {
+        if let Err(error) = std::fs::write(&path, &generated) {
+            panic!("cannot write {}: {error}", path.display());
+        }
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "crates/server/openapi.json is out of date; regenerate it with:\n  PEIL_UPDATE_OPENAPI=1 cargo test -p peil-server --test api the_committed_openapi_document_is_current"
+    );
+    let document: Value = serde_json::from_str(&generated).unwrap_or(Value::Null);
+    // The HTML screens and their public companions are not part of the JSON API.
+    for row in ROUTES.iter().filter(|row| {
+        !row.access.is_page() && (row.path.starts_with("/api/") || row.path == "/healthz")
+    }) {
+        let method = row.method.to_lowercase();
+        assert!(
+            document["paths"][row.path][&method].is_object(),
+            "{} {} is not in the OpenAPI document",
+            row.method,
+            row.path
+        );
+    }
+}

@@ -1,0 +1,877 @@
+//! The web screens end to end on the router (`tower::ServiceExt::oneshot`, no socket, a temp data
+//! directory): login form and session, the overview, the dashboard with `<k` cells and the
+//! caveat, guard refusals, CSV export, CSRF of HTML forms, the public transparency page, the
+//! CSP of every HTML response, static assets, language and tenant isolation.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use axum::body::Body;
+use axum::http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use chrono::{TimeZone, Utc};
+use peil_connectors::{RawPost, Record};
+use peil_model::{Purpose, Role, WorkspaceDraft, WorkspaceStatus};
+use peil_server::{AppState, ServerSettings};
+use peil_service::{totp_code_at, totp_secret_of_uri, Actor, ImportScope, Service, ServiceError};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "een heel lang wachtwoord";
+const FORM: &str = "application/x-www-form-urlencoded";
+
+fn ok<T>(result: Result<T, ServiceError>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(error) => panic!("unexpected error: {error}"),
+    }
+}
+
+fn draft(name: &str) -> WorkspaceDraft {
+    WorkspaceDraft {
+        name: name.to_string(),
+        purpose: Purpose::TrendPolicyAnalysis,
+        purpose_text: "reacties op afvalbeleid".to_string(),
+        legal_basis: "AVG art. 6(1)(e)".to_string(),
+        lead: None,
+        retention_days_posts: 3650,
+        retention_days_aggregates: 3650,
+        k: 5,
+        allowed_sources: Vec::new(),
+        own_accounts: vec!["@gemeente".to_string()],
+        fg_contact: Some("fg@gemeente.example".to_string()),
+        ends_at: None,
+    }
+}
+
+fn raw_post(number: u32, day: u32, author: &str, text: &str) -> Record {
+    Record::Post(RawPost {
+        source: "mastodon".into(),
+        source_id: format!("https://social.example/statuses/{number}"),
+        created_at: Utc
+            .with_ymd_and_hms(2026, 3, day, 12, 0, 0)
+            .single()
+            .unwrap_or_default(),
+        text: text.into(),
+        author_id: author.into(),
+        language: Some("nl".into()),
+        url: None,
+        reply_to_author_id: None,
+    })
+}
+
+struct Fixture {
+    _directory: tempfile::TempDir,
+    data_dir: std::path::PathBuf,
+    app: Router,
+    secrets: HashMap<String, String>,
+    totp_uses: Mutex<HashMap<String, i64>>,
+}
+
+fn fixture() -> Fixture {
+    let directory = match tempfile::tempdir() {
+        Ok(directory) => directory,
+        Err(error) => panic!("no temp dir: {error}"),
+    };
+    let mut service = ok(Service::open(directory.path(), None, "test"));
+    let operator = Actor::LocalOperator;
+    ok(service.create_organisation(&operator, "Gemeente Een", "test"));
+    ok(service.create_organisation(&operator, "Gemeente Twee", "test"));
+    ok(service.add_user(&operator, "Gemeente Een", "anna", Role::Admin, "beheer"));
+    ok(service.add_user(&operator, "Gemeente Twee", "otto", Role::Admin, "beheer"));
+    let admin = ok(service.actor(Some("anna")));
+    let other_admin = ok(service.actor(Some("otto")));
+    ok(service.add_user(&admin, "Gemeente Een", "bas", Role::Analyst, "analist"));
+    ok(service.add_user(&admin, "Gemeente Een", "fenna", Role::Fg, "FG"));
+    ok(service.add_user(
+        &other_admin,
+        "Gemeente Twee",
+        "olaf",
+        Role::Analyst,
+        "analist",
+    ));
+    let fg = ok(service.actor(Some("fenna")));
+    let analyst = ok(service.actor(Some("bas")));
+    ok(service.create_workspace(&admin, "Gemeente Een", &draft("afval"), "test"));
+    ok(service.create_workspace(&admin, "Gemeente Een", &draft("verkeer"), "test"));
+    ok(service.create_workspace(&other_admin, "Gemeente Twee", &draft("geheim"), "test"));
+    ok(service.set_workspace_status(&fg, "afval", None, WorkspaceStatus::Approved, "akkoord"));
+    ok(service.set_workspace_status(&admin, "afval", None, WorkspaceStatus::Active, "start"));
+    ok(service.add_monitor(&analyst, "afval", None, "afval OR container*", "evaluatie"));
+    // Day 2: twelve authors (visible); day 3: two authors (below k = 5, suppressed).
+    let mut records = Vec::new();
+    for author in 0..12 {
+        records.push(raw_post(
+            author,
+            2,
+            &format!("https://social.example/@bewoner{author}"),
+            "De afval container staat weer vol in de straat",
+        ));
+    }
+    for author in 0..2 {
+        records.push(raw_post(
+            100 + author,
+            3,
+            &format!("https://social.example/@buur{author}"),
+            "Waarom wordt het afval niet opgehaald",
+        ));
+    }
+    ok(service.import(
+        &operator,
+        &ImportScope::Installation,
+        100,
+        records.into_iter().map(Ok),
+        &mut |_| {},
+    ));
+    let mut secrets = HashMap::new();
+    for name in ["anna", "bas", "fenna", "otto", "olaf"] {
+        ok(service.set_password(&operator, name, PASSWORD));
+    }
+    for name in ["anna", "fenna", "otto"] {
+        let enrolment = ok(service.enrol_totp(&operator, name));
+        let Some(secret) = totp_secret_of_uri(&enrolment.otpauth_uri) else {
+            panic!("no secret in the otpauth URI");
+        };
+        secrets.insert(name.to_string(), secret);
+    }
+    let data_dir = directory.path().to_path_buf();
+    let app = peil_server::router(AppState::new(service, None, ServerSettings::default()));
+    Fixture {
+        _directory: directory,
+        data_dir,
+        app,
+        secrets,
+        totp_uses: Mutex::new(HashMap::new()),
+    }
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> String {
+        self.headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn is_html(&self) -> bool {
+        self.header("content-type").starts_with("text/html")
+    }
+}
+
+/// A browser: a cookie jar.
+#[derive(Default, Clone)]
+struct Browser {
+    cookies: BTreeMap<String, String>,
+}
+
+impl Browser {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn remember(&mut self, headers: &HeaderMap) {
+        for value in headers.get_all(SET_COOKIE) {
+            let Ok(text) = value.to_str() else { continue };
+            let Some((pair, attributes)) = text.split_once(';') else {
+                continue;
+            };
+            let Some((name, value)) = pair.split_once('=') else {
+                continue;
+            };
+            if attributes.contains("Max-Age=0") || value.is_empty() {
+                self.cookies.remove(name.trim());
+            } else {
+                self.cookies
+                    .insert(name.trim().to_string(), value.trim().to_string());
+            }
+        }
+    }
+
+    /// The session's CSRF token (the CSRF cookie).
+    fn csrf(&self) -> String {
+        self.cookies
+            .get("__Host-peil-csrf")
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// The value of the hidden `csrf_token` field in a page.
+fn form_token(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    html.find(marker)
+        .and_then(|start| {
+            let rest = &html[start + marker.len()..];
+            rest.find('"').map(|end| rest[..end].to_string())
+        })
+        .unwrap_or_default()
+}
+
+fn encode(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(name, value)| {
+            let encoded: String = value
+                .bytes()
+                .map(|byte| match byte {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                        (byte as char).to_string()
+                    }
+                    b' ' => "+".to_string(),
+                    other => format!("%{other:02X}"),
+                })
+                .collect();
+            format!("{name}={encoded}")
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Every HTML response: the web CSP (nothing inline) and no inline style or script.
+fn assert_html_is_strict(reply: &Reply) {
+    assert!(
+        reply.is_html(),
+        "not HTML: {}",
+        reply.header("content-type")
+    );
+    let policy = reply.header("content-security-policy");
+    assert_eq!(policy, peil_web::CONTENT_SECURITY_POLICY);
+    assert!(!policy.contains("unsafe-inline") && !policy.contains("unsafe-eval"));
+    assert!(policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'"));
+    assert_eq!(reply.header("x-content-type-options"), "nosniff");
+    let lowered = reply.body.to_ascii_lowercase();
+    assert!(!lowered.contains("style="), "inline style");
+    assert!(!lowered.contains("<script"), "script");
+    assert!(!lowered.contains("<style"), "style element");
+}
+
+impl Fixture {
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = match self.app.clone().oneshot(request).await {
+            Ok(response) => response,
+            Err(error) => match error {},
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = match axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await {
+            Ok(bytes) => bytes,
+            Err(error) => panic!("body: {error}"),
+        };
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).to_string(),
+        }
+    }
+
+    async fn get(&self, browser: &mut Browser, path: &str) -> Reply {
+        let mut builder = Request::builder().method(Method::GET).uri(path);
+        if !browser.cookies.is_empty() {
+            builder = builder.header(COOKIE, browser.cookie_header());
+        }
+        let Ok(request) = builder.body(Body::empty()) else {
+            panic!("request");
+        };
+        let reply = self.send(request).await;
+        browser.remember(&reply.headers);
+        reply
+    }
+
+    async fn post(&self, browser: &mut Browser, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut builder = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(CONTENT_TYPE, FORM);
+        if !browser.cookies.is_empty() {
+            builder = builder.header(COOKIE, browser.cookie_header());
+        }
+        let Ok(request) = builder.body(Body::from(encode(fields))) else {
+            panic!("request");
+        };
+        let reply = self.send(request).await;
+        browser.remember(&reply.headers);
+        reply
+    }
+
+    fn totp(&self, name: &str) -> String {
+        let Some(secret) = self.secrets.get(name) else {
+            return String::new();
+        };
+        let mut uses = match self.totp_uses.lock() {
+            Ok(uses) => uses,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let used = uses.entry(name.to_string()).or_insert(0);
+        let at = Utc::now() + chrono::Duration::seconds(30 * (*used - 1));
+        *used += 1;
+        totp_code_at(secret, at).unwrap_or_default()
+    }
+
+    /// Logs in through the HTML form, as a browser would.
+    async fn login(&self, name: &str) -> Browser {
+        let mut browser = Browser::default();
+        let form = self.get(&mut browser, "/login").await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert_html_is_strict(&form);
+        let token = form_token(&form.body);
+        assert!(!token.is_empty(), "the login form has no token");
+        let totp = self.totp(name);
+        let reply = self
+            .post(
+                &mut browser,
+                "/login",
+                &[
+                    ("csrf_token", &token),
+                    ("username", name),
+                    ("password", PASSWORD),
+                    ("totp", &totp),
+                ],
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "login {name}: {}",
+            reply.body
+        );
+        assert_eq!(reply.header("location"), "/");
+        assert!(browser.cookies.contains_key("__Host-peil-session"));
+        assert!(!browser.csrf().is_empty());
+        browser
+    }
+}
+
+#[tokio::test]
+async fn the_login_form_starts_a_session_and_the_overview_shows_the_workspaces() {
+    let fixture = fixture();
+    let mut anonymous = Browser::default();
+    let root = fixture.get(&mut anonymous, "/").await;
+    assert_eq!(root.status, StatusCode::SEE_OTHER);
+    assert_eq!(root.header("location"), "/login");
+
+    // A wrong password: the form again, 401, the name kept, the password not.
+    let mut browser = Browser::default();
+    let form = fixture.get(&mut browser, "/login").await;
+    let token = form_token(&form.body);
+    let failed = fixture
+        .post(
+            &mut browser,
+            "/login",
+            &[
+                ("csrf_token", &token),
+                ("username", "bas"),
+                ("password", "geheim-fout-123456"),
+            ],
+        )
+        .await;
+    assert_eq!(failed.status, StatusCode::UNAUTHORIZED);
+    assert_html_is_strict(&failed);
+    assert!(failed.body.contains("value=\"bas\""));
+    assert!(!failed.body.contains("geheim-fout"));
+    assert!(!browser.cookies.contains_key("__Host-peil-session"));
+
+    // The login form without its pre-session token is refused.
+    let mut stranger = Browser::default();
+    let forged = fixture
+        .post(
+            &mut stranger,
+            "/login",
+            &[("username", "bas"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_html_is_strict(&forged);
+
+    let mut browser = fixture.login("bas").await;
+    let browser_token = browser.csrf();
+    let session_cookie = browser
+        .cookies
+        .get("__Host-peil-session")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(session_cookie.len(), 64);
+    let overview = fixture.get(&mut browser, "/").await;
+    assert_eq!(overview.status, StatusCode::OK, "{}", overview.body);
+    assert_html_is_strict(&overview);
+    assert!(overview.body.contains("afval"));
+    assert!(overview.body.contains("verkeer"));
+    assert!(
+        !overview.body.contains("geheim"),
+        "another organisation's workspace"
+    );
+    // The logout form carries the session's CSRF token.
+    assert_eq!(form_token(&overview.body), browser.csrf());
+
+    let logout = fixture
+        .post(&mut browser, "/logout", &[("csrf_token", &browser_token)])
+        .await;
+    assert_eq!(logout.status, StatusCode::SEE_OTHER);
+    assert_eq!(logout.header("location"), "/login");
+    let after = fixture.get(&mut browser, "/").await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_suppressed_cells_as_below_k_with_the_caveat() {
+    let fixture = fixture();
+    let mut browser = fixture.login("bas").await;
+    let dashboard = fixture
+        .get(
+            &mut browser,
+            "/workspaces/afval/dashboard?q=afval&from=2026-03-01&to=2026-03-31&interval=day",
+        )
+        .await;
+    assert_eq!(dashboard.status, StatusCode::OK, "{}", dashboard.body);
+    assert_html_is_strict(&dashboard);
+    // Day 3 has two authors (k = 5): its cell is `<k`, day 2 (twelve authors) a number.
+    assert!(
+        dashboard
+            .body
+            .contains("<td class=\"peil-suppressed\">&lt;k</td>"),
+        "no suppressed cell shown"
+    );
+    assert!(
+        dashboard.body.contains("<td>12</td>"),
+        "the visible day is missing"
+    );
+    assert!(dashboard.body.contains("peil-caveat"), "no caveat block");
+    assert!(dashboard.body.contains("<svg"), "no chart");
+    assert!(
+        !dashboard.body.contains("bewoner"),
+        "an author id reached the page"
+    );
+    let print = fixture
+        .get(
+            &mut browser,
+            "/workspaces/afval/report?q=afval&interval=day",
+        )
+        .await;
+    assert_eq!(print.status, StatusCode::OK);
+    assert_html_is_strict(&print);
+    assert!(print.body.contains("peil-caveat"));
+}
+
+#[tokio::test]
+async fn a_refused_query_shows_the_refusal_and_its_text_stays_out_of_the_audit_log() {
+    let fixture = fixture();
+    let mut browser = fixture.login("bas").await;
+    let browser_token = browser.csrf();
+    let refused = fixture
+        .get(
+            &mut browser,
+            "/workspaces/afval/dashboard?q=%40kanarie_piet77&interval=day",
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_html_is_strict(&refused);
+    assert!(refused.body.contains("role=\"alert\""));
+    assert!(
+        !refused.body.contains("peil-caveat"),
+        "figures shown for a refused query"
+    );
+    // The monitor editor shows the guard's verdict too, with the typed values kept.
+    let monitor = fixture
+        .post(
+            &mut browser,
+            "/workspaces/afval/monitors",
+            &[
+                ("csrf_token", &browser_token),
+                ("query", "@kanarie_piet77"),
+                ("justification", "wat zegt deze persoon"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        monitor.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        monitor.body
+    );
+    assert_html_is_strict(&monitor);
+    assert!(monitor.body.contains("peil-notice--error"));
+    let accepted = fixture
+        .post(
+            &mut browser,
+            "/workspaces/afval/monitors",
+            &[
+                ("csrf_token", &browser_token),
+                ("query", "gft OR statiegeld"),
+                ("justification", "evaluatie van het inzamelbeleid"),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    assert!(accepted.body.contains("peil-notice--success"));
+    assert!(accepted.body.contains("statiegeld"));
+    let log =
+        std::fs::read_to_string(fixture.data_dir.join("audit/audit-log.jsonl")).unwrap_or_default();
+    assert!(log.contains("\"query"), "queries are audited");
+    assert!(
+        !log.contains("kanarie"),
+        "a refused query's text reached the audit log"
+    );
+}
+
+#[tokio::test]
+async fn the_csv_export_is_an_attachment_with_the_caveat_rows() {
+    let fixture = fixture();
+    let mut browser = fixture.login("bas").await;
+    let csv = fixture
+        .get(
+            &mut browser,
+            "/workspaces/afval/report.csv?q=afval&interval=day",
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    assert!(csv.header("content-type").starts_with("text/csv"));
+    let disposition = csv.header("content-disposition");
+    assert!(
+        disposition.starts_with("attachment; filename=\"peil-afval-"),
+        "{disposition}"
+    );
+    assert!(csv.body.starts_with("#,"), "caveat rows come first");
+    assert!(csv.body.contains("k = 5"));
+    assert!(csv.body.contains("volume_day,2026-03-03"), "{}", csv.body);
+    assert!(csv.body.contains(",<k,"), "no suppressed cell in the CSV");
+    assert!(!csv.body.contains("bewoner"));
+}
+
+#[tokio::test]
+async fn html_forms_without_the_right_csrf_token_get_the_403_page() {
+    let fixture = fixture();
+    let mut browser = fixture.login("bas").await;
+    let fields = [
+        ("query", "container*"),
+        ("justification", "evaluatie van het inzamelbeleid"),
+    ];
+    let missing = fixture
+        .post(&mut browser, "/workspaces/afval/monitors", &fields)
+        .await;
+    assert_eq!(missing.status, StatusCode::FORBIDDEN);
+    assert_html_is_strict(&missing);
+    let mut wrong_fields = fields.to_vec();
+    wrong_fields.push(("csrf_token", "0000"));
+    let wrong = fixture
+        .post(&mut browser, "/workspaces/afval/monitors", &wrong_fields)
+        .await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    assert_html_is_strict(&wrong);
+    let other = fixture.login("bas").await;
+    let mut foreign_fields = fields.to_vec();
+    let other_token = other.csrf();
+    foreign_fields.push(("csrf_token", &other_token));
+    let foreign = fixture
+        .post(&mut browser, "/workspaces/afval/monitors", &foreign_fields)
+        .await;
+    assert_eq!(foreign.status, StatusCode::FORBIDDEN);
+    let logout = fixture.post(&mut browser, "/logout", &[]).await;
+    assert_eq!(logout.status, StatusCode::FORBIDDEN);
+    // Nothing was added.
+    let page = fixture
+        .get(&mut browser, "/workspaces/afval/monitors")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("<code>container*</code>"));
+}
+
+#[tokio::test]
+async fn the_transparency_page_is_public() {
+    let fixture = fixture();
+    let mut anonymous = Browser::default();
+    let page = fixture
+        .get(&mut anonymous, "/transparency/Gemeente%20Een")
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_html_is_strict(&page);
+    assert!(page.body.contains("Gemeente Een"));
+    assert!(!page.body.contains("Gemeente Twee"));
+    assert!(!page.body.contains("csrf_token"));
+    let english = fixture
+        .get(&mut anonymous, "/transparency/Gemeente%20Een?lang=en")
+        .await;
+    assert_eq!(english.status, StatusCode::OK);
+    assert!(english.body.contains("<html lang=\"en\""));
+    let missing = fixture.get(&mut anonymous, "/transparency/Nergens").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_html_is_strict(&missing);
+}
+
+#[tokio::test]
+async fn static_stylesheets_are_served_as_css_with_a_long_cache() {
+    let fixture = fixture();
+    let mut anonymous = Browser::default();
+    let css = fixture.get(&mut anonymous, "/static/peil.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.header("content-type").starts_with("text/css"));
+    assert!(css.header("cache-control").contains("max-age="));
+    assert_eq!(css.header("x-content-type-options"), "nosniff");
+    for sheet in peil_web::STYLESHEETS {
+        assert_eq!(
+            fixture.get(&mut anonymous, sheet).await.status,
+            StatusCode::OK
+        );
+    }
+    let Ok(head) = Request::builder()
+        .method(Method::HEAD)
+        .uri("/static/peil.css")
+        .body(Body::empty())
+    else {
+        panic!("request");
+    };
+    let head = fixture.send(head).await;
+    assert_eq!(head.status, StatusCode::OK);
+    assert!(head.header("content-type").starts_with("text/css"));
+    let missing = fixture.get(&mut anonymous, "/static/../Cargo.toml").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn another_organisations_workspace_gets_the_404_page() {
+    let fixture = fixture();
+    let mut outsider = fixture.login("olaf").await;
+    for path in [
+        "/workspaces/afval/dashboard",
+        "/workspaces/afval/monitors",
+        "/workspaces/afval/report.csv",
+        "/workspaces/afval/report",
+    ] {
+        let reply = fixture.get(&mut outsider, path).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+        assert_html_is_strict(&reply);
+        assert!(!reply.body.contains("afval container"));
+    }
+    let missing = fixture
+        .get(&mut outsider, "/workspaces/bestaat-niet/dashboard")
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let own = fixture
+        .get(&mut outsider, "/workspaces/geheim/dashboard")
+        .await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+}
+
+#[tokio::test]
+async fn the_language_is_chosen_with_lang_and_kept_in_a_cookie() {
+    let fixture = fixture();
+    let mut browser = fixture.login("bas").await;
+    let dutch = fixture.get(&mut browser, "/").await;
+    assert!(dutch.body.contains("<html lang=\"nl\""));
+    let english = fixture.get(&mut browser, "/?lang=en").await;
+    assert!(english.body.contains("<html lang=\"en\""));
+    assert!(
+        english.body.contains("href=\"/?lang=nl\""),
+        "the toggle links back"
+    );
+    let kept = fixture
+        .get(&mut browser, "/workspaces/afval/monitors")
+        .await;
+    assert!(kept.body.contains("<html lang=\"en\""));
+}
+
+#[tokio::test]
+async fn admins_create_workspaces_with_field_errors_shown_and_others_may_not() {
+    let fixture = fixture();
+    let mut analyst = fixture.login("bas").await;
+    let refused = fixture.get(&mut analyst, "/workspaces/new").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_html_is_strict(&refused);
+
+    let mut admin = fixture.login("anna").await;
+    let form = fixture.get(&mut admin, "/workspaces/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert_html_is_strict(&form);
+    let token = admin.csrf();
+    let invalid = fixture
+        .post(
+            &mut admin,
+            "/workspaces",
+            &[
+                ("csrf_token", &token),
+                ("name", "parkeren"),
+                ("purpose", "trend_policy_analysis"),
+                ("retention_days_posts", "dertig"),
+                ("retention_days_aggregates", "365"),
+                ("k", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(invalid.status, StatusCode::BAD_REQUEST);
+    assert_html_is_strict(&invalid);
+    assert!(invalid.body.contains("peil-error-summary"));
+    assert!(
+        invalid.body.contains("value=\"parkeren\""),
+        "typed values are kept"
+    );
+    let too_small_k = fixture
+        .post(
+            &mut admin,
+            "/workspaces",
+            &[
+                ("csrf_token", &token),
+                ("name", "parkeren"),
+                ("purpose", "trend_policy_analysis"),
+                ("purpose_text", "reacties op parkeerbeleid"),
+                ("legal_basis", "AVG art. 6(1)(e)"),
+                ("retention_days_posts", "30"),
+                ("retention_days_aggregates", "365"),
+                ("k", "2"),
+                ("why", "evaluatie"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        too_small_k.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        too_small_k.body
+    );
+    assert!(too_small_k.body.contains("ws-k-error"));
+    let created = fixture
+        .post(
+            &mut admin,
+            "/workspaces",
+            &[
+                ("csrf_token", &token),
+                ("name", "parkeren"),
+                ("purpose", "trend_policy_analysis"),
+                ("purpose_text", "reacties op parkeerbeleid"),
+                ("legal_basis", "AVG art. 6(1)(e)"),
+                ("retention_days_posts", "30"),
+                ("retention_days_aggregates", "365"),
+                ("k", "10"),
+                ("why", "evaluatie"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let overview = fixture.get(&mut admin, "/").await;
+    assert!(overview.body.contains("parkeren"));
+    let settings = fixture.get(&mut admin, "/workspaces/parkeren").await;
+    assert_eq!(settings.status, StatusCode::OK);
+    assert_html_is_strict(&settings);
+}
+
+#[tokio::test]
+async fn the_fg_approves_verifies_the_audit_log_and_looks_up_a_subject_without_echoing_it() {
+    let fixture = fixture();
+    let mut fg = fixture.login("fenna").await;
+    let fg_token = fg.csrf();
+    let console = fixture.get(&mut fg, "/fg").await;
+    assert_eq!(console.status, StatusCode::OK, "{}", console.body);
+    assert_html_is_strict(&console);
+    assert!(console.body.contains("/workspaces/verkeer/status"));
+    let approved = fixture
+        .post(
+            &mut fg,
+            "/workspaces/verkeer/status",
+            &[
+                ("csrf_token", &fg_token),
+                ("status", "approved"),
+                ("why", "DPIA gelezen, akkoord"),
+            ],
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    assert_eq!(approved.header("location"), "/fg");
+    let after = fixture.get(&mut fg, "/fg").await;
+    assert!(!after.body.contains("/workspaces/verkeer/status"));
+
+    let audit = fixture.get(&mut fg, "/fg/audit").await;
+    assert_eq!(audit.status, StatusCode::OK);
+    assert_html_is_strict(&audit);
+    let verified = fixture
+        .post(
+            &mut fg,
+            "/fg/audit",
+            &[("csrf_token", &fg_token), ("verify", "1")],
+        )
+        .await;
+    assert_eq!(verified.status, StatusCode::OK, "{}", verified.body);
+    assert!(verified.body.contains("peil-notice--success"));
+
+    let lookup = fixture
+        .post(
+            &mut fg,
+            "/fg/subject-requests",
+            &[
+                ("csrf_token", &fg_token),
+                ("platform", "mastodon"),
+                ("handle", "https://social.example/@bewoner3"),
+            ],
+        )
+        .await;
+    assert_eq!(lookup.status, StatusCode::OK, "{}", lookup.body);
+    assert_html_is_strict(&lookup);
+    assert!(!lookup.body.contains("bewoner3"), "the handle was echoed");
+    assert!(lookup.body.contains("<th scope=\"row\">afval</th>"));
+    let log =
+        std::fs::read_to_string(fixture.data_dir.join("audit/audit-log.jsonl")).unwrap_or_default();
+    assert!(!log.contains("bewoner3"));
+
+    let dpia = fixture.get(&mut fg, "/fg/documents/dpia").await;
+    assert_eq!(dpia.status, StatusCode::OK, "{}", dpia.body);
+    assert_html_is_strict(&dpia);
+    let unknown = fixture.get(&mut fg, "/fg/documents/geheim").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+
+    // An analyst has no FG console.
+    let mut analyst = fixture.login("bas").await;
+    let refused = fixture.get(&mut analyst, "/fg").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let audit = fixture.get(&mut analyst, "/fg/audit").await;
+    assert_eq!(audit.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_login_form_locks_an_account_after_repeated_failures_like_the_api() {
+    let fixture = fixture();
+    let mut browser = Browser::default();
+    let form = fixture.get(&mut browser, "/login").await;
+    let token = form_token(&form.body);
+    for attempt in 0..5 {
+        let password = format!("geheim-fout-{attempt}-xyz");
+        let reply = fixture
+            .post(
+                &mut browser,
+                "/login",
+                &[
+                    ("csrf_token", &token),
+                    ("username", "bas"),
+                    ("password", &password),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let locked = fixture
+        .post(
+            &mut browser,
+            "/login",
+            &[
+                ("csrf_token", &token),
+                ("username", "bas"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_html_is_strict(&locked);
+    assert!(!browser.cookies.contains_key("__Host-peil-session"));
+    let log =
+        std::fs::read_to_string(fixture.data_dir.join("audit/audit-log.jsonl")).unwrap_or_default();
+    assert!(
+        !log.contains("geheim-fout"),
+        "a password reached the audit log"
+    );
+}

@@ -1,0 +1,367 @@
+//! Organisations, users, workspaces (with their lifecycle), monitors and allow-lists, through the
+//! one door of `Service::perform`.
+//!
+//! Monitors pass the query guard before they are stored. This module must never look up a
+//! workspace outside the acting user's organisation.
+
+use chrono::{DateTime, Utc};
+use peil_model::{
+    AllowEntry, AllowKind, ChangeNote, Monitor, Organisation, Role, User, Workspace,
+    WorkspaceDraft, WorkspaceStatus,
+};
+use serde::Serialize;
+
+use crate::operation::Operation;
+use crate::{object_of, Actor, Service, ServiceError};
+
+/// A workspace as listed, with its organisation and the number of stored posts.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkspaceSummary {
+    pub organisation: String,
+    #[serde(flatten)]
+    pub workspace: Workspace,
+    pub posts: u64,
+}
+
+impl Service {
+    /// Looks up an organisation by name as `actor` sees it: a user sees only their own.
+    pub(crate) fn organisation_for(
+        &mut self,
+        actor: &Actor,
+        operation: Operation,
+        name: &str,
+    ) -> Result<Organisation, ServiceError> {
+        let found = self.store.organisation(name).map_err(ServiceError::from);
+        let visible = match (found, actor.organisation_id()) {
+            (Ok(organisation), Some(own)) if organisation.id != own => {
+                Err(ServiceError::NotFound {
+                    what: "organisation",
+                    name: name.to_string(),
+                })
+            }
+            (other, _) => other,
+        };
+        if let Err(error) = &visible {
+            self.record_refusal(actor, operation, &object_of("organisation", name), error)?;
+        }
+        visible
+    }
+
+    /// Looks up a workspace by name (and organisation name, when given) as `actor` sees it.
+    pub(crate) fn workspace_for(
+        &mut self,
+        actor: &Actor,
+        operation: Operation,
+        name: &str,
+        organisation: Option<&str>,
+    ) -> Result<Workspace, ServiceError> {
+        let scoped_organisation = match actor.organisation_id() {
+            Some(own) => Some(self.store.organisation_by_id(own)?.name),
+            None => organisation.map(str::to_string),
+        };
+        let found = match (organisation, &scoped_organisation, actor) {
+            (Some(asked), Some(own), Actor::User(_)) if asked != own => {
+                Err(ServiceError::NotFound {
+                    what: "workspace",
+                    name: name.to_string(),
+                })
+            }
+            _ => self
+                .store
+                .workspace(name, scoped_organisation.as_deref())
+                .map_err(ServiceError::from),
+        };
+        if let Err(error) = &found {
+            self.record_refusal(actor, operation, &object_of("workspace", name), error)?;
+        }
+        found
+    }
+
+    /// Audits an operation that was refused before it could start (unknown or foreign object).
+    pub(crate) fn record_refusal(
+        &mut self,
+        actor: &Actor,
+        operation: Operation,
+        object: &str,
+        error: &ServiceError,
+    ) -> Result<(), ServiceError> {
+        let refusal = ServiceError::InvalidInput(error.to_string());
+        let outcome: Result<(), ServiceError> =
+            self.perform(actor, operation, None, object, None, |_, _| Err(refusal));
+        match outcome {
+            Err(ServiceError::Audit(audit_error)) => Err(ServiceError::Audit(audit_error)),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn create_organisation(
+        &mut self,
+        actor: &Actor,
+        name: &str,
+        why: &str,
+    ) -> Result<Organisation, ServiceError> {
+        self.perform(
+            actor,
+            Operation::CreateOrganisation,
+            None,
+            &object_of("organisation", name),
+            None,
+            |store, label| Ok(store.create_organisation(name, why, label)?),
+        )
+    }
+
+    pub fn add_user(
+        &mut self,
+        actor: &Actor,
+        organisation: &str,
+        name: &str,
+        role: Role,
+        why: &str,
+    ) -> Result<User, ServiceError> {
+        let organisation = self.organisation_for(actor, Operation::AddUser, organisation)?;
+        self.perform(
+            actor,
+            Operation::AddUser,
+            Some(organisation.id),
+            &object_of("user", name),
+            Some(role.code()),
+            |store, label| Ok(store.add_user(organisation.id, name, role, why, label)?),
+        )
+    }
+
+    pub fn users(&mut self, actor: &Actor, organisation: &str) -> Result<Vec<User>, ServiceError> {
+        let organisation = self.organisation_for(actor, Operation::ListUsers, organisation)?;
+        self.perform(
+            actor,
+            Operation::ListUsers,
+            Some(organisation.id),
+            &object_of("organisation", &organisation.name),
+            None,
+            |store, _| Ok(store.users(organisation.id)?),
+        )
+    }
+
+    pub fn create_workspace(
+        &mut self,
+        actor: &Actor,
+        organisation: &str,
+        draft: &WorkspaceDraft,
+        why: &str,
+    ) -> Result<Workspace, ServiceError> {
+        let organisation =
+            self.organisation_for(actor, Operation::CreateWorkspace, organisation)?;
+        self.perform(
+            actor,
+            Operation::CreateWorkspace,
+            Some(organisation.id),
+            &object_of("workspace", &draft.name),
+            Some(draft.purpose.code()),
+            |store, label| Ok(store.create_workspace(organisation.id, draft, why, label)?),
+        )
+    }
+
+    /// Moves a workspace along its lifecycle: approve (FG only), activate, close.
+    pub fn set_workspace_status(
+        &mut self,
+        actor: &Actor,
+        name: &str,
+        organisation: Option<&str>,
+        next: WorkspaceStatus,
+        why: &str,
+    ) -> Result<Workspace, ServiceError> {
+        let operation = match next {
+            WorkspaceStatus::Approved => Operation::ApproveWorkspace,
+            WorkspaceStatus::Active => Operation::ActivateWorkspace,
+            WorkspaceStatus::Closed => Operation::CloseWorkspace,
+            WorkspaceStatus::Draft => {
+                return Err(ServiceError::InvalidInput(
+                    "een werkruimte gaat alleen via verlengen terug naar concept / a workspace returns to draft only by renewal".to_string(),
+                ))
+            }
+        };
+        let workspace = self.workspace_for(actor, operation, name, organisation)?;
+        self.perform(
+            actor,
+            operation,
+            Some(workspace.organisation_id),
+            &object_of("workspace", &workspace.name),
+            None,
+            |store, label| Ok(store.set_workspace_status(workspace.id, next, why, label)?),
+        )
+    }
+
+    /// Renews a public-order workspace with a new end date and lead; it needs the FG's approval
+    /// again before it processes anything.
+    pub fn renew_workspace(
+        &mut self,
+        actor: &Actor,
+        name: &str,
+        organisation: Option<&str>,
+        ends_at: DateTime<Utc>,
+        lead: &str,
+        why: &str,
+    ) -> Result<Workspace, ServiceError> {
+        let workspace = self.workspace_for(actor, Operation::RenewWorkspace, name, organisation)?;
+        self.perform(
+            actor,
+            Operation::RenewWorkspace,
+            Some(workspace.organisation_id),
+            &object_of("workspace", &workspace.name),
+            None,
+            |store, label| Ok(store.renew_workspace(workspace.id, ends_at, lead, why, label)?),
+        )
+    }
+
+    /// The workspaces `actor` may see (a user: their organisation's; the local operator: all).
+    pub fn workspaces(&mut self, actor: &Actor) -> Result<Vec<WorkspaceSummary>, ServiceError> {
+        let visible = actor.organisation_id();
+        self.perform(
+            actor,
+            Operation::ListWorkspaces,
+            visible,
+            "workspaces",
+            None,
+            |store, _| {
+                let mut summaries = Vec::new();
+                for (organisation, workspace) in store.workspaces()? {
+                    if visible.is_some_and(|own| own != workspace.organisation_id) {
+                        continue;
+                    }
+                    let posts = store.post_count(workspace.id)?;
+                    summaries.push(WorkspaceSummary {
+                        organisation,
+                        workspace,
+                        posts,
+                    });
+                }
+                Ok(summaries)
+            },
+        )
+    }
+
+    /// Every change note `actor` may see, oldest first.
+    pub fn history(&mut self, actor: &Actor) -> Result<Vec<ChangeNote>, ServiceError> {
+        let visible = actor.organisation_id();
+        self.perform(
+            actor,
+            Operation::ViewHistory,
+            visible,
+            "history",
+            None,
+            |store, _| {
+                Ok(store
+                    .changes()?
+                    .into_iter()
+                    .filter(|change| visible.is_none() || change.organisation_id == visible)
+                    .collect())
+            },
+        )
+    }
+
+    /// Adds a monitor after the guard, the parser and the purpose rules admitted it.
+    pub fn add_monitor(
+        &mut self,
+        actor: &Actor,
+        workspace_name: &str,
+        organisation: Option<&str>,
+        query_text: &str,
+        why: &str,
+    ) -> Result<Monitor, ServiceError> {
+        let workspace =
+            self.workspace_for(actor, Operation::AddMonitor, workspace_name, organisation)?;
+        self.perform(
+            actor,
+            Operation::AddMonitor,
+            Some(workspace.organisation_id),
+            &object_of("workspace", &workspace.name),
+            Some(query_text),
+            |store, label| {
+                let allow_entries = store.allow_entries(workspace.organisation_id)?;
+                let query = crate::query::guarded_parse(&workspace, &allow_entries, query_text)?;
+                let Some(query) = query else {
+                    return Err(ServiceError::InvalidInput(
+                        "een monitor heeft een zoekvraag nodig / a monitor needs a query"
+                            .to_string(),
+                    ));
+                };
+                peil_policy::admit_monitor(&workspace, &allow_entries, query_text, &query, why)
+                    .map_err(|refusal| ServiceError::QueryRefused {
+                        dutch: refusal.dutch,
+                        english: refusal.english,
+                    })?;
+                Ok(store.add_monitor(workspace.id, query_text, why, label)?)
+            },
+        )
+    }
+
+    pub fn monitors(
+        &mut self,
+        actor: &Actor,
+        workspace_name: &str,
+        organisation: Option<&str>,
+    ) -> Result<Vec<Monitor>, ServiceError> {
+        let workspace =
+            self.workspace_for(actor, Operation::ListMonitors, workspace_name, organisation)?;
+        self.perform(
+            actor,
+            Operation::ListMonitors,
+            Some(workspace.organisation_id),
+            &object_of("workspace", &workspace.name),
+            None,
+            |store, _| Ok(store.monitors(workspace.id)?),
+        )
+    }
+
+    pub fn add_allow_entry(
+        &mut self,
+        actor: &Actor,
+        organisation: &str,
+        kind: AllowKind,
+        value: &str,
+        why: &str,
+    ) -> Result<AllowEntry, ServiceError> {
+        let organisation = self.organisation_for(actor, Operation::AddAllowEntry, organisation)?;
+        self.perform(
+            actor,
+            Operation::AddAllowEntry,
+            Some(organisation.id),
+            &object_of("allow-list", &organisation.name),
+            Some(kind.code()),
+            |store, label| {
+                peil_policy::validate_allow_entry(kind, value, why).map_err(|refusal| {
+                    ServiceError::InvalidInput(format!("{} / {}", refusal.dutch, refusal.english))
+                })?;
+                Ok(store.add_allow_entry(organisation.id, kind, value, why, label)?)
+            },
+        )
+    }
+
+    pub fn allow_entries(
+        &mut self,
+        actor: &Actor,
+        organisation: &str,
+    ) -> Result<Vec<AllowEntry>, ServiceError> {
+        let organisation =
+            self.organisation_for(actor, Operation::ListAllowEntries, organisation)?;
+        self.perform(
+            actor,
+            Operation::ListAllowEntries,
+            Some(organisation.id),
+            &object_of("allow-list", &organisation.name),
+            None,
+            |store, _| Ok(store.allow_entries(organisation.id)?),
+        )
+    }
+
+    /// Checks the store (SQLite integrity, database and index agree).
+    pub fn check_store(&mut self, actor: &Actor) -> Result<peil_store::StoreCheck, ServiceError> {
+        self.perform(
+            actor,
+            Operation::CheckStore,
+            None,
+            "store",
+            None,
+            |store, _| Ok(store.check()?),
+        )
+    }
+}

@@ -1,0 +1,170 @@
+//! Peil's request path, in one place:
+//!
+//! ```text
+//! request ─▶ actor & role (operation.rs table) ─▶ guard (peil-policy) ─▶ store with k gate
+//!         ─▶ audit entry (peil-audit), whatever the outcome
+//! ```
+//!
+//! The command line and the HTTP server are thin shells over `Service`: every read or change of
+//! data is one `Operation`, performed through `Service::perform`, which checks the actor against
+//! the operation's row in the role table, runs the body, and appends the audit entry (action,
+//! object, result, actor, origin, time). Queries pass the person-targeting guard before they reach
+//! the store, and aggregates leave the store only through its k gate.
+//!
+//! This crate must never hand out the store itself, never perform an operation without writing its
+//! audit entry (if the audit log fails, the operation answers an error), never put a refused
+//! query's text into the audit log, and never let a user act on another organisation (such
+//! requests answer "not found", as if the data did not exist).
+
+mod actor;
+mod audit;
+mod auth;
+mod catalog;
+mod documents;
+mod error;
+mod ingest;
+mod keys;
+mod operation;
+mod query;
+mod subjects;
+mod web_support;
+
+use std::path::{Path, PathBuf};
+
+use peil_audit::{AuditEntry, AuditLog, AuditResult};
+use peil_store::Store;
+
+pub use actor::{Actor, LOCAL_OPERATOR};
+pub use audit::verify_audit;
+pub use auth::{
+    check_password_policy, token_hash, totp_code_at, totp_secret_of_uri, AuthError, AuthPolicy,
+    IssuedApiToken, LoginAttempt, NewSession, SessionActor, TokenActor, TotpEnrolment,
+    MINIMUM_PASSWORD_CHARACTERS,
+};
+pub use catalog::WorkspaceSummary;
+pub use documents::DocumentFormat;
+pub use error::{ErrorCode, ErrorType, ServiceError};
+pub use ingest::{ImportProgress, ImportScope};
+pub use operation::{Operation, Reach};
+pub use peil_audit::{IndexedEntry, VerificationReport};
+pub use peil_docs::{DocumentKind, Language as DocumentLanguage};
+pub use query::{QueryAnswer, QueryRequest};
+pub use subjects::{author_ids_for, DataSubject};
+// What callers need of the store's types, without access to the store itself.
+pub use peil_store::{
+    create_private_dir, AggregateReport, Cell, ErasureReport, Interval, KeyInfo, RetentionReport,
+    StoreCheck, SubjectHolding, TermCell, TermList,
+};
+
+/// The service over one data directory: store, key store and audit log.
+pub struct Service {
+    store: Store,
+    audit: AuditLog,
+    origin: String,
+}
+
+impl Service {
+    /// Opens the store in `data_dir` (keys in `key_dir`, default `<data_dir>/keys`) and the audit
+    /// log; `origin` is recorded in every audit entry (e.g. `cli`, `http 127.0.0.1`).
+    pub fn open(
+        data_dir: &Path,
+        key_dir: Option<&Path>,
+        origin: &str,
+    ) -> Result<Service, ServiceError> {
+        let store = Store::open_with_key_dir(data_dir, key_dir)?;
+        let audit_key_dir: PathBuf = key_dir
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| data_dir.join(peil_store::KEYS_DIR));
+        let audit = AuditLog::open(data_dir, &audit_key_dir)?;
+        Ok(Service {
+            store,
+            audit,
+            origin: origin.to_string(),
+        })
+    }
+
+    /// The one door: checks `actor` against `operation` for `organisation_id`, runs `body` on the
+    /// store and records the audit entry. `detail` is recorded only when the body succeeded (a
+    /// refused query's text never reaches the log).
+    fn perform<T>(
+        &mut self,
+        actor: &Actor,
+        operation: Operation,
+        organisation_id: Option<i64>,
+        object: &str,
+        detail: Option<&str>,
+        body: impl FnOnce(&mut Store, &str) -> Result<T, ServiceError>,
+    ) -> Result<T, ServiceError> {
+        self.perform_described(actor, operation, organisation_id, object, body, |_| {
+            detail.map(str::to_string)
+        })
+    }
+
+    /// `perform`, with the audit detail computed from a successful result (counts of a
+    /// retention run or an erasure; never personal data).
+    fn perform_described<T>(
+        &mut self,
+        actor: &Actor,
+        operation: Operation,
+        organisation_id: Option<i64>,
+        object: &str,
+        body: impl FnOnce(&mut Store, &str) -> Result<T, ServiceError>,
+        describe: impl FnOnce(&T) -> Option<String>,
+    ) -> Result<T, ServiceError> {
+        let outcome = match actor::authorize(&self.store, actor, operation, organisation_id) {
+            Ok(()) => body(&mut self.store, &actor.label()),
+            Err(refusal) => Err(refusal),
+        };
+        let result = match &outcome {
+            Ok(_) => AuditResult::Succeeded,
+            Err(error) if error.code().error_type() == ErrorType::Internal => AuditResult::Failed,
+            Err(_) => AuditResult::Refused,
+        };
+        let scoped_object = match organisation_id {
+            Some(id) => format!("{} organisation:{id} {object}", operation.code()),
+            None => format!("{} {object}", operation.code()),
+        };
+        let entry = AuditEntry {
+            action: operation.audit_action(),
+            object: audit_text(&scoped_object, 256),
+            result,
+            actor: audit_text(&actor.audit_label(), 128),
+            origin: audit_text(&self.origin, 128),
+            at: chrono::Utc::now(),
+            detail: match &outcome {
+                Ok(value) => describe(value)
+                    .filter(|text| !text.trim().is_empty())
+                    .map(|text| audit_text(&text, 2048)),
+                Err(_) => None,
+            },
+        };
+        self.audit.append(&entry)?;
+        tracing::debug!(operation = operation.code(), result = ?result, "performed");
+        outcome
+    }
+
+    /// The data directory of the store.
+    pub fn data_dir(&self) -> &Path {
+        self.store.data_dir()
+    }
+}
+
+/// Makes a value safe for an audit field: control characters become spaces and the length is
+/// capped (names typed by users can be anything).
+fn audit_text(text: &str, maximum_characters: usize) -> String {
+    text.chars()
+        .map(|character| {
+            if character.is_control() {
+                ' '
+            } else {
+                character
+            }
+        })
+        .take(maximum_characters)
+        .collect()
+}
+
+/// Quotes a name from input for an audit object (`workspace:afval`).
+fn object_of(kind: &str, name: &str) -> String {
+    format!("{kind}:{name}")
+}

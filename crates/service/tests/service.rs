@@ -1,0 +1,567 @@
+//! The request path in one place: every operation goes through the role table and leaves exactly
+//! one audit entry, refused queries leave no text, other organisations answer "not found", and no
+//! crate but the service (and the ingest path) opens the store.
+
+use std::collections::BTreeSet;
+use std::io::Cursor;
+use std::path::Path;
+
+use chrono::{Duration, Utc};
+use peil_connectors::{read_records, ImportFormat};
+use peil_model::{AllowKind, Purpose, Role, WorkspaceDraft, WorkspaceStatus};
+use peil_service::{
+    Actor, AuthPolicy, DataSubject, DocumentFormat, DocumentKind, DocumentLanguage, ErrorCode,
+    ImportScope, Interval, LoginAttempt, Operation, QueryRequest, Service, ServiceError,
+};
+
+fn temp_dir() -> tempfile::TempDir {
+    match tempfile::tempdir() {
+        Ok(directory) => directory,
+        Err(error) => panic!("no temp dir: {error}"),
+    }
+}
+
+fn ok<T>(result: Result<T, ServiceError>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(error) => panic!("unexpected error: {error}"),
+    }
+}
+
+fn draft(name: &str) -> WorkspaceDraft {
+    WorkspaceDraft {
+        name: name.to_string(),
+        purpose: Purpose::TrendPolicyAnalysis,
+        purpose_text: "reacties op afvalbeleid".to_string(),
+        legal_basis: "AVG art. 6(1)(e)".to_string(),
+        lead: None,
+        retention_days_posts: 30,
+        retention_days_aggregates: 365,
+        k: 5,
+        allowed_sources: Vec::new(),
+        own_accounts: vec!["@gemeente".to_string()],
+        fg_contact: Some("fg@gemeente.example".to_string()),
+        ends_at: None,
+    }
+}
+
+fn audit_count(service: &mut Service) -> usize {
+    // Reading the log is itself audited (after the read), so each count adds one entry that the
+    // next count sees.
+    ok(service.audit_entries(&Actor::LocalOperator)).len()
+}
+
+fn jsonl(lines: usize, day_offset: i64) -> String {
+    let mut text = String::new();
+    for number in 0..lines {
+        let at = (Utc::now() - Duration::days(day_offset) - Duration::minutes(number as i64))
+            .to_rfc3339();
+        text.push_str(
+            &serde_json::json!({
+                "id": format!("p{day_offset}-{number}"),
+                "created_at": at,
+                "text": format!("Het afval wordt weer niet opgehaald in wijk {}", number % 7),
+                "author_id": format!("auteur-{}", number % 12),
+                "lang": "nl",
+            })
+            .to_string(),
+        );
+        text.push('\n');
+    }
+    text
+}
+
+fn import(service: &mut Service, actor: &Actor, scope: &ImportScope, text: String) -> u64 {
+    let records = read_records(Cursor::new(text.into_bytes()), ImportFormat::Jsonl);
+    let stats = ok(service.import(actor, scope, 100, records, &mut |_| {}));
+    stats.stored
+}
+
+/// Sets up an organisation with an admin, an analyst and an FG, and an active workspace.
+fn setup(service: &mut Service) -> (Actor, Actor, Actor) {
+    let operator = Actor::LocalOperator;
+    ok(service.create_organisation(&operator, "Gemeente Een", "test"));
+    ok(service.add_user(&operator, "Gemeente Een", "anna", Role::Admin, "beheer"));
+    let admin = ok(service.actor(Some("anna")));
+    ok(service.add_user(&admin, "Gemeente Een", "bas", Role::Analyst, "analist"));
+    ok(service.add_user(&admin, "Gemeente Een", "fenna", Role::Fg, "FG"));
+    let analyst = ok(service.actor(Some("bas")));
+    let fg = ok(service.actor(Some("fenna")));
+    ok(service.create_workspace(&admin, "Gemeente Een", &draft("afval"), "evaluatie"));
+    ok(service.set_workspace_status(&fg, "afval", None, WorkspaceStatus::Approved, "FG akkoord"));
+    ok(service.set_workspace_status(&admin, "afval", None, WorkspaceStatus::Active, "start"));
+    ok(service.add_monitor(
+        &analyst,
+        "afval",
+        None,
+        "afval OR container*",
+        "evaluatie afvalbeleid",
+    ));
+    (admin, analyst, fg)
+}
+
+#[test]
+fn every_operation_leaves_exactly_one_audit_entry_whatever_its_outcome() {
+    let directory = temp_dir();
+    let mut service = ok(Service::open(directory.path(), None, "test"));
+    let (admin, analyst, fg) = setup(&mut service);
+    let scope = ImportScope::Organisation("Gemeente Een".to_string());
+    let subject = DataSubject {
+        platform: "import".to_string(),
+        handles: Vec::new(),
+        author_ids: vec!["auteur-3".to_string()],
+    };
+    let query = QueryRequest {
+        workspace: "afval".to_string(),
+        organisation: None,
+        text: "afval".to_string(),
+        from: None,
+        to: None,
+        interval: Interval::Day,
+        top: 10,
+    };
+    let export_path = directory.path().join("witness.json");
+    // Accounts: a password for the analyst and a session to log out of.
+    let policy = AuthPolicy::default();
+    ok(service.set_password(&admin, "bas", "een lang wachtwoord voor bas"));
+    let session = match service.login(
+        &LoginAttempt {
+            name: "bas",
+            password: "een lang wachtwoord voor bas",
+            totp_code: None,
+            origin: "test",
+        },
+        &policy,
+    ) {
+        Ok(session) => session,
+        Err(error) => panic!("login failed: {error}"),
+    };
+    let workspace_id = ok(service.workspaces(&admin))
+        .into_iter()
+        .map(|summary| summary.workspace.id)
+        .next()
+        .unwrap_or_default();
+    // Each step: (operation, whether it should succeed, the call). The log grows by exactly one
+    // entry per call (plus one for the audited read that counts it).
+    type Step<'a> = (Operation, bool, Box<dyn Fn(&mut Service) -> bool + 'a>);
+    let steps: Vec<Step<'_>> = vec![
+        (
+            Operation::ManageCredentials,
+            true,
+            Box::new(|s| {
+                s.set_password(&admin, "anna", "een lang wachtwoord")
+                    .is_ok()
+            }),
+        ),
+        (
+            Operation::Login,
+            false,
+            Box::new(|s| {
+                s.login(
+                    &LoginAttempt {
+                        name: "bas",
+                        password: "fout wachtwoord!",
+                        totp_code: None,
+                        origin: "test",
+                    },
+                    &policy,
+                )
+                .is_ok()
+            }),
+        ),
+        (
+            Operation::Logout,
+            true,
+            Box::new(|s| s.logout(&session.token, "test").is_ok()),
+        ),
+        (
+            Operation::IssueApiToken,
+            true,
+            Box::new(|s| {
+                s.issue_api_token(&admin, workspace_id, Role::Analyst, &policy)
+                    .is_ok()
+            }),
+        ),
+        (
+            Operation::ListUsers,
+            true,
+            Box::new(|s| s.users(&fg, "Gemeente Een").is_ok()),
+        ),
+        (
+            Operation::ListWorkspaces,
+            true,
+            Box::new(|s| s.workspaces(&analyst).is_ok()),
+        ),
+        (
+            Operation::ViewHistory,
+            true,
+            Box::new(|s| s.history(&fg).is_ok()),
+        ),
+        (
+            Operation::ListMonitors,
+            true,
+            Box::new(|s| s.monitors(&analyst, "afval", None).is_ok()),
+        ),
+        (
+            Operation::AddAllowEntry,
+            true,
+            Box::new(|s| {
+                s.add_allow_entry(
+                    &admin,
+                    "Gemeente Een",
+                    AllowKind::Handle,
+                    "@afvalbedrijf",
+                    "inzamelpartner van de gemeente",
+                )
+                .is_ok()
+            }),
+        ),
+        (
+            Operation::ListAllowEntries,
+            true,
+            Box::new(|s| s.allow_entries(&fg, "Gemeente Een").is_ok()),
+        ),
+        (
+            Operation::Import,
+            true,
+            Box::new(|s| import(s, &admin, &scope, jsonl(60, 1)) == 60),
+        ),
+        (
+            Operation::Query,
+            true,
+            Box::new(|s| s.query(&analyst, &query).is_ok()),
+        ),
+        (
+            Operation::ListKeys,
+            true,
+            Box::new(|s| s.keys(&fg, "afval", None).is_ok()),
+        ),
+        (
+            Operation::RotateKey,
+            true,
+            Box::new(|s| s.rotate_key(&admin, "afval", None, "rotatie").is_ok()),
+        ),
+        (
+            Operation::DestroyExpiredKeys,
+            true,
+            Box::new(|s| {
+                s.destroy_expired_keys(&admin, "afval", None, "bewaartermijn")
+                    .is_ok()
+            }),
+        ),
+        (
+            Operation::SubjectLookup,
+            true,
+            Box::new(|s| s.subject_lookup(&fg, "Gemeente Een", &subject).is_ok()),
+        ),
+        (
+            Operation::SubjectObject,
+            true,
+            Box::new(|s| {
+                s.subject_object(&fg, "Gemeente Een", &subject, "bezwaar")
+                    .is_ok()
+            }),
+        ),
+        (
+            Operation::SubjectErase,
+            true,
+            Box::new(|s| {
+                s.subject_erase(&fg, "Gemeente Een", &subject, "verzoek")
+                    .is_ok()
+            }),
+        ),
+        (
+            Operation::GenerateDocument,
+            true,
+            Box::new(|s| {
+                s.generate_document(
+                    &fg,
+                    "Gemeente Een",
+                    DocumentKind::Dpia,
+                    DocumentLanguage::Nl,
+                    DocumentFormat::Markdown,
+                )
+                .is_ok()
+            }),
+        ),
+        (
+            Operation::ExportAudit,
+            true,
+            Box::new(|s| s.export_audit(&fg, &export_path).is_ok()),
+        ),
+        (
+            Operation::CheckStore,
+            true,
+            Box::new(|s| s.check_store(&Actor::LocalOperator).is_ok()),
+        ),
+        (
+            Operation::RunRetention,
+            true,
+            Box::new(|s| s.run_retention(&fg, Utc::now()).is_ok()),
+        ),
+        // Refusals are audited too.
+        (
+            Operation::Query,
+            false,
+            Box::new(|s| {
+                let mut person = query.clone();
+                person.text = "\"Marloes Jansen\"".to_string();
+                s.query(&analyst, &person).is_ok()
+            }),
+        ),
+        (
+            Operation::ApproveWorkspace,
+            false,
+            Box::new(|s| {
+                s.set_workspace_status(&admin, "afval", None, WorkspaceStatus::Approved, "zelf")
+                    .is_ok()
+            }),
+        ),
+        (
+            Operation::AddUser,
+            false,
+            Box::new(|s| {
+                s.add_user(&analyst, "Gemeente Een", "x", Role::Admin, "x")
+                    .is_ok()
+            }),
+        ),
+        (
+            Operation::CreateWorkspace,
+            false,
+            Box::new(|s| {
+                s.create_workspace(&fg, "Gemeente Een", &draft("fg"), "x")
+                    .is_ok()
+            }),
+        ),
+        (
+            Operation::AddMonitor,
+            false,
+            Box::new(|s| {
+                s.add_monitor(&analyst, "afval", None, "@jan_de_vries", "wie")
+                    .is_ok()
+            }),
+        ),
+        (
+            Operation::CloseWorkspace,
+            true,
+            Box::new(|s| {
+                s.set_workspace_status(&fg, "afval", None, WorkspaceStatus::Closed, "einde")
+                    .is_ok()
+            }),
+        ),
+        (
+            Operation::RenewWorkspace,
+            false,
+            Box::new(|s| {
+                s.renew_workspace(
+                    &admin,
+                    "afval",
+                    None,
+                    Utc::now() + Duration::days(5),
+                    "x",
+                    "x",
+                )
+                .is_ok()
+            }),
+        ),
+        (
+            Operation::ActivateWorkspace,
+            false,
+            Box::new(|s| {
+                s.set_workspace_status(&admin, "afval", None, WorkspaceStatus::Active, "x")
+                    .is_ok()
+            }),
+        ),
+        (
+            Operation::CreateOrganisation,
+            false,
+            Box::new(|s| s.create_organisation(&admin, "Andere", "x").is_ok()),
+        ),
+    ];
+    let mut exercised = BTreeSet::new();
+    for (operation, should_succeed, step) in &steps {
+        let before = audit_count(&mut service);
+        let succeeded = step(&mut service);
+        assert_eq!(succeeded, *should_succeed, "{}", operation.code());
+        let after = audit_count(&mut service);
+        assert_eq!(
+            after,
+            before + 2,
+            "{} must leave exactly one entry",
+            operation.code()
+        );
+        let entries = ok(service.audit_entries(&Actor::LocalOperator));
+        // The last entries now: the step's, then the read of `after` (this read comes after).
+        let Some(entry) = entries.iter().rev().nth(1) else {
+            panic!("no entry for {}", operation.code());
+        };
+        assert!(
+            entry.entry.object.starts_with(operation.code()),
+            "{}: {}",
+            operation.code(),
+            entry.entry.object
+        );
+        let expected_result = if *should_succeed {
+            "succeeded"
+        } else {
+            "refused"
+        };
+        assert_eq!(
+            entry.entry.result.code(),
+            expected_result,
+            "{}",
+            operation.code()
+        );
+        exercised.insert(operation.code());
+    }
+    // The verification and the audit read are exercised by the counting itself.
+    let report = ok(peil_service::verify_audit(directory.path(), None, None));
+    assert!(report.is_valid(), "{report}");
+    ok(service.record_audit_verification(&fg, &report));
+    exercised.insert(Operation::VerifyAudit.code());
+    exercised.insert(Operation::ViewAudit.code());
+    exercised.insert(Operation::CreateOrganisation.code());
+    for operation in Operation::ALL {
+        assert!(
+            exercised.contains(operation.code()),
+            "operation {} is not exercised by this test",
+            operation.code()
+        );
+    }
+}
+
+#[test]
+fn a_refused_query_leaves_its_kind_of_refusal_but_never_its_text_in_the_audit_log() {
+    let directory = temp_dir();
+    let mut service = ok(Service::open(directory.path(), None, "test"));
+    let (_, analyst, _) = setup(&mut service);
+    let refused = service.query(
+        &analyst,
+        &QueryRequest {
+            workspace: "afval".to_string(),
+            organisation: None,
+            text: "\"Gijsbertha Kanariepiet\" OR @kanarie_piet77".to_string(),
+            from: None,
+            to: None,
+            interval: Interval::Day,
+            top: 10,
+        },
+    );
+    let Err(error) = refused else {
+        panic!("a query on a person must be refused");
+    };
+    assert_eq!(error.code(), ErrorCode::QueryRefused);
+    let log =
+        std::fs::read_to_string(directory.path().join("audit/audit-log.jsonl")).unwrap_or_default();
+    assert!(log.contains("\"refused\""));
+    assert!(
+        !log.contains("Kanariepiet") && !log.contains("kanarie_piet"),
+        "{log}"
+    );
+    // An allowed query's text is kept, for accountability.
+    let allowed = service.query(
+        &analyst,
+        &QueryRequest {
+            workspace: "afval".to_string(),
+            organisation: None,
+            text: "container* AND wijk".to_string(),
+            from: None,
+            to: None,
+            interval: Interval::Day,
+            top: 10,
+        },
+    );
+    assert!(allowed.is_ok());
+    let log =
+        std::fs::read_to_string(directory.path().join("audit/audit-log.jsonl")).unwrap_or_default();
+    assert!(log.contains("container* AND wijk"));
+}
+
+#[test]
+fn users_of_another_organisation_get_not_found_and_the_attempt_is_audited() {
+    let directory = temp_dir();
+    let mut service = ok(Service::open(directory.path(), None, "test"));
+    setup(&mut service);
+    let operator = Actor::LocalOperator;
+    ok(service.create_organisation(&operator, "Gemeente Twee", "test"));
+    ok(service.add_user(&operator, "Gemeente Twee", "zoe", Role::Fg, "FG"));
+    let outsider = ok(service.actor(Some("zoe")));
+    let before = audit_count(&mut service);
+    let query = QueryRequest {
+        workspace: "afval".to_string(),
+        organisation: Some("Gemeente Een".to_string()),
+        text: String::new(),
+        from: None,
+        to: None,
+        interval: Interval::Day,
+        top: 10,
+    };
+    for result in [
+        service.query(&outsider, &query).map(|_| ()),
+        service.monitors(&outsider, "afval", None).map(|_| ()),
+        service.users(&outsider, "Gemeente Een").map(|_| ()),
+        service
+            .subject_lookup(
+                &outsider,
+                "Gemeente Een",
+                &DataSubject {
+                    platform: "import".to_string(),
+                    handles: vec!["x".to_string()],
+                    author_ids: Vec::new(),
+                },
+            )
+            .map(|_| ()),
+    ] {
+        let Err(error) = result else {
+            panic!("another organisation's data must not be reachable");
+        };
+        assert_eq!(error.code(), ErrorCode::NotFound, "{error}");
+    }
+    // The first count's own read, then one entry per refused attempt.
+    assert_eq!(audit_count(&mut service), before + 1 + 4);
+    // The outsider's audit view shows nothing of the other organisation.
+    let visible = ok(service.audit_entries(&outsider));
+    assert!(visible
+        .iter()
+        .all(|entry| !entry.entry.object.contains("organisation:1 ")));
+}
+
+#[test]
+fn only_the_service_and_the_ingest_path_depend_on_the_store() {
+    // Every command and future API route must go through the service: no other crate may open
+    // the store. The ingest path (pipeline) writes to it and policy reads its report types.
+    let crates_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let allowed: BTreeSet<&str> = ["service", "pipeline", "policy", "store"].into();
+    let Ok(entries) = std::fs::read_dir(&crates_dir) else {
+        panic!("cannot list {}", crates_dir.display());
+    };
+    let mut checked = 0;
+    for entry in entries.flatten() {
+        let manifest = entry.path().join("Cargo.toml");
+        let Ok(text) = std::fs::read_to_string(&manifest) else {
+            continue;
+        };
+        checked += 1;
+        let name = entry.file_name().to_string_lossy().to_string();
+        // Only the runtime dependencies count (tests may build store types as fixtures).
+        let mut section = String::new();
+        let mut depends_on_store = false;
+        for line in text.lines() {
+            let trimmed = line.trim();
+            if trimmed.starts_with('[') {
+                section = trimmed.to_string();
+                continue;
+            }
+            if section == "[dependencies]" && trimmed.starts_with("peil-store") {
+                depends_on_store = true;
+            }
+        }
+        if depends_on_store {
+            assert!(
+                allowed.contains(name.as_str()),
+                "crate `{name}` depends on peil-store; go through peil-service instead"
+            );
+        }
+    }
+    assert!(checked >= 8, "found only {checked} crates");
+}

@@ -1,0 +1,319 @@
+//! Every interface string, in Dutch (default) and English. The `messages!` macro takes both
+//! columns for every key, so a key without a translation does not compile.
+//!
+//! Texts with a `{name}` placeholder are filled with [`fill`].
+
+use crate::Language;
+
+macro_rules! messages {
+    ($($key:ident => $nl:expr, $en:expr;)*) => {
+        /// A message of the interface.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Key { $($key,)* }
+
+        impl Key {
+            /// Every key, in table order.
+            pub const ALL: &'static [Key] = &[$(Key::$key,)*];
+        }
+
+        /// The text of `key` in `language`.
+        pub fn text(language: Language, key: Key) -> &'static str {
+            match key {
+                $(Key::$key => match language { Language::Nl => $nl, Language::En => $en },)*
+            }
+        }
+    };
+}
+
+/// Replaces each `{name}` in `template` by its value (values are inserted as given: escape the
+/// result, not the values, when it goes into HTML).
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut filled = template.to_string();
+    for (name, value) in values {
+        filled = filled.replace(&format!("{{{name}}}"), value);
+    }
+    filled
+}
+
+messages! {
+    // Layout
+    SiteName => "Peil", "Peil";
+    SkipLink => "Direct naar de inhoud", "Skip to content";
+    SignedInAs => "Ingelogd als", "Signed in as";
+    Logout => "Uitloggen", "Sign out";
+    LanguageToggle => "English", "Nederlands";
+    LanguageToggleHint => "Switch to English", "Schakel over naar Nederlands";
+    MainNavigation => "Hoofdmenu", "Main menu";
+    NavOverview => "Werkruimtes", "Workspaces";
+    NavNewWorkspace => "Nieuwe werkruimte", "New workspace";
+    NavInbox => "Webcare-inbox", "Webcare inbox";
+    NavFgConsole => "FG-console", "DPO console";
+    NavAudit => "Auditlog", "Audit log";
+    NavSubjectRequests => "Verzoeken van betrokkenen", "Data-subject requests";
+    FooterText => "Peil volgt openbare sociale media in cijfers, zonder profielen van personen.", "Peil follows public social media in figures, without profiles of people.";
+    FooterLicences => "Licenties", "Licences";
+    RoleAdmin => "beheerder", "administrator";
+    RoleAnalyst => "analist", "analyst";
+    RoleWebcare => "webcare", "webcare";
+    RoleFg => "functionaris gegevensbescherming", "data protection officer";
+    Required => "verplicht", "required";
+    Optional => "optioneel", "optional";
+    ErrorSummaryTitle => "Controleer de volgende velden", "Please check the following fields";
+    Yes => "ja", "yes";
+    No => "nee", "no";
+    None_ => "geen", "none";
+    Suppressed => "<k", "<k";
+
+    // Login
+    LoginTitle => "Inloggen", "Sign in";
+    LoginIntro => "Log in met het account dat uw organisatie u gaf.", "Sign in with the account your organisation gave you.";
+    Username => "Gebruikersnaam", "User name";
+    UsernameHelp => "Zoals uw beheerder die heeft aangemaakt.", "As your administrator created it.";
+    Password => "Wachtwoord", "Password";
+    LoginButton => "Inloggen", "Sign in";
+    LoginFailed => "Inloggen is niet gelukt: de gebruikersnaam of het wachtwoord klopt niet.", "Signing in failed: the user name or password is not correct.";
+
+    // Overview
+    OverviewTitle => "Werkruimtes", "Workspaces";
+    OverviewIntro => "Elke werkruimte is één verwerking met één doel, een grondslag, bewaartermijnen en een minimale celgrootte k.", "Each workspace is one processing activity with one purpose, a legal basis, retention periods and a minimum cell size k.";
+    WorkspacesCaption => "Werkruimtes van {organisation}", "Workspaces of {organisation}";
+    NoWorkspaces => "Er zijn nog geen werkruimtes.", "There are no workspaces yet.";
+    ColName => "Naam", "Name";
+    ColStatus => "Status", "Status";
+    ColPurpose => "Doel", "Purpose";
+    ColK => "k", "k";
+    ColRetention => "Bewaartermijn", "Retention";
+    ColEndDate => "Einddatum", "End date";
+    ColPosts => "Berichten", "Posts";
+    ColShare => "Aandeel", "Share";
+    ColActions => "Acties", "Actions";
+    LinkDashboard => "Dashboard", "Dashboard";
+    LinkMonitors => "Monitors", "Monitors";
+    LinkSettings => "Instellingen", "Settings";
+    StatusDraft => "concept", "draft";
+    StatusApproved => "goedgekeurd", "approved";
+    StatusActive => "actief", "active";
+    StatusClosed => "gesloten", "closed";
+    PurposeWebcare => "Communicatie en webcare", "Communication and webcare";
+    PurposeTrend => "Trend- en beleidsanalyse", "Trend and policy analysis";
+    PurposePublicOrder => "Algemeen beeld openbare orde", "Public order general picture";
+    RetentionValue => "berichten {posts} dagen, aggregaten {aggregates} dagen", "posts {posts} days, aggregates {aggregates} days";
+
+    // Workspace form
+    WorkspaceNewTitle => "Nieuwe werkruimte", "New workspace";
+    WorkspaceEditTitle => "Werkruimte {name} wijzigen", "Edit workspace {name}";
+    FieldName => "Naam", "Name";
+    FieldNameHelp => "Een korte naam, bijvoorbeeld het onderwerp. Geen namen van personen.", "A short name, for example the topic. No names of people.";
+    FieldPurpose => "Doel", "Purpose";
+    FieldPurposeHelp => "Het doel bepaalt wat Peil laat zien. Een doel verandert nooit: een nieuw doel is een nieuwe werkruimte.", "The purpose decides what Peil shows. A purpose never changes: a new purpose is a new workspace.";
+    PurposeFixed => "Het doel van een bestaande werkruimte verandert niet; maak voor een ander doel een nieuwe werkruimte.", "The purpose of an existing workspace does not change; create a new workspace for another purpose.";
+    PurposeWebcareHelp => "Berichten aan de eigen accounts van de organisatie beantwoorden; korte bewaartermijn.", "Answer messages addressed to the organisation's own accounts; short retention.";
+    PurposeTrendHelp => "Cijfers over onderwerpen en sentiment, met hooguit enkele geanonimiseerde voorbeeldcitaten.", "Figures on topics and sentiment, with at most a few de-identified example quotes.";
+    PurposePublicOrderHelp => "Alleen cijfers; vraagt een aanleiding, goedkeuring van de FG en een einddatum.", "Figures only; needs a lead, approval by the DPO and an end date.";
+    FieldPurposeText => "Omschrijving van het doel", "Description of the purpose";
+    FieldPurposeTextHelp => "Waarom deze verwerking nodig is voor uw publieke taak.", "Why this processing is needed for your public task.";
+    FieldLegalBasis => "Grondslag", "Legal basis";
+    FieldLegalBasisHelp => "Bijvoorbeeld: AVG art. 6 lid 1 sub e, met art. 172 lid 1 Gemeentewet.", "For example: GDPR art. 6(1)(e), with art. 172(1) of the Municipalities Act.";
+    FieldLead => "Aanleiding", "Lead";
+    FieldLeadHelp => "Verplicht voor een algemeen beeld openbare orde: de concrete aanleiding (een evenement, een demonstratie).", "Required for a public order general picture: the concrete lead (an event, a demonstration).";
+    FieldRetentionPosts => "Bewaartermijn berichten (dagen)", "Retention of posts (days)";
+    FieldRetentionPostsHelp => "Na deze termijn worden opgeslagen berichten echt verwijderd.", "After this period stored posts are really deleted.";
+    FieldRetentionAggregates => "Bewaartermijn aggregaten (dagen)", "Retention of aggregates (days)";
+    FieldRetentionAggregatesHelp => "Hoe lang telcijfers bewaard blijven.", "How long counts are kept.";
+    FieldK => "Minimale celgrootte k", "Minimum cell size k";
+    FieldKHelp => "Cijfers van minder dan k verschillende auteurs worden nooit getoond. Minimaal 5, standaard 10.", "Figures from fewer than k distinct authors are never shown. At least 5, default 10.";
+    FieldSources => "Toegestane bronnen", "Allowed sources";
+    FieldSourcesHelp => "Gescheiden door komma's, bijvoorbeeld mastodon, bluesky. Leeg: alle openbare bronnen die Peil ondersteunt.", "Separated by commas, for example mastodon, bluesky. Empty: every public source Peil supports.";
+    FieldOwnAccounts => "Eigen accounts van de organisatie", "The organisation's own accounts";
+    FieldOwnAccountsHelp => "Gescheiden door komma's. Alleen accounts van de organisatie zelf, nooit van personen.", "Separated by commas. Only the organisation's own accounts, never those of people.";
+    FieldFgContact => "Contact functionaris gegevensbescherming", "Data protection officer contact";
+    FieldFgContactHelp => "Een functioneel adres, bijvoorbeeld fg@gemeente.example; komt op de transparantiepagina.", "A functional address, for example fg@municipality.example; it appears on the transparency page.";
+    FieldEndsAt => "Einddatum", "End date";
+    FieldEndsAtHelp => "Verplicht voor een algemeen beeld openbare orde (hooguit 30 dagen vooruit).", "Required for a public order general picture (at most 30 days ahead).";
+    FieldWhy => "Waarom deze wijziging?", "Why this change?";
+    FieldWhyHelp => "Wordt vastgelegd bij de wijziging en is zichtbaar voor de FG.", "Recorded with the change and visible to the DPO.";
+    SaveWorkspace => "Werkruimte opslaan", "Save workspace";
+    WorkspaceSettingsLegend => "Verwerking", "Processing";
+    WorkspaceSafeguardsLegend => "Bewaren en drempels", "Retention and thresholds";
+    WorkspaceSourcesLegend => "Bronnen en contact", "Sources and contact";
+
+    // Monitors
+    MonitorsTitle => "Monitors van {name}", "Monitors of {name}";
+    MonitorsIntro => "Een monitor bepaalt welke openbare berichten deze werkruimte bewaart. Zoeken naar personen wordt geweigerd: geen author:, from:, user: of mention:, geen @-namen behalve de eigen accounts, geen profiel-URL's, e-mailadressen, telefoonnummers of namen van personen.", "A monitor decides which public posts this workspace stores. Searching for people is refused: no author:, from:, user: or mention:, no @handles except the organisation's own accounts, no profile URLs, e-mail addresses, phone numbers or names of people.";
+    MonitorQuery => "Zoekvraag", "Query";
+    MonitorQueryHelp => "Termen, \"zinnen\", AND, OR, NOT, jokertekens (afval*), #hashtags, lang:nl, source:mastodon.", "Terms, \"phrases\", AND, OR, NOT, wildcards (waste*), #hashtags, lang:en, source:mastodon.";
+    MonitorWhy => "Verantwoording", "Justification";
+    MonitorWhyHelp => "Waarom deze zoekvraag nodig is voor het doel van de werkruimte.", "Why this query is needed for the workspace's purpose.";
+    AddMonitor => "Controleren en toevoegen", "Check and add";
+    GuardAccepted => "De zoekvraag is toegestaan en de monitor is toegevoegd.", "The query is allowed and the monitor was added.";
+    GuardRefused => "De zoekvraag is geweigerd", "The query was refused";
+    ExistingMonitors => "Monitors in deze werkruimte", "Monitors in this workspace";
+    NoMonitors => "Deze werkruimte heeft nog geen monitors.", "This workspace has no monitors yet.";
+    ColQuery => "Zoekvraag", "Query";
+    ColJustification => "Verantwoording", "Justification";
+    ColActive => "Actief", "Active";
+    ColCreated => "Aangemaakt", "Created";
+
+    // Dashboard
+    DashboardTitle => "Dashboard {name}", "Dashboard {name}";
+    QueryFormTitle => "Selectie", "Selection";
+    QueryText => "Zoekvraag binnen de werkruimte", "Query within the workspace";
+    QueryTextHelp => "Leeg voor alle bewaarde berichten. Dezelfde regels als bij monitors: zoeken naar personen wordt geweigerd.", "Empty for every stored post. The same rules as for monitors: searching for people is refused.";
+    From => "Van (datum, UTC)", "From (date, UTC)";
+    To => "Tot (datum, UTC)", "To (date, UTC)";
+    Interval => "Interval", "Interval";
+    IntervalDay => "per dag", "per day";
+    IntervalHour => "per uur", "per hour";
+    ShowButton => "Toon", "Show";
+    QueryRefusedTitle => "Deze zoekvraag is geweigerd", "This query was refused";
+    TotalsTitle => "Totaal", "Total";
+    TotalPosts => "Berichten in de selectie", "Posts in the selection";
+    AuthorsAtLeast => "Verschillende auteurs (minstens)", "Distinct authors (at least)";
+    AllSuppressed => "Minder dan k auteurs in deze selectie: alle cijfers zijn onderdrukt.", "Fewer than k authors in this selection: every figure is suppressed.";
+    NoPosts => "Geen berichten in deze selectie.", "No posts in this selection.";
+    VolumeTitle => "Volume door de tijd", "Volume over time";
+    SentimentTitle => "Sentiment", "Sentiment";
+    LanguagesTitle => "Talen", "Languages";
+    SourcesTitle => "Bronnen", "Sources";
+    TermsTitle => "Meest gebruikte termen", "Top terms";
+    HashtagsTitle => "Hashtags", "Hashtags";
+    BigramsTitle => "Woordparen", "Bigrams";
+    TermsSuppressed => "{count} niet genoemd omdat ze van minder dan k auteurs komen.", "{count} not named because they come from fewer than k authors.";
+    NoneAboveK => "Geen die de k-drempel halen.", "None pass the k threshold.";
+    ColTerm => "Term", "Term";
+    ColLanguage => "Taal", "Language";
+    ColSource => "Bron", "Source";
+    ColSentiment => "Sentiment", "Sentiment";
+    SentimentNegative => "negatief", "negative";
+    SentimentNeutral => "neutraal", "neutral";
+    SentimentPositive => "positief", "positive";
+    KExplanation => "<k betekent: minder dan k = {k} verschillende auteurs. Zo'n cel wordt nooit als getal getoond, zodat niemand is te herleiden.", "<k means: fewer than k = {k} distinct authors. Such a cell is never shown as a number, so that no one can be singled out.";
+    CaveatTitle => "Kanttekeningen", "Caveats";
+    CaveatSources => "Bronnen", "Sources";
+    CaveatPosts => "Berichten in selectie", "Posts in selection";
+    CaveatSuppressed => "Onderdrukte cellen (minder dan k auteurs)", "Suppressed cells (fewer than k authors)";
+    CaveatSentiment => "Nauwkeurigheid sentiment", "Sentiment accuracy";
+    CaveatRepresentativeness => "Representativiteit", "Representativeness";
+    TimesUtc => "Alle tijden in UTC.", "All times in UTC.";
+    ExportTitle => "Exporteren", "Export";
+    ExportCsv => "Download als CSV", "Download as CSV";
+    ExportPrint => "Afdrukbaar rapport (HTML, als PDF op te slaan)", "Printable report (HTML, can be saved as PDF)";
+    ExampleQuotesTitle => "Voorbeeldcitaten (geanonimiseerd)", "Example quotes (de-identified)";
+    ExampleQuotesNote => "Enkele geanonimiseerde citaten ter illustratie; namen, accounts en contactgegevens zijn vervangen.", "A few de-identified quotes as illustration; names, accounts and contact details are replaced.";
+    DifferencingTitle => "Dit antwoord wordt niet getoond", "This answer is withheld";
+    QueryShown => "Zoekvraag", "Query";
+    AllPosts => "alle bewaarde berichten", "all stored posts";
+    Period => "Periode", "Period";
+    Burst => "Piek", "Burst";
+    BurstMarked => "piek", "burst";
+
+    // Charts
+    ChartVolumeTitle => "Aantal berichten per periode", "Number of posts per period";
+    ChartVolumeSummary => "{periods} perioden. Laagste zichtbare waarde {min}, hoogste {max} (piek op {peak}).", "{periods} periods. Lowest visible value {min}, highest {max} (peak at {peak}).";
+    ChartSuppressedSummary => "{count} perioden onderdrukt (minder dan k auteurs), gearceerd en gemarkeerd met <k.", "{count} periods suppressed (fewer than k authors), hatched and marked <k.";
+    ChartBurstSummary => "Pieken gemarkeerd: {bursts}.", "Bursts marked: {bursts}.";
+    ChartNoData => "Geen gegevens om te tonen.", "No data to show.";
+    ChartAllSuppressed => "Alle perioden zijn onderdrukt (minder dan k auteurs).", "Every period is suppressed (fewer than k authors).";
+    AxisPosts => "Berichten", "Posts";
+    AxisTime => "Tijd (UTC)", "Time (UTC)";
+    ChartVolumeTable => "Berichten per periode (gegevens bij de grafiek)", "Posts per period (data of the chart)";
+    ChartSentimentTitle => "Aandeel sentiment", "Sentiment shares";
+    ChartSentimentSummary => "Aandelen per periode: {shares}.", "Shares per period: {shares}.";
+    ChartSentimentTable => "Aandeel sentiment (gegevens bij de grafiek)", "Sentiment shares (data of the chart)";
+    ChartRest => "onderdrukt samen", "suppressed together";
+    ChartLegend => "Legenda", "Legend";
+    SelectionWhole => "hele selectie", "whole selection";
+
+    // Export
+    ReportTitle => "Rapport {name}", "Report {name}";
+    ReportOrganisation => "Organisatie", "Organisation";
+    ReportWorkspace => "Werkruimte", "Workspace";
+    ReportPurpose => "Doel", "Purpose";
+    ReportWindow => "Periode", "Window";
+    ReportPrintHint => "Kies Afdrukken in uw browser om dit rapport als PDF op te slaan.", "Choose Print in your browser to save this report as PDF.";
+    ReportOpenEnded => "open", "open";
+    CsvSection => "onderdeel", "section";
+    CsvKey => "sleutel", "key";
+    CsvPosts => "berichten", "posts";
+    CsvShare => "aandeel", "share";
+    CsvSuppressedTerms => "niet_genoemd", "not_named";
+
+    // FG
+    FgTitle => "Console functionaris gegevensbescherming", "Data protection officer console";
+    FgIntro => "Toezicht op alle verwerkingen van de organisatie. U kunt goedkeuren en controleren, geen gegevens wijzigen.", "Oversight of every processing activity of the organisation. You can approve and verify, not change data.";
+    PendingTitle => "Werkruimtes die op goedkeuring wachten", "Workspaces awaiting approval";
+    NoPending => "Er wachten geen werkruimtes op goedkeuring.", "No workspaces are awaiting approval.";
+    ApproveWhy => "Motivering van de goedkeuring", "Reason for the approval";
+    ApproveWhyHelp => "Wordt vastgelegd bij de goedkeuring.", "Recorded with the approval.";
+    ApproveButton => "Goedkeuren", "Approve";
+    ApproveLegend => "Goedkeuren: {name}", "Approve: {name}";
+    DocumentsTitle => "Gegenereerde documenten", "Generated documents";
+    DocDpia => "DPIA (concept, Model DPIA Rijksdienst)", "DPIA (draft, Model DPIA Rijksdienst)";
+    DocRegister => "Verwerkingsregister (art. 30 AVG)", "Processing register (GDPR art. 30)";
+    DocAlgorithm => "Algoritmeregister", "Algorithm register";
+    DocTransparency => "Transparantiepagina", "Transparency page";
+    AuditTitle => "Auditlog", "Audit log";
+    AuditIntro => "Elke inlog, zoekvraag, weergave, export en wijziging, manipulatiebestendig vastgelegd (Merkle-boom, ondertekende controlepunten).", "Every login, query, view, export and change, recorded tamper-evidently (Merkle tree, signed checkpoints).";
+    AuditVerifyButton => "Log controleren", "Verify log";
+    AuditValid => "Het auditlog is gecontroleerd en klopt: {verified} van {entries} regels bewezen opgenomen, {checkpoints} ondertekende controlepunten.", "The audit log was verified and is intact: {verified} of {entries} entries proven included, {checkpoints} signed checkpoints.";
+    AuditInvalid => "Het auditlog klopt niet: {count} problemen gevonden.", "The audit log is not intact: {count} problems found.";
+    AuditNotVerified => "Het log is op deze pagina niet gecontroleerd.", "The log was not verified on this page.";
+    AuditCaption => "Auditregels, nieuwste eerst", "Audit entries, newest first";
+    NoAuditEntries => "Het auditlog is leeg.", "The audit log is empty.";
+    ColIndex => "Nr.", "No.";
+    ColTime => "Tijd (UTC)", "Time (UTC)";
+    ColAction => "Handeling", "Action";
+    ColObject => "Object", "Object";
+    ColResult => "Resultaat", "Result";
+    ColActor => "Actor", "Actor";
+    ColOrigin => "Kanaal", "Channel";
+    ColDetail => "Detail", "Detail";
+    ColProblemFile => "Bestand", "File";
+    ColProblemLine => "Regel", "Line";
+    ColProblem => "Probleem", "Problem";
+    ProblemsCaption => "Gevonden problemen", "Problems found";
+    SubjectTitle => "Verzoeken van betrokkenen", "Data-subject requests";
+    SubjectIntro => "Zoek op welke werkruimtes berichten van een persoon bewaren (inzage, art. 15 AVG), als voorbereiding op verwijdering (art. 17) of bezwaar (art. 21). De handle wordt alleen gebruikt om te tellen, niet opgeslagen, niet gelogd en niet getoond.", "Look up which workspaces hold posts of a person (access, GDPR art. 15), to prepare erasure (art. 17) or objection (art. 21). The handle is used only to count; it is not stored, not logged and not shown.";
+    Platform => "Platform", "Platform";
+    PlatformHelp => "Bijvoorbeeld mastodon of bluesky.", "For example mastodon or bluesky.";
+    Handle => "Handle of auteur-id van de betrokkene", "Handle or author id of the data subject";
+    HandleHelp => "Zoals de betrokkene die opgaf. Wordt na het verzoek niet getoond.", "As the data subject gave it. It is not shown after the request.";
+    LookUp => "Opzoeken", "Look up";
+    SubjectResultCaption => "Bewaarde berichten van de betrokkene per werkruimte", "Stored posts of the data subject per workspace";
+    SubjectNone => "Geen enkele werkruimte bewaart berichten van deze betrokkene.", "No workspace holds posts of this data subject.";
+    ColWorkspace => "Werkruimte", "Workspace";
+    ColLiveKeys => "Doorzochte sleutelperioden", "Key periods searched";
+
+    // Errors
+    Error400Title => "Dit verzoek klopt niet", "This request is not valid";
+    Error400Text => "Controleer de invoer en probeer het opnieuw.", "Check what you entered and try again.";
+    Error403Title => "Geen toegang", "No access";
+    Error403Text => "Uw rol geeft geen toegang tot deze pagina. Neem contact op met de beheerder als u denkt dat dit niet klopt.", "Your role does not give access to this page. Contact your administrator if you think this is wrong.";
+    Error404Title => "Pagina niet gevonden", "Page not found";
+    Error404Text => "Deze pagina bestaat niet, of u heeft er geen toegang toe.", "This page does not exist, or you have no access to it.";
+    Error500Title => "Er ging iets mis", "Something went wrong";
+    Error500Text => "Er ging aan onze kant iets mis. Uw gegevens zijn niet gewijzigd. Probeer het later opnieuw.", "Something went wrong on our side. Your data were not changed. Please try again later.";
+    ErrorCode_ => "Foutcode", "Error code";
+    BackHome => "Naar de startpagina", "To the start page";
+
+    // Transparency
+    TransparencyTitle => "Transparantie", "Transparency";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_text_in_both_languages() {
+        for key in Key::ALL {
+            assert!(!text(Language::Nl, *key).is_empty(), "{key:?}");
+            assert!(!text(Language::En, *key).is_empty(), "{key:?}");
+        }
+    }
+
+    #[test]
+    fn fill_replaces_placeholders() {
+        assert_eq!(fill("{a} en {b}", &[("a", "1"), ("b", "<2>")]), "1 en <2>");
+    }
+}

@@ -1,0 +1,866 @@
+//! Every page: a well-formed document (balanced tags), landmarks, one `<h1>`, `lang`, a label for
+//! every control, ids unique and referenced ids present, no script or style, every dynamic value
+//! escaped, suppressed cells shown as `<k` and never as a number, both languages.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{TimeZone, Utc};
+use peil_audit::{AuditAction, AuditEntry, AuditResult, IndexedEntry, VerificationReport};
+use peil_model::{Monitor, Purpose, Role, Workspace, WorkspaceStatus};
+use peil_service::{
+    AggregateReport, Cell, Interval, QueryAnswer, SubjectHolding, TermCell, TermList,
+    WorkspaceSummary,
+};
+use peil_web::{
+    audit_log_page, dashboard_page, error_page, fg_console_page, login_page, monitors_page,
+    overview_page, report_csv, report_print_page, subject_request_page, transparency_page,
+    workspace_form_page, DashboardView, DocumentLink, FieldError, GuardFeedback, Language,
+    LoginForm, MonitorForm, PageContext, QueryForm, SubjectRequestView, WorkspaceField,
+    WorkspaceForm, WorkspaceFormMode,
+};
+
+const HOSTILE: &str = "<img src=x onerror=alert(1)>\"'&";
+
+fn context(language: Language, role: Option<Role>) -> PageContext {
+    PageContext {
+        language,
+        user_label: role.map(|_| format!("analist{HOSTILE}")),
+        role,
+        csrf_token: role.map(|_| "tok\"en<".to_string()),
+        current_path: format!("/workspaces?x={HOSTILE}"),
+    }
+}
+
+fn at(day: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 5, day, 0, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn workspace(status: WorkspaceStatus) -> Workspace {
+    Workspace {
+        id: 1,
+        organisation_id: 1,
+        name: format!("afval{HOSTILE}"),
+        purpose: Purpose::TrendPolicyAnalysis,
+        purpose_text: format!("reacties op afvalbeleid {HOSTILE}"),
+        legal_basis: "AVG art. 6(1)(e)".into(),
+        lead: None,
+        retention_days_posts: 30,
+        retention_days_aggregates: 365,
+        k: 10,
+        allowed_sources: vec!["mastodon".into()],
+        own_accounts: vec!["@gemeente".into()],
+        fg_contact: Some("fg@gemeente.example".into()),
+        ends_at: Some(at(30)),
+        status,
+        created_at: at(1),
+    }
+}
+
+fn cell(key: &str, posts: Option<u64>, share: Option<f64>) -> Cell {
+    Cell {
+        key: key.into(),
+        posts,
+        share,
+        suppressed: posts.is_none(),
+    }
+}
+
+/// A suppressed count chosen so that it would be easy to spot if it leaked.
+const SECRET: u64 = 7_777;
+
+fn answer() -> QueryAnswer {
+    let report = AggregateReport {
+        k: 10,
+        interval: Interval::Day,
+        from: Some(at(1)),
+        to: Some(at(5)),
+        totals: peil_store::Totals {
+            posts: Some(120),
+            authors_at_least: Some(40),
+            suppressed: false,
+        },
+        volume: vec![
+            cell("2025-05-01T00:00:00Z", Some(30), Some(0.25)),
+            cell("2025-05-02T00:00:00Z", None, None),
+            cell("2025-05-03T00:00:00Z", Some(64), Some(0.53)),
+            cell("2025-05-04T00:00:00Z", Some(26), Some(0.22)),
+        ],
+        sentiment: vec![
+            cell("negative", Some(48), Some(0.4)),
+            cell("neutral", None, None),
+            cell("positive", Some(42), Some(0.35)),
+        ],
+        languages: vec![cell("nl", Some(100), Some(0.83)), cell("en", None, None)],
+        sources: vec![cell(&format!("mastodon{HOSTILE}"), Some(120), Some(1.0))],
+        terms: TermList {
+            items: vec![
+                TermCell {
+                    term: format!("afval{HOSTILE}"),
+                    posts: 50,
+                },
+                TermCell {
+                    term: "=cmd|' /C calc'!A0".into(),
+                    posts: 20,
+                },
+            ],
+            suppressed: 4,
+        },
+        hashtags: TermList {
+            items: vec![TermCell {
+                term: "afvalbeleid".into(),
+                posts: 25,
+            }],
+            suppressed: 0,
+        },
+        bigrams: TermList {
+            items: vec![],
+            suppressed: 2,
+        },
+        suppressed_cells: 9,
+        differencing_refusal: None,
+    };
+    let caveat = peil_policy::Caveat::for_report(&report);
+    QueryAnswer {
+        organisation: format!("Gemeente {HOSTILE}"),
+        workspace: format!("afval{HOSTILE}"),
+        purpose: "trend_policy_analysis".into(),
+        query: format!("afval AND {HOSTILE}"),
+        report,
+        caveat,
+    }
+}
+
+/// Checks what every page must satisfy and returns the page for further checks.
+fn check_page(page: &str, language: Language) -> &str {
+    assert!(page.starts_with("<!DOCTYPE html>\n"), "doctype");
+    assert!(
+        page.contains(&format!("<html lang=\"{}\"", language.code())),
+        "lang attribute"
+    );
+    assert_eq!(page.matches("<h1").count(), 1, "exactly one h1");
+    for landmark in [
+        "<header",
+        "<main id=\"inhoud\"",
+        "<footer",
+        "href=\"#inhoud\"",
+    ] {
+        assert!(page.contains(landmark), "missing {landmark}");
+    }
+    let lowered = page.to_ascii_lowercase();
+    for forbidden in [
+        "style=",
+        "<script",
+        "<style",
+        "javascript:",
+        "<img",
+        "onerror=alert",
+    ] {
+        // `onerror=alert` may appear only escaped inside text, never as an attribute: the
+        // escaped form keeps `<` as `&lt;`, so `<img` never appears.
+        if forbidden == "onerror=alert" {
+            continue;
+        }
+        assert!(!lowered.contains(forbidden), "found {forbidden}");
+    }
+    check_balanced(page);
+    check_labels_and_ids(page);
+    page
+}
+
+const VOID: [&str; 8] = ["meta", "link", "input", "br", "hr", "img", "col", "source"];
+
+/// A tiny tag checker: every opened element is closed in order (void elements and `/>` aside).
+fn check_balanced(page: &str) {
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = page;
+    while let Some(start) = rest.find('<') {
+        let Some(end) = rest[start..].find('>') else {
+            panic!("unterminated tag");
+        };
+        let tag = &rest[start + 1..start + end];
+        rest = &rest[start + end + 1..];
+        if tag.starts_with('!') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            let name = name.trim().to_ascii_lowercase();
+            let Some(open) = stack.pop() else {
+                panic!("closing {name} without opening");
+            };
+            assert_eq!(open, name, "closing {name} while {open} is open");
+            continue;
+        }
+        let name: String = tag
+            .chars()
+            .take_while(|character| character.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        assert!(!name.is_empty(), "odd tag <{tag}>");
+        if tag.ends_with('/') || VOID.contains(&name.as_str()) {
+            continue;
+        }
+        stack.push(name);
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+}
+
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let marker = format!(" {name}=\"");
+    let start = tag.find(&marker)? + marker.len();
+    let end = tag[start..].find('"')?;
+    Some(&tag[start..start + end])
+}
+
+fn tags<'a>(page: &'a str, name: &str) -> Vec<&'a str> {
+    let opening = format!("<{name}");
+    let mut found = Vec::new();
+    let mut rest = page;
+    while let Some(start) = rest.find(&opening) {
+        let after = &rest[start + opening.len()..];
+        let Some(end) = after.find('>') else { break };
+        if after.starts_with([' ', '>']) {
+            found.push(&after[..end]);
+        }
+        rest = &after[end..];
+    }
+    found
+}
+
+fn check_labels_and_ids(page: &str) {
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let mut rest = page;
+    while let Some(position) = rest.find(" id=\"") {
+        let after = &rest[position + 5..];
+        let end = after.find('"').unwrap_or(0);
+        *ids.entry(&after[..end]).or_default() += 1;
+        rest = &after[end..];
+    }
+    for (id, count) in &ids {
+        assert_eq!(*count, 1, "id {id} is not unique");
+    }
+    let labelled: HashSet<&str> = tags(page, "label")
+        .into_iter()
+        .filter_map(|tag| attribute(tag, "for"))
+        .collect();
+    for name in ["input", "textarea", "select"] {
+        for tag in tags(page, name) {
+            if attribute(tag, "type").is_some_and(|kind| kind == "hidden" || kind == "submit") {
+                continue;
+            }
+            let Some(id) = attribute(tag, "id") else {
+                panic!("<{name}{tag}> has no id");
+            };
+            assert!(labelled.contains(id), "<{name} id={id}> has no label");
+        }
+    }
+    for tag in tags(page, "label") {
+        if let Some(target) = attribute(tag, "for") {
+            assert!(ids.contains_key(target), "label for missing id {target}");
+        }
+    }
+    let mut rest = page;
+    while let Some(position) = rest.find("aria-describedby=\"") {
+        let after = &rest[position + 18..];
+        let end = after.find('"').unwrap_or(0);
+        for id in after[..end].split_whitespace() {
+            assert!(
+                ids.contains_key(id),
+                "aria-describedby names missing id {id}"
+            );
+        }
+        rest = &after[end..];
+    }
+}
+
+fn assert_hostile_escaped(page: &str) {
+    assert!(!page.contains(HOSTILE));
+    assert!(!page.contains("<img"));
+    assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;"));
+}
+
+const LANGUAGES: [Language; 2] = [Language::Nl, Language::En];
+
+#[test]
+fn login_page_labels_autocomplete_and_error() {
+    for language in LANGUAGES {
+        let context = PageContext::anonymous(language, "/login");
+        let page = login_page(
+            &context,
+            &LoginForm {
+                username: HOSTILE.into(),
+                failed: true,
+            },
+        );
+        check_page(&page, language);
+        assert_hostile_escaped(&page);
+        assert!(page.contains("autocomplete=\"username\""));
+        assert!(page.contains("autocomplete=\"current-password\""));
+        assert!(page.contains("role=\"alert\""));
+        assert!(page.contains("aria-invalid=\"true\""));
+        assert!(!page.contains("<nav"), "no navigation when signed out");
+        // The password is never echoed.
+        assert!(page.contains("type=\"password\" id=\"password\" name=\"password\" required aria-required=\"true\" aria-invalid=\"true\" aria-describedby=\"password-error\" autocomplete=\"current-password\" value=\"\""));
+    }
+    let english = login_page(
+        &PageContext::anonymous(Language::En, "/login"),
+        &LoginForm::default(),
+    );
+    assert!(english.contains("Sign in"));
+    assert!(english.contains("href=\"/login?lang=nl\""));
+}
+
+#[test]
+fn overview_lists_workspaces_and_navigation_follows_the_role() {
+    let summary = WorkspaceSummary {
+        organisation: format!("Gemeente {HOSTILE}"),
+        workspace: workspace(WorkspaceStatus::Active),
+        posts: 1234,
+    };
+    for language in LANGUAGES {
+        for role in [Role::Admin, Role::Analyst, Role::Webcare, Role::Fg] {
+            let context = context(language, Some(role));
+            let page = overview_page(
+                &context,
+                &summary.organisation,
+                std::slice::from_ref(&summary),
+            );
+            check_page(&page, language);
+            assert_hostile_escaped(&page);
+            assert!(page.contains("<td>1234</td>"));
+            assert!(page.contains("name=\"csrf_token\" value=\"tok&quot;en&lt;\""));
+            assert_eq!(page.contains("href=\"/fg\""), role == Role::Fg);
+            assert_eq!(
+                page.contains("href=\"/workspaces/new\""),
+                role == Role::Admin
+            );
+            assert_eq!(page.contains("href=\"/inbox\""), role == Role::Webcare);
+            assert_eq!(
+                page.contains("/dashboard\""),
+                matches!(role, Role::Analyst | Role::Fg)
+            );
+        }
+    }
+    let page = overview_page(&context(Language::Nl, Some(Role::Analyst)), "G", &[]);
+    assert!(page.contains("Er zijn nog geen werkruimtes."));
+    assert!(page.contains("aria-current=\"page\""));
+}
+
+#[test]
+fn workspace_form_has_every_field_and_links_errors() {
+    for language in LANGUAGES {
+        let context = context(language, Some(Role::Admin));
+        let form = WorkspaceForm {
+            name: HOSTILE.into(),
+            purpose: "public_order_general_picture".into(),
+            ..WorkspaceForm::default()
+        };
+        let errors = vec![
+            FieldError {
+                field: WorkspaceField::Lead,
+                message: format!("lead {HOSTILE}"),
+            },
+            FieldError {
+                field: WorkspaceField::Purpose,
+                message: "purpose".into(),
+            },
+            FieldError {
+                field: WorkspaceField::Why,
+                message: "why".into(),
+            },
+        ];
+        let page = workspace_form_page(&context, WorkspaceFormMode::Create, &form, &errors);
+        check_page(&page, language);
+        assert_hostile_escaped(&page);
+        for field in WorkspaceField::ALL {
+            assert!(
+                page.contains(&format!("name=\"{}\"", field.name())),
+                "missing field {field:?}"
+            );
+        }
+        assert!(page.contains("href=\"#ws-lead\""));
+        assert!(page.contains("href=\"#ws-purpose-public-order-general-picture\""));
+        assert!(page.contains("aria-describedby=\"ws-lead-help ws-lead-error\""));
+        assert!(page.contains("value=\"public_order_general_picture\" required aria-describedby=\"ws-purpose-public-order-general-picture-help\" checked"));
+        assert!(page.contains("class=\"peil-required\""));
+
+        let existing = workspace(WorkspaceStatus::Draft);
+        let edit = workspace_form_page(
+            &context,
+            WorkspaceFormMode::Edit {
+                name: &existing.name,
+            },
+            &WorkspaceForm::from_workspace(&existing),
+            &[],
+        );
+        check_page(&edit, language);
+        assert_hostile_escaped(&edit);
+        assert!(!edit.contains("name=\"purpose\""), "the purpose is fixed");
+        assert!(edit.contains("value=\"2025-05-30\""));
+    }
+}
+
+#[test]
+fn monitor_editor_shows_guard_feedback() {
+    let existing = workspace(WorkspaceStatus::Active);
+    let monitors = vec![Monitor {
+        id: 1,
+        workspace_id: 1,
+        query: format!("#afval OR {HOSTILE}"),
+        justification: "beleid".into(),
+        active: true,
+        created_at: at(2),
+    }];
+    let refused = GuardFeedback::Refused {
+        dutch: "Zoeken op een persoon (author:) is niet toegestaan.".into(),
+        english: "Searching for a person (author:) is not allowed.".into(),
+    };
+    for language in LANGUAGES {
+        let context = context(language, Some(Role::Analyst));
+        let form = MonitorForm {
+            query: format!("author:{HOSTILE}"),
+            justification: "test".into(),
+        };
+        let page = monitors_page(&context, &existing, &monitors, &form, Some(&refused));
+        check_page(&page, language);
+        assert_hostile_escaped(&page);
+        assert!(page.contains("role=\"alert\""));
+        let expected = match language {
+            Language::Nl => "Zoeken op een persoon",
+            Language::En => "Searching for a person",
+        };
+        assert!(page.contains(expected));
+        assert!(page.contains("aria-describedby=\"monitor-query-help monitor-query-error\""));
+        let accepted = monitors_page(
+            &context,
+            &existing,
+            &monitors,
+            &MonitorForm::default(),
+            Some(&GuardFeedback::Accepted),
+        );
+        check_page(&accepted, language);
+        assert!(accepted.contains("peil-notice--success"));
+        // The FG sees the monitors, not the form.
+        let fg = monitors_page(
+            &PageContext {
+                role: Some(Role::Fg),
+                ..context.clone()
+            },
+            &existing,
+            &monitors,
+            &MonitorForm::default(),
+            None,
+        );
+        check_page(&fg, language);
+        assert!(!fg.contains("<form class=\"peil-form\""));
+    }
+}
+
+/// The text between `<tr><th scope="row">{key}</th>` and the row's end.
+fn row_of<'a>(page: &'a str, key: &str) -> Vec<&'a str> {
+    let start = format!("<tr><th scope=\"row\">{key}</th>");
+    page.match_indices(&start)
+        .map(|(position, _)| {
+            let row = &page[position..];
+            &row[..row.find("</tr>").unwrap_or(row.len())]
+        })
+        .collect()
+}
+
+#[test]
+fn dashboard_shows_every_part_and_suppressed_cells_as_less_than_k() {
+    let answer = answer();
+    let bursts = vec!["2025-05-03T00:00:00Z".to_string()];
+    let quotes = vec![format!("Het afval wordt niet opgehaald {HOSTILE}"); 5];
+    let form = QueryForm {
+        text: answer.query.clone(),
+        from: "2025-05-01".into(),
+        to: "2025-05-05".into(),
+        interval: Interval::Day,
+    };
+    for language in LANGUAGES {
+        let context = context(language, Some(Role::Analyst));
+        let view = DashboardView {
+            workspace: &answer.workspace,
+            form: &form,
+            answer: Some(&answer),
+            refusal: None,
+            bursts: &bursts,
+            example_quotes: &quotes,
+        };
+        let page = dashboard_page(&context, &view);
+        check_page(&page, language);
+        assert_hostile_escaped(&page);
+        assert!(!page.contains(&SECRET.to_string()));
+        // Suppressed volume bucket, sentiment class and language: `<k` in every table row.
+        for key in ["2025-05-02", "en"] {
+            let rows = row_of(&page, key);
+            assert!(!rows.is_empty(), "no row for {key}");
+            for row in rows {
+                assert!(row.contains("&lt;k"), "{row}");
+                assert!(
+                    !row.chars().any(|character| character.is_ascii_digit())
+                        || row.contains("2025-05-02"),
+                    "a number in a suppressed row: {row}"
+                );
+            }
+        }
+        // The sentiment table: the suppressed class is `<k`, the others share and count.
+        let whole = match language {
+            Language::Nl => "hele selectie",
+            Language::En => "whole selection",
+        };
+        let sentiment_row = row_of(&page, whole);
+        assert_eq!(sentiment_row.len(), 1);
+        assert!(sentiment_row[0].ends_with(
+            "<td>40% (48)</td><td class=\"peil-suppressed\">&lt;k</td><td>35% (42)</td>"
+        ));
+        let volume_row = row_of(&page, "2025-05-02");
+        assert_eq!(volume_row.len(), 1);
+        assert!(volume_row[0].ends_with("<td class=\"peil-suppressed\">&lt;k</td><td></td>"));
+        // Chart, title, desc and table agree.
+        assert!(page.contains("role=\"img\""));
+        assert!(page.contains("<title id=\"chart-dash-volume-title\">"));
+        assert!(page.contains("<desc id=\"chart-dash-volume-desc\">"));
+        assert!(page.contains("26") && page.contains("64"));
+        assert!(row_of(&page, "2025-05-03")[0].contains("<td>64</td>"));
+        // Caveat block and k explanation.
+        assert!(page.contains("class=\"peil-caveat\""));
+        assert!(page.contains("k = 10"));
+        // At most three quotes, and only for trend analysis.
+        assert_eq!(page.matches("<blockquote").count(), 3);
+        // Terms; suppressed terms counted, not named.
+        assert!(page.contains("<td>50</td>"));
+        assert!(page.contains("#afvalbeleid"));
+        // Export links carry the query.
+        assert!(page.contains("/report.csv?q=afval%20AND%20"));
+    }
+
+    let mut public_order = answer.clone();
+    public_order.purpose = "public_order_general_picture".into();
+    let view = DashboardView {
+        workspace: &public_order.workspace,
+        form: &form,
+        answer: Some(&public_order),
+        refusal: None,
+        bursts: &[],
+        example_quotes: &quotes,
+    };
+    let page = dashboard_page(&context(Language::Nl, Some(Role::Analyst)), &view);
+    assert!(!page.contains("<blockquote"), "no quotes for public order");
+}
+
+#[test]
+fn dashboard_with_everything_suppressed_or_refused() {
+    let mut hidden = answer();
+    hidden.report.totals = peil_store::Totals {
+        posts: None,
+        authors_at_least: None,
+        suppressed: true,
+    };
+    for cell in hidden
+        .report
+        .volume
+        .iter_mut()
+        .chain(hidden.report.sentiment.iter_mut())
+    {
+        cell.posts = None;
+        cell.share = None;
+        cell.suppressed = true;
+    }
+    hidden.caveat = peil_policy::Caveat::for_report(&hidden.report);
+    let form = QueryForm::default();
+    let refusal = GuardFeedback::Refused {
+        dutch: format!("geweigerd {HOSTILE}"),
+        english: format!("refused {HOSTILE}"),
+    };
+    for language in LANGUAGES {
+        let context = context(language, Some(Role::Fg));
+        let page = dashboard_page(
+            &context,
+            &DashboardView {
+                workspace: &hidden.workspace,
+                form: &form,
+                answer: Some(&hidden),
+                refusal: None,
+                bursts: &[],
+                example_quotes: &[],
+            },
+        );
+        check_page(&page, language);
+        assert!(
+            page.contains("<dd class=\"peil-suppressed\" aria-describedby=\"dash-k\">&lt;k</dd>")
+        );
+        for key in ["2025-05-01", "2025-05-03", "2025-05-04"] {
+            assert!(row_of(&page, key)[0].contains("&lt;k"));
+        }
+        let refused = dashboard_page(
+            &context,
+            &DashboardView {
+                workspace: &hidden.workspace,
+                form: &form,
+                answer: None,
+                refusal: Some(&refusal),
+                bursts: &[],
+                example_quotes: &[],
+            },
+        );
+        check_page(&refused, language);
+        assert_hostile_escaped(&refused);
+        assert!(refused.contains("role=\"alert\""));
+        assert!(!refused.contains("peil-caveat"));
+    }
+}
+
+#[test]
+fn print_report_carries_the_caveat_and_no_navigation() {
+    let answer = answer();
+    for language in LANGUAGES {
+        let context = context(language, Some(Role::Analyst));
+        let page = report_print_page(&context, &answer, &[], at(6));
+        check_page(&page, language);
+        assert_hostile_escaped(&page);
+        assert!(page.contains("peil--print"));
+        assert!(!page.contains("<nav"));
+        assert!(!page.contains("<form"));
+        assert!(page.contains("class=\"peil-caveat\""));
+        assert!(page.contains("2025-05-06 00:00 UTC"));
+    }
+}
+
+/// Splits CSV text into records (RFC 4180 quoting), enough for the test.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut characters = text.chars().peekable();
+    while let Some(character) = characters.next() {
+        match (quoted, character) {
+            (true, '"') if characters.peek() == Some(&'"') => {
+                field.push('"');
+                characters.next();
+            }
+            (true, '"') => quoted = false,
+            (true, other) => field.push(other),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, other) => field.push(other),
+        }
+    }
+    records
+}
+
+#[test]
+fn csv_report_escapes_neutralises_and_suppresses() {
+    let mut answer = answer();
+    answer.report.sources[0].key = "bron, met \"quotes\"\nen regel".into();
+    answer.report.languages[0].key = "+nl".into();
+    answer.report.hashtags.items[0].term = "@SUM(1)".into();
+    answer.report.bigrams.items.push(TermCell {
+        term: "-2+3".into(),
+        posts: 11,
+    });
+    for language in LANGUAGES {
+        let csv = report_csv(language, &answer);
+        assert!(csv.starts_with("#,"));
+        assert!(!csv.contains(&SECRET.to_string()));
+        let records = parse_csv(&csv);
+        for record in &records {
+            assert_eq!(record.len(), 4, "{record:?}");
+            for field in record {
+                assert!(
+                    !field.starts_with(['=', '+', '-', '@']),
+                    "formula not neutralised: {field}"
+                );
+            }
+        }
+        let comments = records.iter().take_while(|record| record[0] == "#").count();
+        assert!(comments >= 8, "caveat rows first");
+        let find = |section: &str, key: &str| {
+            records
+                .iter()
+                .find(|record| record[0] == section && record[1] == key)
+                .cloned()
+        };
+        assert_eq!(
+            find("volume_day", "2025-05-02T00:00:00Z").map(|record| record[2].clone()),
+            Some("<k".to_string())
+        );
+        assert_eq!(
+            find("sentiment", "neutral").map(|record| (record[2].clone(), record[3].clone())),
+            Some(("<k".to_string(), "<k".to_string()))
+        );
+        assert_eq!(
+            find("source", "bron, met \"quotes\"\nen regel").map(|record| record[2].clone()),
+            Some("120".to_string())
+        );
+        assert!(find("language", "'+nl").is_some());
+        assert!(find("hashtag", "'@SUM(1)").is_some());
+        assert!(find("bigram", "'-2+3").is_some());
+        assert!(find("term", "'=cmd|' /C calc'!A0").is_some());
+        assert!(records
+            .iter()
+            .any(|record| record[0] == "#" && record[1].contains("k = 10")));
+    }
+}
+
+#[test]
+fn fg_console_audit_log_and_subject_requests() {
+    let pending = WorkspaceSummary {
+        organisation: "G".into(),
+        workspace: workspace(WorkspaceStatus::Draft),
+        posts: 0,
+    };
+    let mut second = pending.clone();
+    second.workspace.name = "tweede".into();
+    let active = WorkspaceSummary {
+        organisation: "G".into(),
+        workspace: workspace(WorkspaceStatus::Active),
+        posts: 5,
+    };
+    let entries = vec![
+        IndexedEntry {
+            index: 0,
+            entry: AuditEntry {
+                action: AuditAction::Query,
+                object: format!("workspace:{HOSTILE}"),
+                result: AuditResult::Succeeded,
+                actor: "user:3".into(),
+                origin: "web".into(),
+                at: at(2),
+                detail: Some(format!("#afval {HOSTILE}")),
+            },
+        },
+        IndexedEntry {
+            index: 1,
+            entry: AuditEntry {
+                action: AuditAction::Approval,
+                object: "workspace:x".into(),
+                result: AuditResult::Refused,
+                actor: "user:4".into(),
+                origin: "web".into(),
+                at: at(3),
+                detail: None,
+            },
+        },
+    ];
+    let mut broken = VerificationReport::default();
+    broken.problems.push(peil_audit::VerificationProblem {
+        kind: peil_audit::ProblemKind::RootMismatch,
+        file: "audit-log.jsonl".into(),
+        line: Some(2),
+        message: format!("root {HOSTILE}"),
+    });
+    for language in LANGUAGES {
+        let context = context(language, Some(Role::Fg));
+        let console = fg_console_page(
+            &context,
+            &[pending.clone(), second.clone(), active.clone()],
+            &DocumentLink::all(),
+        );
+        check_page(&console, language);
+        assert_hostile_escaped(&console);
+        assert_eq!(
+            console.matches("name=\"why\"").count(),
+            2,
+            "one form per draft"
+        );
+        assert!(console.contains("/status\""));
+        assert!(console.contains("/fg/documents/dpia?lang="));
+
+        let valid = audit_log_page(&context, &entries, Some(&VerificationReport::default()));
+        check_page(&valid, language);
+        assert_hostile_escaped(&valid);
+        assert!(valid.contains("peil-notice--success"));
+        let newest = valid.find("<th scope=\"row\">1</th>").unwrap_or(usize::MAX);
+        let oldest = valid.find("<th scope=\"row\">0</th>").unwrap_or(0);
+        assert!(newest < oldest, "newest first");
+        let invalid = audit_log_page(&context, &entries, Some(&broken));
+        check_page(&invalid, language);
+        assert!(invalid.contains("role=\"alert\""));
+        assert!(invalid.contains("audit-log.jsonl"));
+        let unverified = audit_log_page(&context, &[], None);
+        check_page(&unverified, language);
+
+        let view = SubjectRequestView {
+            platform: "mastodon".into(),
+            holdings: Some(vec![SubjectHolding {
+                organisation_id: 1,
+                workspace_id: 1,
+                workspace_name: format!("afval{HOSTILE}"),
+                posts: 3,
+                live_keys_searched: 2,
+            }]),
+            error: None,
+        };
+        let subjects = subject_request_page(&context, &view);
+        check_page(&subjects, language);
+        assert_hostile_escaped(&subjects);
+        assert!(subjects.contains("id=\"subject-handle\" name=\"handle\" required aria-required=\"true\" aria-describedby=\"subject-handle-help\" autocomplete=\"off\" value=\"\""));
+    }
+}
+
+#[test]
+fn error_pages_in_both_languages() {
+    for language in LANGUAGES {
+        for status in [400u16, 403, 404, 500, 502] {
+            let page = error_page(&context(language, Some(Role::Analyst)), status);
+            check_page(&page, language);
+            assert!(page.contains(&status.to_string()));
+        }
+    }
+    let english = error_page(&PageContext::anonymous(Language::En, "/x"), 404);
+    assert!(english.contains("Page not found"));
+    let dutch = error_page(&PageContext::anonymous(Language::Nl, "/x"), 404);
+    assert!(dutch.contains("Pagina niet gevonden"));
+}
+
+#[test]
+fn transparency_page_wraps_the_generated_document() {
+    let input = peil_docs::DocumentInput {
+        organisation: peil_model::Organisation {
+            id: 1,
+            name: format!("Gemeente {HOSTILE}"),
+            created_at: at(1),
+        },
+        workspaces: vec![peil_docs::WorkspaceFacts {
+            workspace: workspace(WorkspaceStatus::Active),
+            monitors: vec![],
+            posts_stored: 0,
+            key_periods_live: 1,
+        }],
+        allow_list: vec![],
+        generated_at: at(2),
+        peil_version: "0.1.0".into(),
+        safeguards: peil_docs::Safeguards::peil_defaults(),
+    };
+    for (language, docs_language) in [
+        (Language::Nl, peil_docs::Language::Nl),
+        (Language::En, peil_docs::Language::En),
+    ] {
+        let Ok(docs) =
+            peil_docs::render_html_in(peil_docs::DocumentKind::Transparency, &input, docs_language)
+        else {
+            panic!("peil-docs did not render");
+        };
+        let context = PageContext::anonymous(language, "/transparency/gemeente");
+        let Ok(page) = transparency_page(&context, &docs) else {
+            panic!("not wrapped");
+        };
+        check_page(&page, language);
+        assert!(!page.contains("<img"));
+        assert!(page.contains("peil-transparency"));
+    }
+    let context = PageContext::anonymous(Language::Nl, "/t");
+    assert!(transparency_page(&context, "<p>no main</p>").is_err());
+    assert!(
+        transparency_page(&context, "<main><h1>x</h1><script>alert(1)</script></main>").is_err()
+    );
+}
