@@ -21,6 +21,8 @@ use serde::{Deserialize, Serialize};
 
 pub mod eval;
 pub mod language;
+#[cfg(feature = "neural")]
+pub mod neural;
 pub mod sentiment;
 mod sentiment_words;
 pub mod stopwords;

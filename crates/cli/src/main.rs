@@ -132,6 +132,11 @@ enum Command {
     Docs(docs::DocsArgs),
     /// Serve the HTTP API (behind a TLS reverse proxy; see --insecure-dev-cookies for local tests).
     Serve(serve::ServeArgs),
+    /// Login through the organisation's OpenID Connect issuer: configure it, link subjects.
+    Oidc {
+        #[command(subcommand)]
+        command: commands::oidc::OidcCommand,
+    },
 }
 
 /// Everything a command needs from the global options.
@@ -198,5 +203,6 @@ fn main() -> Result<()> {
         Command::Dsr { command } => dsr::run(&context, command),
         Command::Docs(arguments) => docs::run(&context, arguments),
         Command::Serve(arguments) => serve::run(&context, arguments),
+        Command::Oidc { command } => commands::oidc::run(&context, command),
     }
 }

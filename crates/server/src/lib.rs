@@ -25,7 +25,9 @@
 pub mod error;
 pub mod headers;
 pub mod json;
+pub mod oidc;
 pub mod openapi;
+pub mod retention;
 pub mod routes;
 pub mod session;
 pub mod state;
@@ -93,6 +95,9 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
             source,
         })?;
     tracing::info!(address = %config.listen, "peil serve listening");
+    if let Some(interval) = config.settings.retention_interval {
+        tokio::spawn(retention::retention_schedule(state.clone(), interval));
+    }
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),

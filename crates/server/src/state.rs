@@ -29,6 +29,9 @@ pub struct ServerSettings {
     /// Login attempts allowed per client address per `login_window` (429 above).
     pub login_attempts_per_window: u32,
     pub login_window: Duration,
+    /// How often the server applies retention (`None`: never; then run `peil retention run`
+    /// from cron).
+    pub retention_interval: Option<Duration>,
 }
 
 impl Default for ServerSettings {
@@ -39,6 +42,7 @@ impl Default for ServerSettings {
             body_limit_bytes: 1024 * 1024,
             login_attempts_per_window: 20,
             login_window: Duration::from_secs(60),
+            retention_interval: Some(Duration::from_secs(24 * 60 * 60)),
         }
     }
 }

@@ -141,6 +141,9 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/static/{*path}", Public),
     rule("GET", "/login", Public),
     rule("POST", "/login", Login),
+    // OIDC login at the organisation's issuer (routes/oidc.rs; audited as `login`).
+    rule("GET", "/login/oidc/{org}", Login),
+    rule("GET", "/login/oidc/callback", Login),
     rule("GET", "/transparency/{org}", Public),
     rule("POST", "/logout", Page(Operation::Logout)),
     rule("GET", "/", Page(Operation::ListWorkspaces)),

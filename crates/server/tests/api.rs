@@ -890,3 +890,22 @@ fn the_committed_openapi_document_is_current() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_scheduled_retention_run_is_the_audited_service_operation() {
+    let directory = match tempfile::tempdir() {
+        Ok(directory) => directory,
+        Err(error) => panic!("no temp dir: {error}"),
+    };
+    let service = match peil_service::Service::open(directory.path(), None, "test") {
+        Ok(service) => service,
+        Err(error) => panic!("cannot open: {error}"),
+    };
+    let state = peil_server::AppState::new(service, None, ServerSettings::default());
+    let outcome = peil_server::retention::run_retention_once(&state).await;
+    assert!(outcome.is_ok(), "{:?}", outcome.err());
+    let log =
+        std::fs::read_to_string(directory.path().join("audit/audit-log.jsonl")).unwrap_or_default();
+    assert!(log.contains("retention_run"), "{log}");
+    assert!(log.contains("local-operator"));
+}

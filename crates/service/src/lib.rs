@@ -24,6 +24,7 @@ mod documents;
 mod error;
 mod ingest;
 mod keys;
+mod oidc;
 mod operation;
 mod query;
 mod subjects;
@@ -45,6 +46,10 @@ pub use catalog::WorkspaceSummary;
 pub use documents::DocumentFormat;
 pub use error::{ErrorCode, ErrorType, ServiceError};
 pub use ingest::{ImportProgress, ImportScope};
+pub use oidc::{
+    base64_url, is_acceptable_url, OidcClient, OidcLoginAttempt, OidcSettings, TokenRefusal,
+    ACCEPTED_ALGORITHMS, CLOCK_SKEW_SECONDS, MAXIMUM_ID_TOKEN_AGE_SECONDS,
+};
 pub use operation::{Operation, Reach};
 pub use peil_audit::{IndexedEntry, VerificationReport};
 pub use peil_docs::{DocumentKind, Language as DocumentLanguage};

@@ -58,11 +58,12 @@ pub enum Operation {
     Logout,
     ManageCredentials,
     IssueApiToken,
+    ConfigureOidc,
 }
 
 impl Operation {
     /// Every operation, for the completeness tests and the documentation.
-    pub const ALL: [Operation; 32] = [
+    pub const ALL: [Operation; 33] = [
         Operation::CreateOrganisation,
         Operation::AddUser,
         Operation::ListUsers,
@@ -95,6 +96,7 @@ impl Operation {
         Operation::Logout,
         Operation::ManageCredentials,
         Operation::IssueApiToken,
+        Operation::ConfigureOidc,
     ];
 
     /// The stable code of the operation (audit objects, API documentation).
@@ -204,6 +206,11 @@ impl Operation {
             }
             Operation::IssueApiToken => {
                 row("issue_api_token", O, ADMIN, A::ConfigurationChange, true)
+            }
+            // Installation reach so that the local operator can configure the issuer; an admin
+            // only configures their own organisation (checked in oidc.rs).
+            Operation::ConfigureOidc => {
+                row("configure_oidc", I, ADMIN, A::ConfigurationChange, true)
             }
         }
     }

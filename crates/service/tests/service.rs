@@ -295,6 +295,25 @@ fn every_operation_leaves_exactly_one_audit_entry_whatever_its_outcome() {
             Box::new(|s| s.check_store(&Actor::LocalOperator).is_ok()),
         ),
         (
+            Operation::ConfigureOidc,
+            true,
+            Box::new(|s| {
+                s.configure_oidc(
+                    &admin,
+                    "Gemeente Een",
+                    &peil_service::OidcSettings {
+                        issuer: "https://idp.example",
+                        client_id: "peil",
+                        client_secret: b"geheim",
+                        redirect_uri: "https://peil.example/login/oidc/callback",
+                        subject_claim: None,
+                    },
+                    "inloggen via de eigen organisatie",
+                )
+                .is_ok()
+            }),
+        ),
+        (
             Operation::RunRetention,
             true,
             Box::new(|s| s.run_retention(&fg, Utc::now()).is_ok()),

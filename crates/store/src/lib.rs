@@ -21,6 +21,7 @@ mod error;
 mod index;
 mod keys;
 mod migrations;
+mod oidc;
 mod posts;
 mod retention;
 mod subjects;
@@ -36,6 +37,7 @@ pub use aggregate::{
 pub use differencing::{DifferencingReason, DifferencingRefusal, REMEMBERED_SCOPES_PER_WORKSPACE};
 pub use error::StoreError;
 pub use keys::{period_label, KeyInfo, KeyStore};
+pub use oidc::OidcProviderRecord;
 pub use peil_model::StoredPost;
 pub use posts::BatchOutcome;
 pub use retention::{RetentionReport, WorkspaceRetention};

@@ -167,6 +167,28 @@ const MIGRATIONS: &[&str] = &[
         revoked_at INTEGER
     );
     ",
+    // 5: OIDC login: one issuer per organisation (the client secret is a credential, kept like
+    // the TOTP secret) and the links from an issuer's subject to a user. The subject is stored
+    // only as a SHA-256 hash of issuer and subject, never in clear.
+    "
+    CREATE TABLE oidc_providers (
+        organisation_id INTEGER PRIMARY KEY REFERENCES organisations(id),
+        issuer TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        client_secret BLOB NOT NULL,
+        redirect_uri TEXT NOT NULL,
+        subject_claim TEXT NOT NULL DEFAULT 'sub',
+        updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE oidc_links (
+        organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+        subject_hash BLOB NOT NULL,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (organisation_id, subject_hash)
+    );
+    CREATE INDEX oidc_links_by_user ON oidc_links (user_id);
+    ",
 ];
 
 /// The schema version this build of Peil writes.

@@ -70,8 +70,11 @@ messages! {
     Username => "Gebruikersnaam", "User name";
     UsernameHelp => "Zoals uw beheerder die heeft aangemaakt.", "As your administrator created it.";
     Password => "Wachtwoord", "Password";
+    TotpCode => "Verificatiecode", "Verification code";
+    TotpCodeHelp => "Alleen voor beheerders en de FG: de code van zes cijfers uit uw authenticator-app.", "Administrators and the DPO only: the six-digit code from your authenticator app.";
     LoginButton => "Inloggen", "Sign in";
     LoginFailed => "Inloggen is niet gelukt: de gebruikersnaam of het wachtwoord klopt niet.", "Signing in failed: the user name or password is not correct.";
+    LoginOidc => "Werkt uw organisatie met een eigen inlogdienst (OpenID Connect)? Log dan in met uw organisatie via het adres <code>/login/oidc/</code> gevolgd door de naam van uw organisatie, of via de link die uw beheerder u gaf.", "Does your organisation use its own sign-in service (OpenID Connect)? Then log in with your organisation at <code>/login/oidc/</code> followed by your organisation's name, or through the link your administrator gave you.";
 
     // Overview
     OverviewTitle => "Werkruimtes", "Workspaces";

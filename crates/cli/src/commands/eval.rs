@@ -138,6 +138,28 @@ pub struct SentimentEvalArgs {
     format: String,
     #[arg(long)]
     json: bool,
+    /// Score with this ONNX sentiment model instead of the lexicon (needs ORT_DYLIB_PATH; see
+    /// README, "Optional neural sentiment").
+    #[cfg(feature = "neural")]
+    #[arg(long, requires = "tokenizer")]
+    model: Option<PathBuf>,
+    /// The model's Hugging Face tokenizer.json.
+    #[cfg(feature = "neural")]
+    #[arg(long, requires = "model")]
+    tokenizer: Option<PathBuf>,
+    /// cpu, cuda or cuda:N.
+    #[cfg(feature = "neural")]
+    #[arg(long, default_value = "cpu", requires = "model")]
+    device: String,
+    /// The label of each logit column, e.g. negative,neutral,positive (the default), or the
+    /// model's config.json to read its id2label.
+    #[cfg(feature = "neural")]
+    #[arg(long, requires = "model")]
+    labels: Option<String>,
+    /// Texts per model call.
+    #[cfg(feature = "neural")]
+    #[arg(long, default_value_t = 32, requires = "model")]
+    batch_size: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -153,9 +175,59 @@ pub struct SentimentReport {
 pub fn evaluate_sentiment(path: &Path, format: &str) -> Result<SentimentReport> {
     use peil_analysis::eval;
     use peil_analysis::sentiment::SentimentModel;
-    use peil_model::Language;
     let model = SentimentModel::embedded();
-    let (records, language, by_sign) = match format {
+    let (records, language, by_sign) = load_sentiment_records(path, format)?;
+    let predicted: Vec<_> = records
+        .iter()
+        .map(|record| {
+            if by_sign {
+                eval::label_by_sign(model.raw_score(&record.text, language))
+            } else {
+                model.score(&record.text, language).label
+            }
+        })
+        .collect();
+    Ok(sentiment_report(&records, &predicted, by_sign))
+}
+
+/// Scores a neural (ONNX) sentiment model on a labelled file, with the same metrics as
+/// [`evaluate_sentiment`]; for the two-class bol set the label is the sign of its score.
+#[cfg(feature = "neural")]
+pub fn evaluate_sentiment_neural(
+    path: &Path,
+    format: &str,
+    model: &peil_analysis::neural::NeuralSentiment,
+) -> Result<SentimentReport> {
+    use peil_analysis::eval;
+    let (records, _language, by_sign) = load_sentiment_records(path, format)?;
+    let texts: Vec<&str> = records.iter().map(|record| record.text.as_str()).collect();
+    let predicted: Vec<_> = model
+        .score_batch(&texts)?
+        .into_iter()
+        .map(|sentiment| {
+            if by_sign {
+                eval::label_by_sign(sentiment.score)
+            } else {
+                sentiment.label
+            }
+        })
+        .collect();
+    Ok(sentiment_report(&records, &predicted, by_sign))
+}
+
+/// Reads a labelled file: its records, their language and whether it has two classes only
+/// (then the label is the sign of the score).
+fn load_sentiment_records(
+    path: &Path,
+    format: &str,
+) -> Result<(
+    Vec<peil_analysis::eval::LabelledText>,
+    peil_model::Language,
+    bool,
+)> {
+    use peil_analysis::eval;
+    use peil_model::Language;
+    Ok(match format {
         "nl-mp-tweets" => (eval::load_polarity_jsonl(path)?, Language::Nl, false),
         "bol" => (eval::load_bol_reviews(path)?, Language::Nl, true),
         "tweeteval" => {
@@ -171,29 +243,54 @@ pub fn evaluate_sentiment(path: &Path, format: &str) -> Result<SentimentReport> 
             (eval::load_tweeteval(path, &labels)?, Language::En, false)
         }
         other => bail!("unknown --format `{other}`: expected nl-mp-tweets, bol or tweeteval"),
-    };
+    })
+}
+
+fn sentiment_report(
+    records: &[peil_analysis::eval::LabelledText],
+    predicted: &[peil_model::SentimentLabel],
+    by_sign: bool,
+) -> SentimentReport {
+    use peil_analysis::eval;
     let gold: Vec<_> = records.iter().map(|record| record.label).collect();
-    let predicted: Vec<_> = records
-        .iter()
-        .map(|record| {
-            if by_sign {
-                eval::label_by_sign(model.raw_score(&record.text, language))
-            } else {
-                model.score(&record.text, language).label
-            }
-        })
-        .collect();
-    let matrix = eval::ConfusionMatrix::from_pairs(&gold, &predicted);
-    Ok(SentimentReport {
+    let matrix = eval::ConfusionMatrix::from_pairs(&gold, predicted);
+    SentimentReport {
         accuracy: matrix.accuracy(),
         macro_f1: if by_sign {
-            eval::macro_f1(&gold, &predicted)
+            eval::macro_f1(&gold, predicted)
         } else {
             matrix.macro_f1()
         },
         n: records.len() as u64,
         confusion: matrix.counts,
-    })
+    }
+}
+
+/// Loads the ONNX model named by `--model`, if any.
+#[cfg(feature = "neural")]
+fn load_neural_model(
+    arguments: &SentimentEvalArgs,
+) -> Result<Option<peil_analysis::neural::NeuralSentiment>> {
+    use peil_analysis::neural::{LabelOrder, NeuralConfig, NeuralSentiment};
+    let (Some(model), Some(tokenizer)) = (&arguments.model, &arguments.tokenizer) else {
+        return Ok(None);
+    };
+    let labels = match &arguments.labels {
+        None => LabelOrder::default(),
+        Some(value) if value.ends_with(".json") => LabelOrder::from_hf_config(Path::new(value))?,
+        Some(value) => LabelOrder::parse(value)?,
+    };
+    let config = NeuralConfig {
+        device: arguments.device.parse()?,
+        labels,
+        batch_size: arguments.batch_size,
+        ..NeuralConfig::default()
+    };
+    Ok(Some(NeuralSentiment::load_with(
+        model,
+        Some(tokenizer),
+        config,
+    )?))
 }
 
 #[derive(Args, Debug)]
@@ -598,6 +695,14 @@ pub fn run(_context: &Context, command: EvalCommand) -> Result<()> {
             return Ok(());
         }
         EvalCommand::Sentiment(arguments) => {
+            #[cfg(feature = "neural")]
+            let report = match load_neural_model(&arguments)? {
+                Some(model) => {
+                    evaluate_sentiment_neural(&arguments.dataset, &arguments.format, &model)?
+                }
+                None => evaluate_sentiment(&arguments.dataset, &arguments.format)?,
+            };
+            #[cfg(not(feature = "neural"))]
             let report = evaluate_sentiment(&arguments.dataset, &arguments.format)?;
             if arguments.json {
                 println!(

@@ -12,6 +12,7 @@ pub mod dsr;
 pub mod eval;
 pub mod import;
 pub mod keys;
+pub mod oidc;
 pub mod query;
 pub mod retention;
 pub mod serve;

@@ -24,10 +24,18 @@ pub struct ServeArgs {
     /// Local http testing only: session cookies without `Secure` and without the `__Host-` prefix.
     #[arg(long)]
     insecure_dev_cookies: bool,
+    /// Apply retention inside the server every N hours (first run a minute after the start);
+    /// 0 turns it off (then schedule `peil retention run` yourself).
+    #[arg(long, default_value_t = 24)]
+    retention_interval_hours: u64,
 }
 
 pub fn run(context: &Context, arguments: ServeArgs) -> Result<()> {
-    let mut settings = ServerSettings::default();
+    let mut settings = ServerSettings {
+        retention_interval: (arguments.retention_interval_hours > 0)
+            .then(|| std::time::Duration::from_secs(arguments.retention_interval_hours * 60 * 60)),
+        ..ServerSettings::default()
+    };
     if arguments.insecure_dev_cookies {
         settings.cookies = CookieMode::InsecureDev;
         eprintln!("WARNING / WAARSCHUWING: --insecure-dev-cookies: session cookies are sent over plain http (no Secure, no __Host- prefix). Only for local testing; never in production.");

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod health;
 pub mod monitors;
+pub mod oidc;
 pub mod pages;
 pub mod query;
 pub mod session;
@@ -46,6 +47,7 @@ pub fn all() -> Vec<Route> {
     routes.extend(tokens::routes());
     routes.extend(audit::routes());
     routes.extend(pages::routes());
+    routes.extend(oidc::routes());
     routes
 }
 

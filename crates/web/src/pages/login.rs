@@ -13,8 +13,8 @@ pub struct LoginForm {
     pub failed: bool,
 }
 
-/// The login page; posts `username`, `password` (and `csrf_token` when the context has one) to
-/// [`paths::LOGIN`].
+/// The login page; posts `username`, `password`, the optional `totp` code (and `csrf_token`
+/// when the context has one) to [`paths::LOGIN`].
 pub fn login_page(context: &PageContext, form: &LoginForm) -> String {
     let title = context.t(Key::LoginTitle);
     let mut body = format!("<h1>{}</h1>\n", html(title));
@@ -62,9 +62,29 @@ pub fn login_page(context: &PageContext, form: &LoginForm) -> String {
         }
         .render(context),
     );
+    // Admin and fg log in with a TOTP code as well (the server reads the optional `totp` field).
+    body.push_str(
+        &Field {
+            id: "totp",
+            name: "totp",
+            label: context.t(Key::TotpCode),
+            help: Some(context.t(Key::TotpCodeHelp)),
+            required: false,
+            error: None,
+            control: Control::Input {
+                input_type: "text",
+                value: "",
+                autocomplete: Some("one-time-code"),
+                extra: " inputmode=\"numeric\" maxlength=\"6\" spellcheck=\"false\"",
+            },
+        }
+        .render(context),
+    );
     body.push_str(&format!(
         "<button type=\"submit\" class=\"utrecht-button utrecht-button--primary-action\">{}</button>\n</form>\n",
         context.t(Key::LoginButton)
     ));
+    // Login with the organisation's own issuer (OIDC, server routes/oidc.rs).
+    body.push_str(&format!("<p>{}</p>\n", context.t(Key::LoginOidc)));
     page(context, title, &body, Frame::Full)
 }

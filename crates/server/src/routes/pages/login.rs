@@ -86,10 +86,18 @@ pub async fn form(page: PageRequest) -> Response {
 }
 
 /// Whether the request's `Origin` (when sent) is this server.
+///
+/// `Origin: null` counts as not sent: browsers send exactly that for every form post from a page
+/// with `Referrer-Policy: no-referrer` (Fetch, "serializing a request origin"), which all of
+/// Peil's pages have, so refusing it would refuse every real login. A cross-site post is still
+/// refused by the double submit: it lacks the `SameSite=Strict` pre-session cookie.
 fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(ORIGIN) else {
         return true;
     };
+    if origin.as_bytes() == b"null" {
+        return true;
+    }
     let Some(host) = headers.get(HOST).and_then(|value| value.to_str().ok()) else {
         return false;
     };
@@ -199,4 +207,30 @@ pub async fn logout(page: PageRequest, State(state): State<AppState>) -> Respons
     }
     .await;
     page.finish(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(origin: Option<&'static str>) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(HOST, HeaderValue::from_static("peil.example:8080"));
+        if let Some(origin) = origin {
+            headers.insert(ORIGIN, HeaderValue::from_static(origin));
+        }
+        headers
+    }
+
+    #[test]
+    fn origin_check_accepts_this_server_absent_and_opaque_origins_only() {
+        assert!(same_origin(&headers(None)));
+        assert!(same_origin(&headers(Some("http://peil.example:8080"))));
+        assert!(same_origin(&headers(Some("https://peil.example:8080"))));
+        // What browsers send for a form post from a `no-referrer` page.
+        assert!(same_origin(&headers(Some("null"))));
+        assert!(!same_origin(&headers(Some("https://evil.example"))));
+        assert!(!same_origin(&headers(Some("http://peil.example:8081"))));
+    }
 }
