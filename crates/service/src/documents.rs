@@ -19,6 +19,40 @@ pub enum DocumentFormat {
     Json,
 }
 
+/// The live configuration of `organisation` and this installation's safeguards, as the
+/// documents are generated from them.
+pub(crate) fn document_input(
+    store: &mut peil_store::Store,
+    organisation: &peil_model::Organisation,
+) -> Result<DocumentInput, ServiceError> {
+    let mut workspaces = Vec::new();
+    for (_, workspace) in store.workspaces()? {
+        if workspace.organisation_id != organisation.id {
+            continue;
+        }
+        let monitors = store.monitors(workspace.id)?;
+        let posts_stored = store.post_count(workspace.id)?;
+        let key_periods_live = store.keys().keys_of(workspace.id)?.len();
+        workspaces.push(WorkspaceFacts {
+            workspace,
+            monitors,
+            posts_stored,
+            key_periods_live,
+        });
+    }
+    let mut safeguards = Safeguards::peil_defaults();
+    safeguards.sentiment_accuracy_nl = Some(peil_policy::SENTIMENT_ACCURACY_NL.to_string());
+    safeguards.sentiment_accuracy_en = Some(peil_policy::SENTIMENT_ACCURACY_NOTE.to_string());
+    Ok(DocumentInput {
+        allow_list: store.allow_entries(organisation.id)?,
+        organisation: organisation.clone(),
+        workspaces,
+        generated_at: chrono::Utc::now(),
+        peil_version: env!("CARGO_PKG_VERSION").to_string(),
+        safeguards,
+    })
+}
+
 impl Service {
     /// Renders `kind` for `organisation` in `language` and `format`.
     pub fn generate_document(
@@ -38,34 +72,7 @@ impl Service {
             &object_of("document", kind.code()),
             None,
             |store, _| {
-                let mut workspaces = Vec::new();
-                for (_, workspace) in store.workspaces()? {
-                    if workspace.organisation_id != organisation.id {
-                        continue;
-                    }
-                    let monitors = store.monitors(workspace.id)?;
-                    let posts_stored = store.post_count(workspace.id)?;
-                    let key_periods_live = store.keys().keys_of(workspace.id)?.len();
-                    workspaces.push(WorkspaceFacts {
-                        workspace,
-                        monitors,
-                        posts_stored,
-                        key_periods_live,
-                    });
-                }
-                let mut safeguards = Safeguards::peil_defaults();
-                safeguards.sentiment_accuracy_nl =
-                    Some(peil_policy::SENTIMENT_ACCURACY_NL.to_string());
-                safeguards.sentiment_accuracy_en =
-                    Some(peil_policy::SENTIMENT_ACCURACY_NOTE.to_string());
-                let input = DocumentInput {
-                    allow_list: store.allow_entries(organisation.id)?,
-                    organisation: organisation.clone(),
-                    workspaces,
-                    generated_at: chrono::Utc::now(),
-                    peil_version: env!("CARGO_PKG_VERSION").to_string(),
-                    safeguards,
-                };
+                let input = document_input(store, &organisation)?;
                 let rendered = match format {
                     DocumentFormat::Markdown => peil_docs::render_markdown_in(kind, &input, language),
                     DocumentFormat::Html => peil_docs::render_html_in(kind, &input, language),

@@ -8,7 +8,7 @@
 //! organisation by its internal id (so its FG sees the views) and never the name a visitor typed
 //! for an organisation that does not exist (it could be anything).
 
-use peil_docs::{DocumentInput, DocumentKind, Language, Safeguards, WorkspaceFacts};
+use peil_docs::{DocumentKind, Language};
 
 use crate::operation::Operation;
 use crate::{Actor, Service, ServiceError};
@@ -54,34 +54,7 @@ impl Service {
             &object,
             None,
             |store, _| {
-                let mut workspaces = Vec::new();
-                for (_, workspace) in store.workspaces()? {
-                    if workspace.organisation_id != organisation.id {
-                        continue;
-                    }
-                    let monitors = store.monitors(workspace.id)?;
-                    let posts_stored = store.post_count(workspace.id)?;
-                    let key_periods_live = store.keys().keys_of(workspace.id)?.len();
-                    workspaces.push(WorkspaceFacts {
-                        workspace,
-                        monitors,
-                        posts_stored,
-                        key_periods_live,
-                    });
-                }
-                let mut safeguards = Safeguards::peil_defaults();
-                safeguards.sentiment_accuracy_nl =
-                    Some(peil_policy::SENTIMENT_ACCURACY_NL.to_string());
-                safeguards.sentiment_accuracy_en =
-                    Some(peil_policy::SENTIMENT_ACCURACY_NOTE.to_string());
-                let input = DocumentInput {
-                    allow_list: store.allow_entries(organisation.id)?,
-                    organisation: organisation.clone(),
-                    workspaces,
-                    generated_at: chrono::Utc::now(),
-                    peil_version: env!("CARGO_PKG_VERSION").to_string(),
-                    safeguards,
-                };
+                let input = crate::documents::document_input(store, &organisation)?;
                 peil_docs::render_html_in(DocumentKind::Transparency, &input, language)
                     .map_err(|error| ServiceError::InvalidInput(error.to_string()))
             },
