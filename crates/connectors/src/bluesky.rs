@@ -195,6 +195,7 @@ fn post_record(
         language: language_tag(first_language),
         url: None,
         reply_to_author_id,
+        is_repost: false,
     })
 }
 

@@ -11,7 +11,9 @@
 
 use std::io::BufRead;
 
-use crate::fields::{finish_post, language_tag, optional_url, timestamp_problem, validated_source};
+use crate::fields::{
+    finish_post, flag_text, language_tag, optional_url, timestamp_problem, validated_source,
+};
 use crate::lines::{into_text, BoundedLines};
 use crate::problem::Problem;
 use crate::timestamp::parse_timestamp_text;
@@ -40,6 +42,7 @@ struct Columns {
     source: Option<usize>,
     url: Option<usize>,
     reply_to_author_id: Option<usize>,
+    is_repost: Option<usize>,
 }
 
 impl Columns {
@@ -67,6 +70,7 @@ impl Columns {
             source: find("source"),
             url: find("url"),
             reply_to_author_id: find("reply_to_author_id"),
+            is_repost: find("is_repost"),
         })
     }
 }
@@ -162,6 +166,13 @@ fn interpret(values: &csv::StringRecord, columns: &Columns) -> Result<Record, Pr
         Some(name) => validated_source(name)?,
         None => IMPORT_SOURCE.to_string(),
     };
+    let is_repost = match optional_field(values, columns.is_repost) {
+        None => false,
+        Some(text) => flag_text(text).ok_or(Problem::WrongType {
+            field: "is_repost",
+            expected: "true or false",
+        })?,
+    };
     finish_post(RawPost {
         source,
         source_id: source_id.to_string(),
@@ -171,6 +182,7 @@ fn interpret(values: &csv::StringRecord, columns: &Columns) -> Result<Record, Pr
         language: language_tag(optional_field(values, columns.lang)),
         url: optional_url(optional_field(values, columns.url)),
         reply_to_author_id: optional_field(values, columns.reply_to_author_id).map(str::to_string),
+        is_repost,
     })
 }
 

@@ -16,6 +16,7 @@ pub(crate) type JsonObject = Map<String, Value>;
 const STRING: &str = "a string";
 const STRING_OR_INTEGER: &str = "a string or an integer";
 const OBJECT: &str = "an object";
+const BOOLEAN: &str = "true or false";
 const TIMESTAMP: &str = "a timestamp string or unix seconds";
 
 /// Parses one JSON value that must be an object.
@@ -60,6 +61,34 @@ pub(crate) fn optional_string<'object>(
             field,
             expected: STRING,
         }),
+    }
+}
+
+/// An optional boolean field: absent or null gives `false`; JSON `true`/`false`, and the texts
+/// `true`/`false`/`1`/`0`/`ja`/`nee` (CSV cells) are read; anything else is an error.
+pub(crate) fn optional_flag(object: &JsonObject, field: &'static str) -> Result<bool, Problem> {
+    match present(object, field) {
+        None => Ok(false),
+        Some(Value::Bool(flag)) => Ok(*flag),
+        Some(Value::Number(number)) if number.as_u64() == Some(0) => Ok(false),
+        Some(Value::Number(number)) if number.as_u64() == Some(1) => Ok(true),
+        Some(Value::String(text)) => flag_text(text).ok_or(Problem::WrongType {
+            field,
+            expected: BOOLEAN,
+        }),
+        Some(_) => Err(Problem::WrongType {
+            field,
+            expected: BOOLEAN,
+        }),
+    }
+}
+
+/// A boolean written as text (`true`, `false`, `1`, `0`, `ja`, `nee`, `yes`, `no`).
+pub(crate) fn flag_text(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "ja" | "yes" => Some(true),
+        "false" | "0" | "nee" | "no" | "" => Some(false),
+        _ => None,
     }
 }
 
@@ -217,7 +246,13 @@ pub(crate) fn optional_url(url: Option<&str>) -> Option<String> {
 
 /// The checks every post passes on its way out: a text longer than `MAX_TEXT_BYTES` is an error, an
 /// empty or whitespace-only text is skipped.
-pub(crate) fn finish_post(post: RawPost) -> Result<Record, Problem> {
+/// How a retweet starts in exported tweets (`RT @handle: text`).
+const RETWEET_MARKER: &str = "RT @";
+
+pub(crate) fn finish_post(mut post: RawPost) -> Result<Record, Problem> {
+    if post.text.starts_with(RETWEET_MARKER) {
+        post.is_repost = true;
+    }
     if post.text.len() > MAX_TEXT_BYTES {
         return Err(Problem::TextTooLong);
     }
@@ -309,6 +344,7 @@ mod tests {
             language: None,
             url: None,
             reply_to_author_id: None,
+            is_repost: false,
         };
         assert_eq!(
             finish_post(post.clone()),
@@ -326,5 +362,39 @@ mod tests {
             ..post
         };
         assert!(matches!(finish_post(good_post), Ok(Record::Post(_))));
+    }
+
+    #[test]
+    fn a_retweet_marker_makes_a_repost_and_flags_read_from_text_and_json() {
+        let post = RawPost {
+            source: "import".to_string(),
+            source_id: "1".to_string(),
+            created_at: DateTime::UNIX_EPOCH,
+            text: "RT @iemand: de brug is dicht".to_string(),
+            author_id: "a".to_string(),
+            language: None,
+            url: None,
+            reply_to_author_id: None,
+            is_repost: false,
+        };
+        assert!(matches!(finish_post(post.clone()), Ok(Record::Post(read)) if read.is_repost));
+        let original = RawPost {
+            text: "de brug is dicht, RT @iemand".to_string(),
+            ..post
+        };
+        assert!(matches!(finish_post(original), Ok(Record::Post(read)) if !read.is_repost));
+        let fields = object(r#"{"a": true, "b": "nee", "c": 1, "d": "misschien", "e": null}"#);
+        assert_eq!(optional_flag(&fields, "a"), Ok(true));
+        assert_eq!(optional_flag(&fields, "b"), Ok(false));
+        assert_eq!(optional_flag(&fields, "c"), Ok(true));
+        assert_eq!(optional_flag(&fields, "e"), Ok(false));
+        assert_eq!(optional_flag(&fields, "missing"), Ok(false));
+        assert_eq!(
+            optional_flag(&fields, "d"),
+            Err(Problem::WrongType {
+                field: "d",
+                expected: BOOLEAN
+            })
+        );
     }
 }

@@ -2,13 +2,13 @@
 //!
 //! Required: `id` and `author_id` (JSON strings or integers), `created_at` (RFC 3339,
 //! `YYYY-MM-DD HH:MM:SS` in UTC, or unix seconds as a number) and `text`. Optional: `lang`,
-//! `source` (default `import`), `url` and `reply_to_author_id`. Other fields are ignored.
+//! `source` (default `import`), `url`, `reply_to_author_id` and `is_repost` (true/false). Other fields are ignored.
 
 use std::io::BufRead;
 
 use crate::fields::{
-    finish_post, language_tag, optional_id, optional_string, optional_url, parse_object,
-    required_id, required_string, required_timestamp, validated_source, JsonObject,
+    finish_post, language_tag, optional_flag, optional_id, optional_string, optional_url,
+    parse_object, required_id, required_string, required_timestamp, validated_source, JsonObject,
 };
 use crate::lines::{into_text, BoundedLines};
 use crate::problem::Problem;
@@ -46,6 +46,7 @@ pub(crate) fn interpret(object: &JsonObject) -> Result<Record, Problem> {
     };
     let url = optional_string(object, "url")?;
     let reply_to_author_id = optional_id(object, "reply_to_author_id")?;
+    let is_repost = optional_flag(object, "is_repost")?;
     finish_post(RawPost {
         source,
         source_id,
@@ -55,6 +56,7 @@ pub(crate) fn interpret(object: &JsonObject) -> Result<Record, Problem> {
         language: language_tag(language),
         url: optional_url(url),
         reply_to_author_id,
+        is_repost,
     })
 }
 

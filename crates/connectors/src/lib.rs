@@ -110,6 +110,10 @@ pub struct RawPost {
     /// The author id of the post this one replies to, in the same form as `author_id` where the
     /// source allows it.
     pub reply_to_author_id: Option<String>,
+    /// A repost or boost of someone else's post (a Mastodon reblog, an import row marked
+    /// `is_repost`, or a text that starts with the retweet marker `RT @`). Counted in the
+    /// representativeness of every report; the author is whoever reposted.
+    pub is_repost: bool,
 }
 
 impl fmt::Debug for RawPost {
@@ -128,7 +132,7 @@ pub enum Record {
     Post(RawPost),
     /// The platform says this post was deleted: drop it wherever it was stored.
     Delete { source: String, source_id: String },
-    /// A well-formed line that carries no post. The reasons: `empty text`, `reblog`, `not public`
+    /// A well-formed line that carries no post. The reasons: `empty text`, `not public`
     /// (Mastodon); `not a post` (another collection: likes, reposts, follows, ...), `not a post
     /// record`, `repost`, `identity event`, `account event`, `unknown event kind`, `unknown commit
     /// operation`, `thread without a post` (Bluesky).
@@ -264,6 +268,7 @@ mod tests {
             language: Some("nl".to_string()),
             url: Some("https://example.invalid/@jan".to_string()),
             reply_to_author_id: Some("did:plc:other".to_string()),
+            is_repost: false,
         }
     }
 

@@ -6,9 +6,10 @@
 //! the same form as author ids where the status says who that account is (a mention, or the
 //! author replying to themselves) and kept as the bare account id otherwise.
 //!
-//! Reblogs (`reblog` set) are skipped: the original status is what counts. Statuses whose
-//! `visibility` is `private`, `direct` or `limited` are skipped too: Peil processes public posts
-//! only.
+//! A reblog (boost, `reblog` set) is a repost: a post with the text of the boosted status, the
+//! booster as author, the boost's own `uri` as source id and time, and `is_repost` set (reports
+//! show the share of reposts). Statuses whose `visibility` — of the boost or of the boosted
+//! status — is `private`, `direct` or `limited` are skipped: Peil processes public posts only.
 
 use crate::fields::{
     finish_post, language_tag, lenient_id, lenient_non_empty_string, lenient_string, optional_url,
@@ -23,43 +24,68 @@ pub(crate) fn interpret(status: &JsonObject) -> Result<Record, Problem> {
     if status.contains_key("error") && !status.contains_key("content") {
         return Err(Problem::MastodonApiError);
     }
-    if status.get("reblog").is_some_and(|reblog| !reblog.is_null()) {
-        return Ok(Record::Skip { reason: "reblog" });
-    }
-    if matches!(
-        lenient_string(status, "visibility"),
-        Some("private" | "direct" | "limited")
-    ) {
+    if !is_public(status) {
         return Ok(Record::Skip {
             reason: "not public",
         });
     }
+    let reblogged = match status.get("reblog") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::Object(boosted)) => Some(boosted),
+        Some(_) => {
+            return Err(Problem::WrongType {
+                field: "reblog",
+                expected: "an object",
+            })
+        }
+    };
+    if let Some(boosted) = reblogged {
+        if !is_public(boosted) {
+            return Ok(Record::Skip {
+                reason: "not public",
+            });
+        }
+    }
+    // A boost carries the boosted status's text; the boost itself is the booster's act.
+    let content_status = reblogged.unwrap_or(status);
     let source_id = match lenient_non_empty_string(status, "uri") {
         Some(uri) => uri.to_string(),
         None => lenient_id(status, "id").ok_or(Problem::MissingField("uri"))?,
     };
     let created_at = required_timestamp(status, "created_at")?;
-    let content = required_string(status, "content")?;
+    let content = required_string(content_status, "content")?;
     let account = required_object(status, "account")?;
     let author_id = account_reference(account).ok_or(Problem::MissingField("account.url"))?;
     let body = html_to_text(content);
-    let text = match lenient_non_empty_string(status, "spoiler_text") {
+    let text = match lenient_non_empty_string(content_status, "spoiler_text") {
         Some(warning) if !body.is_empty() => format!("{warning}\n\n{body}"),
         Some(warning) => warning.to_string(),
         None => body,
     };
-    let reply_to_author_id = lenient_id(status, "in_reply_to_account_id")
-        .map(|account_id| replied_account_reference(status, account, &account_id));
+    let reply_to_author_id = match reblogged {
+        Some(_) => None,
+        None => lenient_id(status, "in_reply_to_account_id")
+            .map(|account_id| replied_account_reference(status, account, &account_id)),
+    };
     finish_post(RawPost {
         source: MASTODON_SOURCE.to_string(),
         source_id,
         created_at,
         text,
         author_id,
-        language: language_tag(lenient_string(status, "language")),
+        language: language_tag(lenient_string(content_status, "language")),
         url: optional_url(lenient_string(status, "url")),
         reply_to_author_id,
+        is_repost: reblogged.is_some(),
     })
+}
+
+/// Whether a status is public (`public` or `unlisted`, or no visibility given).
+fn is_public(status: &JsonObject) -> bool {
+    !matches!(
+        lenient_string(status, "visibility"),
+        Some("private" | "direct" | "limited")
+    )
 }
 
 /// The author id of an account (or mention): its profile URL, else its `acct`, else its id.
@@ -218,16 +244,23 @@ mod tests {
     }
 
     #[test]
-    fn skips_reblogs_non_public_and_empty_statuses() {
+    fn skips_non_public_and_empty_statuses() {
+        let private_boosted: serde_json::Value = serde_json::from_str(&status_json(&[(
+            "visibility",
+            serde_json::json!("private"),
+        )]))
+        .unwrap_or_default();
         let items = read_lines(&[
-            status_json(&[("reblog", serde_json::json!({"id": "1"}))]),
+            status_json(&[("reblog", private_boosted)]),
             status_json(&[("visibility", serde_json::json!("direct"))]),
             status_json(&[("content", serde_json::json!("<p></p>"))]),
         ]);
         assert_eq!(
             items,
             vec![
-                Ok(Record::Skip { reason: "reblog" }),
+                Ok(Record::Skip {
+                    reason: "not public"
+                }),
                 Ok(Record::Skip {
                     reason: "not public"
                 }),
@@ -236,6 +269,42 @@ mod tests {
                 }),
             ]
         );
+    }
+
+    #[test]
+    fn a_boost_is_a_repost_by_the_booster_with_the_boosted_text() {
+        let boosted: serde_json::Value = serde_json::from_str(&status_json(&[
+            ("content", serde_json::json!("<p>Het park is weer open</p>")),
+            ("language", serde_json::json!("nl")),
+            (
+                "account",
+                serde_json::json!({"id": "7", "url": "https://other.example/@bert"}),
+            ),
+        ]))
+        .unwrap_or_default();
+        let items = read_lines(&[status_json(&[
+            ("reblog", boosted),
+            (
+                "uri",
+                serde_json::json!("https://social.example/users/anna/statuses/9/activity"),
+            ),
+            ("content", serde_json::json!("")),
+            ("language", serde_json::Value::Null),
+        ])]);
+        let Some(Ok(Record::Post(post))) = items.first() else {
+            panic!("a boost must be read as a post: {items:?}");
+        };
+        assert!(post.is_repost);
+        assert_eq!(post.text, "Het park is weer open");
+        assert_eq!(post.author_id, "https://social.example/@anna");
+        assert_eq!(
+            post.source_id,
+            "https://social.example/users/anna/statuses/9/activity"
+        );
+        assert_eq!(post.language.as_deref(), Some("nl"));
+        assert_eq!(post.reply_to_author_id, None);
+        let originals = read_lines(&[status_json(&[])]);
+        assert!(matches!(originals.first(), Some(Ok(Record::Post(post))) if !post.is_repost));
     }
 
     #[test]
@@ -293,12 +362,17 @@ mod tests {
         let input = format!(
             "[{},\n{},\n{{\"id\": 1}}]",
             status_json(&[]),
-            status_json(&[("reblog", serde_json::json!({}))])
+            status_json(&[("visibility", serde_json::json!("direct"))])
         );
         let items: Vec<_> = read_records(Cursor::new(input), ImportFormat::Mastodon).collect();
         assert_eq!(items.len(), 3);
         assert!(matches!(items.first(), Some(Ok(Record::Post(_)))));
-        assert_eq!(items.get(1), Some(&Ok(Record::Skip { reason: "reblog" })));
+        assert_eq!(
+            items.get(1),
+            Some(&Ok(Record::Skip {
+                reason: "not public"
+            }))
+        );
         assert_eq!(
             items
                 .get(2)

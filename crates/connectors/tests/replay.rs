@@ -382,7 +382,16 @@ fn mastodon_single_statuses() -> TestResult {
         &cassettes.join("status_reblog.json"),
         ImportFormat::Mastodon,
     )?;
-    assert_eq!(reblog.items, vec![Ok(Record::Skip { reason: "reblog" })]);
+    // A boost is a repost by the booster, carrying the boosted text.
+    let boosts = reblog.posts();
+    assert_eq!(boosts.len(), 1);
+    let boost = boosts.first();
+    assert!(boost.is_some_and(|post| post.is_repost));
+    assert_eq!(boost.map(|post| post.text.as_str()), Some("Toot!"));
+    assert_eq!(
+        boost.map(|post| post.author_id.as_str()),
+        Some("http://localhost:3000/@mastodonpy_test")
+    );
 
     let reply = Replay::read(
         &cassettes.join("status_reply_with_mention.json"),

@@ -119,6 +119,8 @@ pub struct StoredPost {
     /// The label of the key (`YYYY-MM`, `YYYY-MM.rN` after rotation) that made the pseudonym.
     pub key_period: String,
     pub is_reply: bool,
+    /// A repost or boost (counted in the representativeness block of every report).
+    pub is_repost: bool,
     pub sentiment: SentimentLabel,
     pub sentiment_score: f32,
     /// Content words (readable surface forms).

@@ -97,6 +97,9 @@ pub struct Pipeline {
     batch_size: usize,
     input_sequence: u64,
     stats: IngestStats,
+    /// Records read per (source, hour start) since the last flush: the coverage that lets a
+    /// report say in which hours a source delivered nothing. Counts only.
+    source_hours: BTreeMap<(String, i64), u64>,
 }
 
 /// The key period (`YYYY-MM`, UTC) a publication time belongs to.
@@ -166,6 +169,7 @@ impl Pipeline {
             batch_size: DEFAULT_BATCH_SIZE,
             input_sequence: 0,
             stats: IngestStats::default(),
+            source_hours: BTreeMap::new(),
         })
     }
 
@@ -227,6 +231,15 @@ impl Pipeline {
 
     fn process_post(&mut self, store: &mut Store, raw: RawPost) -> Result<(), PipelineError> {
         self.input_sequence += 1;
+        let timestamp = raw.created_at.timestamp();
+        let hour_start = timestamp - timestamp.rem_euclid(3_600);
+        match self.source_hours.get_mut(&(raw.source.clone(), hour_start)) {
+            Some(records) => *records += 1,
+            None => {
+                self.source_hours
+                    .insert((raw.source.clone(), hour_start), 1);
+            }
+        }
         let mut matched_any = false;
         let mut objected_any = false;
         let mut most_redactions = 0;
@@ -321,6 +334,7 @@ impl Pipeline {
                     author_pseudonym: author_pseudonym(&period_key, &raw.source, &raw.author_id),
                     key_period: period_label,
                     is_reply: raw.reply_to_author_id.is_some(),
+                    is_repost: raw.is_repost,
                     sentiment: sentiment.label,
                     sentiment_score: sentiment.score,
                     terms: post_terms.terms.clone(),
@@ -335,6 +349,7 @@ impl Pipeline {
 
     /// Writes every pending post to the store.
     pub fn flush(&mut self, store: &mut Store) -> Result<(), PipelineError> {
+        self.flush_source_hours(store)?;
         if self.pending.is_empty() {
             return Ok(());
         }
@@ -352,6 +367,31 @@ impl Pipeline {
         }
         self.stats.stored += sequences_stored.len() as u64;
         self.stats.duplicates += (sequences_seen.len() - sequences_stored.len()) as u64;
+        Ok(())
+    }
+}
+
+impl Pipeline {
+    /// Writes the coverage counted since the last flush, for each workspace the sources it
+    /// accepts.
+    fn flush_source_hours(&mut self, store: &mut Store) -> Result<(), PipelineError> {
+        if self.source_hours.is_empty() {
+            return Ok(());
+        }
+        let source_hours = std::mem::take(&mut self.source_hours);
+        let workspaces = self
+            .organisations
+            .iter()
+            .flat_map(|organisation| organisation.workspaces.iter())
+            .map(|plan| &plan.workspace);
+        for workspace in workspaces {
+            let accepted: BTreeMap<(String, i64), u64> = source_hours
+                .iter()
+                .filter(|((source, _), _)| workspace.allows_source(source))
+                .map(|(key, records)| (key.clone(), *records))
+                .collect();
+            store.record_source_hours(&[workspace.id], &accepted)?;
+        }
         Ok(())
     }
 }
@@ -413,6 +453,7 @@ mod tests {
             language: Some("nl".into()),
             url: None,
             reply_to_author_id: None,
+            is_repost: false,
         })
     }
 

@@ -57,6 +57,7 @@ fn raw_post(number: u32, day: u32, author: &str, text: &str) -> Record {
         language: Some("nl".into()),
         url: None,
         reply_to_author_id: None,
+        is_repost: false,
     })
 }
 

@@ -57,8 +57,10 @@ pub use query::{QueryAnswer, QueryRequest};
 pub use subjects::{author_ids_for, DataSubject};
 // What callers need of the store's types, without access to the store itself.
 pub use peil_store::{
-    create_private_dir, AggregateReport, Cell, ErasureReport, Interval, KeyInfo, RetentionReport,
-    StoreCheck, SubjectHolding, TermCell, TermList,
+    create_private_dir, AggregateReport, Burst, Cell, ErasureReport, GatedShare, Interval, KeyInfo,
+    Representativeness, RetentionReport, RisingTerm, RisingTerms, RisingUnavailable, Significance,
+    SourceCoverage, StoreCheck, SubjectHolding, TermCell, TermCluster, TermList,
+    HIGH_FREQUENCY_POSTS_PER_DAY,
 };
 
 /// The service over one data directory: store, key store and audit log.

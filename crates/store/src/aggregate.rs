@@ -17,6 +17,12 @@
 //! * Windows are snapped outward to the interval grid, and a scope with fewer than k authors (or
 //!   a withheld one) lists no bucket, language or source keys at all.
 //!
+//! * Rising terms, bursts and clusters of co-occurring terms (`signals.rs`) are computed from
+//!   the gated candidates: a rising term is a term that passed the gate (and the differencing
+//!   term rule) and is named like the top terms; bursts come from hourly cells of at least k
+//!   authors; clusters only link terms the report already names, through co-occurrences of at
+//!   least k authors. The representativeness block is in `representativeness.rs`.
+//!
 //! Differencing across *different* queries (a query and the same query minus a narrow term,
 //! overlapping windows, a new total minus the visible cells of an earlier answer) is handled by
 //! the query-set audit in `differencing.rs`, which runs here before a report leaves the store:
@@ -35,6 +41,10 @@ use crate::differencing::{
     Reach, Repair, ShownCells, ShownPartition,
 };
 use crate::posts::{TERM_KIND_BIGRAM, TERM_KIND_HASHTAG};
+use crate::representativeness::Representativeness;
+use crate::signals::{
+    self, Burst, Link, RisingTerm, RisingTerms, RisingUnavailable, Significance, TermCluster,
+};
 use crate::{Store, StoreError};
 
 /// Width of a volume bucket.
@@ -124,6 +134,15 @@ pub struct AggregateReport {
     pub bigrams: TermList,
     /// Number of suppressed cells across the whole report (terms included).
     pub suppressed_cells: u64,
+    /// Terms, hashtags and word pairs that rose against the window of equal length before this
+    /// one (log-likelihood, see `signals.rs`).
+    pub rising: RisingTerms,
+    /// Bursts in hourly volume.
+    pub bursts: Vec<Burst>,
+    /// Groups of named terms that often appear together.
+    pub clusters: Vec<TermCluster>,
+    /// Reposts, very active authors and data gaps per source; `None` when nothing is shown.
+    pub representativeness: Option<Representativeness>,
     /// Set when the whole report is withheld because, compared with an earlier answer of this
     /// workspace, it would single out fewer than k authors (see `differencing.rs`). Every cell is
     /// then suppressed.
@@ -164,9 +183,9 @@ impl Dimension {
 }
 
 /// The posts a request covers, as a SQL condition on `posts p` plus its parameters.
-struct Scope {
-    condition: String,
-    parameters: Vec<Value>,
+pub(crate) struct Scope {
+    pub(crate) condition: String,
+    pub(crate) parameters: Vec<Value>,
 }
 
 fn fold_periods(rows: Vec<(String, u64, u64)>) -> BTreeMap<String, RawCell> {
@@ -355,6 +374,7 @@ impl Store {
             gate_suppressed: [0; 3],
             occurrences: Vec::new(),
             ranges: HashMap::new(),
+            rising: [Vec::new(), Vec::new(), Vec::new()],
         };
         let mut group_start = 0;
         while group_start < occurrences.len() {
@@ -401,18 +421,19 @@ impl Store {
         Ok(candidates)
     }
 
-    /// Picks the top terms of each kind among the candidates that `allowed` accepts (placeholders
-    /// are never named). Returns the lists and the ids of the named terms.
+    /// Picks the top terms and the top rising terms of each kind among the candidates that
+    /// `allowed` accepts (placeholders are never named), and the ids of every named term.
     fn select_terms(
         &self,
         candidates: &TermCandidates,
         top: usize,
         allowed: &mut dyn FnMut(i64, &[Occurrence]) -> bool,
-    ) -> Result<([TermList; 3], Vec<i64>), StoreError> {
+    ) -> Result<TermSelection, StoreError> {
         let mut select_text = self
             .connection
             .prepare_cached("SELECT text FROM terms WHERE id = ?1")?;
         let mut lists: [TermList; 3] = [TermList::empty(), TermList::empty(), TermList::empty()];
+        let mut list_ids: [Vec<i64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
         let mut named: Vec<i64> = Vec::new();
         for (kind_index, ranked) in candidates.ranked.iter().enumerate() {
             let mut items = Vec::with_capacity(top);
@@ -431,6 +452,9 @@ impl Store {
                     continue;
                 }
                 named.push(*term_id);
+                if let Some(ids) = list_ids.get_mut(kind_index) {
+                    ids.push(*term_id);
+                }
                 items.push(TermCell {
                     term,
                     posts: *posts,
@@ -441,7 +465,156 @@ impl Store {
                 suppressed: candidates.gate_suppressed[kind_index] + extra_suppressed,
             };
         }
-        Ok((lists, named))
+        let mut rising: [Vec<RisingTerm>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        for (kind_index, ranked) in candidates.rising.iter().enumerate() {
+            let Some(list) = rising.get_mut(kind_index) else {
+                continue;
+            };
+            for (_, significance, posts, term_id) in ranked.iter() {
+                if list.len() >= top {
+                    break;
+                }
+                let term: String = select_text.query_row(params![term_id], |row| row.get(0))?;
+                if peil_model::is_placeholder(&term) {
+                    continue;
+                }
+                if !named.contains(term_id)
+                    && !allowed(*term_id, candidates.occurrences_of(*term_id))
+                {
+                    continue;
+                }
+                if !named.contains(term_id) {
+                    named.push(*term_id);
+                }
+                list.push(RisingTerm {
+                    term,
+                    posts: *posts,
+                    significance: *significance,
+                });
+            }
+        }
+        Ok(TermSelection {
+            lists,
+            list_ids,
+            rising,
+            named,
+        })
+    }
+
+    /// Per term id: posts holding the term in the baseline scope (no gate: these counts only
+    /// feed the significance test and are never shown). Also the scope's total posts and its
+    /// author lower bound.
+    fn baseline_counts(&self, scope: &Scope, k: u64) -> Result<Baseline, StoreError> {
+        let total = self
+            .partition(scope, Dimension::Whole)?
+            .remove("")
+            .unwrap_or_default();
+        let sql = format!(
+            "SELECT pt.term_id, COUNT(*) FROM posts p JOIN post_terms pt ON pt.post_id = p.id
+             WHERE {condition} GROUP BY pt.term_id",
+            condition = scope.condition
+        );
+        let mut statement = self.connection.prepare_cached(&sql)?;
+        let term_posts = statement
+            .query_map(params_from_iter(scope.parameters.iter()), |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)? as u64))
+            })?
+            .collect::<Result<HashMap<i64, u64>, _>>()?;
+        Ok(Baseline {
+            posts: total.posts,
+            authors_lower_bound: total.authors_lower_bound,
+            term_posts,
+            k,
+        })
+    }
+
+    /// Hourly counts of the scope for burst detection: cells of fewer than k authors count as 0.
+    /// Returns the first hour and the series (hours without posts in between are 0).
+    fn hourly_series(&self, scope: &Scope, k: u64) -> Result<Option<(i64, Vec<u64>)>, StoreError> {
+        let raw = self.partition(scope, Dimension::Bucket(3_600))?;
+        let hours: BTreeMap<i64, u64> = raw
+            .iter()
+            .filter_map(|(key, cell)| {
+                let start = key.parse::<i64>().ok()?;
+                let posts = if cell.authors_lower_bound >= k {
+                    cell.posts
+                } else {
+                    0
+                };
+                Some((start, posts))
+            })
+            .collect();
+        Ok(series_of(&hours))
+    }
+
+    /// Clusters of the named words and hashtags: links of at least k co-occurring authors.
+    fn term_clusters(
+        &self,
+        candidates: &TermCandidates,
+        selection: &TermSelection,
+        total_posts: u64,
+        k: u64,
+    ) -> Vec<TermCluster> {
+        // The named words and hashtags with their posts (post id, period, author), most frequent
+        // first, at most 24.
+        let mut named: Vec<NamedTermPosts<'_>> = Vec::new();
+        for (list, ids) in selection
+            .lists
+            .iter()
+            .zip(selection.list_ids.iter())
+            .take(2)
+        {
+            for (item, term_id) in list.items.iter().zip(ids.iter()) {
+                let mut posts: Vec<(i64, u32, u64)> = candidates
+                    .occurrences_of(*term_id)
+                    .iter()
+                    .map(|occurrence| (occurrence.3, occurrence.1, occurrence.2))
+                    .collect();
+                posts.sort_unstable();
+                posts.dedup_by_key(|post| post.0);
+                named.push((item.term.as_str(), item.posts, posts));
+            }
+        }
+        named.sort_by(|left, right| right.1.cmp(&left.1).then(left.0.cmp(right.0)));
+        named.truncate(24);
+        let mut links = Vec::new();
+        for (left, left_entry) in named.iter().enumerate() {
+            for (right, right_entry) in named.iter().enumerate().skip(left + 1) {
+                let together = intersect_posts(&left_entry.2, &right_entry.2);
+                if together.is_empty() {
+                    continue;
+                }
+                let reach = differencing::reach_of_authors(
+                    together
+                        .iter()
+                        .map(|(_, period, author)| (*period, *author)),
+                    k,
+                );
+                if reach != Reach::Enough {
+                    continue;
+                }
+                links.push(Link {
+                    left,
+                    right,
+                    npmi: signals::npmi(
+                        left_entry.2.len() as u64,
+                        right_entry.2.len() as u64,
+                        together.len() as u64,
+                        total_posts,
+                    ),
+                });
+            }
+        }
+        signals::cluster(named.len(), &links)
+            .into_iter()
+            .take(8)
+            .map(|group| TermCluster {
+                terms: group
+                    .into_iter()
+                    .filter_map(|index| named.get(index).map(|entry| entry.0.to_string()))
+                    .collect(),
+            })
+            .collect()
     }
 
     /// Computes every aggregate of `request` for `workspace`, with the k gate applied and the
@@ -469,6 +642,24 @@ impl Store {
         let width = request.interval.seconds();
         let from = request.from.map(|moment| snap_down(moment, width));
         let to = request.to.map(|moment| snap_up(moment, width));
+        // The baseline of the rising-terms test: the window of equal length just before this
+        // one. Counted first, because a scope with a query reuses one temporary table.
+        let baseline_window = match (from, to) {
+            (Some(start), Some(end)) => Some((start - (end - start), start)),
+            _ => None,
+        };
+        let baseline = match baseline_window {
+            Some((baseline_from, baseline_to)) => {
+                let baseline_scope = self.scope(
+                    workspace,
+                    request.query,
+                    Some(baseline_from),
+                    Some(baseline_to),
+                )?;
+                Some(self.baseline_counts(&baseline_scope, k)?)
+            }
+            None => None,
+        };
         let scope = self.scope(workspace, request.query, from, to)?;
         let total_rows = self
             .partition(&scope, Dimension::Whole)?
@@ -501,7 +692,10 @@ impl Store {
             raws.push(raw);
             suppressions.push(suppressed);
         }
-        let candidates = self.term_candidates(&scope, k)?;
+        let mut candidates = self.term_candidates(&scope, k)?;
+        if let Some(baseline) = &baseline {
+            candidates.rank_rising(total_posts, baseline);
+        }
 
         // The differencing audit against the remembered answers.
         let answered_at = Utc::now().timestamp();
@@ -514,7 +708,7 @@ impl Store {
             earlier.shown.interval_seconds == width && earlier.post_ids == scope_ids
         });
 
-        let (term_lists, named_terms, authors_shown) = match identical {
+        let (selection, authors_shown) = match identical {
             Some(earlier) => {
                 // Answer exactly as before: same suppression, same named terms.
                 for (position, family) in Family::ALL.iter().enumerate() {
@@ -524,11 +718,11 @@ impl Store {
                     }
                 }
                 let earlier_terms: BTreeSet<i64> = earlier.shown.terms.iter().copied().collect();
-                let (lists, named) =
+                let selection =
                     self.select_terms(&candidates, request.top, &mut |term_id, _| {
                         earlier_terms.contains(&term_id)
                     })?;
-                (lists, named, earlier.shown.authors_shown)
+                (selection, earlier.shown.authors_shown)
             }
             None => {
                 let outcome = match path {
@@ -565,10 +759,9 @@ impl Store {
                         ));
                     }
                     AuditedAnswer::Settled {
-                        term_lists,
-                        named_terms,
+                        selection,
                         authors_shown,
-                    } => (term_lists, named_terms, authors_shown),
+                    } => (*selection, authors_shown),
                 }
             }
         };
@@ -581,7 +774,7 @@ impl Store {
         let mut suppressed_cells = 0u64;
         let mut shown = ShownCells {
             interval_seconds: width,
-            terms: named_terms,
+            terms: selection.named.clone(),
             authors_shown,
             ..ShownCells::default()
         };
@@ -635,7 +828,49 @@ impl Store {
                 }
             }
         }
-        let [terms, hashtags, bigrams] = term_lists;
+        // Signals and representativeness, from gated counts only.
+        let bursts = match request.interval {
+            Interval::Hour => {
+                let hours: BTreeMap<i64, u64> = volume
+                    .iter()
+                    .filter_map(|cell| {
+                        let start = DateTime::parse_from_rfc3339(&cell.key).ok()?.timestamp();
+                        Some((start, cell.posts.unwrap_or(0)))
+                    })
+                    .collect();
+                series_of(&hours).map_or_else(Vec::new, |(first, series)| {
+                    signals::detect_bursts(first, &series, true)
+                })
+            }
+            Interval::Day => self
+                .hourly_series(&scope, k)?
+                .map_or_else(Vec::new, |(first, series)| {
+                    signals::detect_bursts(first, &series, false)
+                }),
+        };
+        let clusters = self.term_clusters(&candidates, &selection, total_posts, k);
+        let rising = match (baseline_window, &baseline) {
+            (Some((baseline_from, baseline_to)), Some(baseline)) => {
+                let window = (Some(baseline_from), Some(baseline_to));
+                if baseline.posts_if_usable().is_none() {
+                    RisingTerms::unavailable(window, RisingUnavailable::BaselineTooSmall)
+                } else {
+                    let [rising_terms, rising_hashtags, rising_bigrams] = selection.rising;
+                    RisingTerms {
+                        baseline_from: window.0,
+                        baseline_to: window.1,
+                        unavailable: None,
+                        terms: rising_terms,
+                        hashtags: rising_hashtags,
+                        bigrams: rising_bigrams,
+                    }
+                }
+            }
+            _ => RisingTerms::unavailable((None, None), RisingUnavailable::NoWindow),
+        };
+        let representativeness =
+            self.representativeness(workspace.id, &scope, (from, to), k, Utc::now())?;
+        let [terms, hashtags, bigrams] = selection.lists;
         suppressed_cells += terms.suppressed + hashtags.suppressed + bigrams.suppressed;
 
         match identical {
@@ -663,6 +898,10 @@ impl Store {
             terms,
             hashtags,
             bigrams,
+            rising,
+            bursts,
+            clusters,
+            representativeness: Some(representativeness),
             suppressed_cells,
             differencing_refusal: None,
         })
@@ -691,10 +930,9 @@ impl Store {
             .any(|earlier| differencing::sorted_intersect(&earlier.post_ids, scope_ids));
         if !any_overlap {
             // No remembered scope shares a post with this one: nothing to check against.
-            let (term_lists, named_terms) = self.select_terms(candidates, top, &mut |_, _| true)?;
+            let selection = self.select_terms(candidates, top, &mut |_, _| true)?;
             return Ok(AuditedAnswer::Settled {
-                term_lists,
-                named_terms,
+                selection: Box::new(selection),
                 authors_shown: true,
             });
         }
@@ -797,11 +1035,10 @@ impl Store {
         let authors_shown = comparisons
             .iter()
             .all(|comparison| comparison.authors_comparable);
-        let (term_lists, named_terms) =
+        let selection =
             self.select_terms_audited(candidates, top, k, &comparisons, &audit_posts)?;
         Ok(AuditedAnswer::Settled {
-            term_lists,
-            named_terms,
+            selection: Box::new(selection),
             authors_shown,
         })
     }
@@ -816,7 +1053,7 @@ impl Store {
         k: u64,
         comparisons: &[Comparison<'_>],
         audit_posts: &AuditPosts,
-    ) -> Result<([TermList; 3], Vec<i64>), StoreError> {
+    ) -> Result<TermSelection, StoreError> {
         let candidate_ids: BTreeSet<i64> = candidates.ranges.keys().copied().collect();
         let mut watched: BTreeSet<i64> = BTreeSet::new();
         for comparison in comparisons {
@@ -890,6 +1127,101 @@ struct TermCandidates {
     occurrences: Vec<Occurrence>,
     /// Range in `occurrences` of each passing term.
     ranges: HashMap<i64, (usize, usize)>,
+    /// Per kind: passing terms that rose significantly against the baseline window, as (G²,
+    /// class, posts, term id), largest G² first. Empty without a baseline.
+    rising: [Vec<(f64, Significance, u64, i64)>; 3],
+}
+
+impl TermCandidates {
+    /// Ranks the passing terms by their rise against `baseline` (see `signals.rs`).
+    fn rank_rising(&mut self, window_posts: u64, baseline: &Baseline) {
+        let Some(baseline_posts) = baseline.posts_if_usable() else {
+            return;
+        };
+        for (kind_index, ranked) in self.ranked.iter().enumerate() {
+            let Some(rising) = self.rising.get_mut(kind_index) else {
+                continue;
+            };
+            for (posts, term_id) in ranked {
+                let before = baseline.term_posts.get(term_id).copied().unwrap_or(0);
+                let g2 =
+                    signals::signed_log_likelihood(*posts, window_posts, before, baseline_posts);
+                if let Some(significance) = Significance::of(g2) {
+                    rising.push((g2, significance, *posts, *term_id));
+                }
+            }
+            rising.sort_by(|left, right| right.0.total_cmp(&left.0).then(left.3.cmp(&right.3)));
+        }
+    }
+}
+
+/// The terms a report names.
+struct TermSelection {
+    /// Top words, hashtags and word pairs.
+    lists: [TermList; 3],
+    /// The term ids of `lists`, item by item.
+    list_ids: [Vec<i64>; 3],
+    /// Rising words, hashtags and word pairs.
+    rising: [Vec<RisingTerm>; 3],
+    /// Every named term id (remembered for the differencing audit).
+    named: Vec<i64>,
+}
+
+/// Counts of the baseline window of the rising-terms test.
+struct Baseline {
+    posts: u64,
+    authors_lower_bound: u64,
+    term_posts: HashMap<i64, u64>,
+    /// k of the workspace.
+    k: u64,
+}
+
+impl Baseline {
+    /// The baseline's post count, when it holds posts of at least k authors.
+    fn posts_if_usable(&self) -> Option<u64> {
+        (self.posts > 0 && self.authors_lower_bound >= self.k).then_some(self.posts)
+    }
+}
+
+/// A named term, its posts in scope, and those posts as (post id, period index, pseudonym
+/// prefix) sorted by post id.
+type NamedTermPosts<'a> = (&'a str, u64, Vec<(i64, u32, u64)>);
+
+/// Posts (sorted by id) present in both lists.
+fn intersect_posts(left: &[(i64, u32, u64)], right: &[(i64, u32, u64)]) -> Vec<(i64, u32, u64)> {
+    let mut together = Vec::new();
+    let (mut left_index, mut right_index) = (0, 0);
+    while let (Some(left_post), Some(right_post)) = (left.get(left_index), right.get(right_index)) {
+        match left_post.0.cmp(&right_post.0) {
+            std::cmp::Ordering::Less => left_index += 1,
+            std::cmp::Ordering::Greater => right_index += 1,
+            std::cmp::Ordering::Equal => {
+                together.push(*left_post);
+                left_index += 1;
+                right_index += 1;
+            }
+        }
+    }
+    together
+}
+
+/// An hourly series from hour start → posts, with the hours in between filled with 0.
+fn series_of(hours: &BTreeMap<i64, u64>) -> Option<(i64, Vec<u64>)> {
+    let first = *hours.keys().next()?;
+    let last = *hours.keys().next_back()?;
+    let length = usize::try_from((last - first) / 3_600 + 1).ok()?;
+    // A window of more than ten years of hours is not a burst question.
+    if length > 24 * 366 * 10 {
+        return None;
+    }
+    let mut series = vec![0u64; length];
+    for (start, posts) in hours {
+        let index = usize::try_from((start - first) / 3_600).ok()?;
+        if let Some(slot) = series.get_mut(index) {
+            *slot = *posts;
+        }
+    }
+    Some((first, series))
 }
 
 impl TermCandidates {
@@ -914,8 +1246,7 @@ enum AuditPath {
 enum AuditedAnswer {
     Refused(DifferencingRefusal),
     Settled {
-        term_lists: [TermList; 3],
-        named_terms: Vec<i64>,
+        selection: Box<TermSelection>,
         authors_shown: bool,
     },
 }
@@ -1011,6 +1342,10 @@ fn withheld_report(
         terms: TermList::empty(),
         hashtags: TermList::empty(),
         bigrams: TermList::empty(),
+        rising: RisingTerms::unavailable((None, None), RisingUnavailable::BaselineTooSmall),
+        bursts: Vec::new(),
+        clusters: Vec::new(),
+        representativeness: None,
         suppressed_cells,
         differencing_refusal: refusal,
     }
@@ -1092,11 +1427,9 @@ mod reference_audit {
             let authors_shown = comparisons
                 .iter()
                 .all(|comparison| comparison.author_counts_comparable(&facts, &author_posts, k));
-            let (term_lists, named_terms) =
-                self.old_select_terms_audited(candidates, top, k, &comparisons)?;
+            let selection = self.old_select_terms_audited(candidates, top, k, &comparisons)?;
             Ok(AuditedAnswer::Settled {
-                term_lists,
-                named_terms,
+                selection: Box::new(selection),
                 authors_shown,
             })
         }
@@ -1220,7 +1553,7 @@ mod reference_audit {
             top: usize,
             k: u64,
             comparisons: &[reference::Comparison<'_>],
-        ) -> Result<([TermList; 3], Vec<i64>), StoreError> {
+        ) -> Result<TermSelection, StoreError> {
             let candidate_ids: BTreeSet<i64> = candidates.ranges.keys().copied().collect();
             let mut watched: BTreeSet<i64> = BTreeSet::new();
             let mut only_remembered_ids: Vec<i64> = Vec::new();
@@ -1390,6 +1723,7 @@ mod equivalence_tests {
             author_pseudonym: pseudonym,
             key_period: PERIODS[post.period].into(),
             is_reply: false,
+            is_repost: false,
             sentiment: SentimentLabel::ALL[post.sentiment],
             sentiment_score: 0.0,
             terms: words,

@@ -23,7 +23,9 @@ mod keys;
 mod migrations;
 mod oidc;
 mod posts;
+mod representativeness;
 mod retention;
+mod signals;
 mod subjects;
 
 use std::fs::{self, DirBuilder};
@@ -40,7 +42,11 @@ pub use keys::{period_label, KeyInfo, KeyStore};
 pub use oidc::OidcProviderRecord;
 pub use peil_model::StoredPost;
 pub use posts::BatchOutcome;
+pub use representativeness::{
+    GatedShare, Representativeness, SourceCoverage, HIGH_FREQUENCY_POSTS_PER_DAY,
+};
 pub use retention::{RetentionReport, WorkspaceRetention};
+pub use signals::{Burst, RisingTerm, RisingTerms, RisingUnavailable, Significance, TermCluster};
 pub use subjects::{ErasureReport, ObjectionMatcher, SubjectHolding, WorkspaceErasure};
 
 use index::PostIndex;

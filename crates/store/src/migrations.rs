@@ -189,6 +189,19 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX oidc_links_by_user ON oidc_links (user_id);
     ",
+    // 6: representativeness (issue 4): whether a post is a repost/boost, and per workspace and
+    // source the number of records read in each hour (matched or not; counts only, nothing
+    // about any post or author), so a report can say in which hours a source delivered nothing.
+    "
+    ALTER TABLE posts ADD COLUMN is_repost INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE source_hours (
+        workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+        source TEXT NOT NULL,
+        hour_start INTEGER NOT NULL,
+        records_read INTEGER NOT NULL,
+        PRIMARY KEY (workspace_id, source, hour_start)
+    ) WITHOUT ROWID;
+    ",
 ];
 
 /// The schema version this build of Peil writes.

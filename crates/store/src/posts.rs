@@ -5,7 +5,7 @@
 //! (run on every open) indexes them, and removes index entries whose rows are gone. So after any
 //! crash the store opens with SQLite and the index holding the same posts.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use peil_model::{Language, StoredPost};
 use peil_query::IndexablePost;
@@ -59,8 +59,8 @@ impl Store {
         {
             let mut insert_post = transaction.prepare_cached(
                 "INSERT INTO posts (workspace_id, source, source_ref, published_at, language, text,
-                    author_pseudonym, key_period, is_reply, sentiment, sentiment_score)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                    author_pseudonym, key_period, is_reply, sentiment, sentiment_score, is_repost)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                  ON CONFLICT (workspace_id, source_ref) DO NOTHING
                  RETURNING id",
             )?;
@@ -83,6 +83,7 @@ impl Store {
                     post.is_reply,
                     post.sentiment.code(),
                     f64::from(post.sentiment_score),
+                    post.is_repost,
                 ])?;
                 let Some(row) = rows.next()? else {
                     outcome.duplicates += 1;
@@ -131,6 +132,36 @@ impl Store {
         }
         self.index.commit()?;
         Ok(outcome)
+    }
+
+    /// Adds records read per source and hour to the coverage of `workspace_ids` (every record a
+    /// pipeline read for them, matched or not: counts only). Reports use it to say in which hours
+    /// a source delivered nothing.
+    pub fn record_source_hours(
+        &mut self,
+        workspace_ids: &[i64],
+        hours: &BTreeMap<(String, i64), u64>,
+    ) -> Result<(), StoreError> {
+        if workspace_ids.is_empty() || hours.is_empty() {
+            return Ok(());
+        }
+        let transaction = self.connection.transaction()?;
+        {
+            let mut upsert = transaction.prepare_cached(
+                "INSERT INTO source_hours (workspace_id, source, hour_start, records_read)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (workspace_id, source, hour_start)
+                 DO UPDATE SET records_read = records_read + excluded.records_read",
+            )?;
+            for workspace_id in workspace_ids {
+                for ((source, hour_start), records) in hours {
+                    debug_assert_eq!(hour_start.rem_euclid(3_600), 0);
+                    upsert.execute(params![workspace_id, source, hour_start, *records as i64])?;
+                }
+            }
+        }
+        transaction.commit()?;
+        Ok(())
     }
 
     /// Deletes the post of `workspace_id` with source reference `source_ref` (a deletion at the

@@ -253,6 +253,11 @@ impl Store {
             "DELETE FROM answered_scopes WHERE workspace_id = ?1 AND answered_at < ?2",
             params![workspace_id, aggregates_horizon.timestamp()],
         )? as u64;
+        // Coverage counts (records read per source and hour) follow the aggregates' retention.
+        transaction.execute(
+            "DELETE FROM source_hours WHERE workspace_id = ?1 AND hour_start < ?2",
+            params![workspace_id, aggregates_horizon.timestamp()],
+        )?;
         transaction.commit()?;
         if terms_deleted > 0 {
             // Cached term ids may point at deleted rows now.

@@ -63,6 +63,7 @@ fn post(
         author_pseudonym: [author; 32],
         key_period: "2026-10".into(),
         is_reply: false,
+        is_repost: false,
         sentiment: SentimentLabel::Neutral,
         sentiment_score: 0.0,
         terms: terms.iter().map(|term| term.to_string()).collect(),
@@ -363,6 +364,7 @@ fn stored_post(workspace_id: i64, spec: PostSpec<'_>) -> StoredPost {
         author_pseudonym: spec.pseudonym,
         key_period: spec.key_period.into(),
         is_reply: false,
+        is_repost: false,
         sentiment: SentimentLabel::Neutral,
         sentiment_score: 0.0,
         terms: spec.terms,
@@ -992,6 +994,7 @@ mod differencing_attacks {
             author_pseudonym: pseudonym,
             key_period: "2026-10".into(),
             is_reply: false,
+            is_repost: false,
             sentiment: post.sentiment,
             sentiment_score: 0.0,
             terms: post.words.iter().map(|word| word.to_string()).collect(),
@@ -1720,4 +1723,326 @@ mod differencing_attacks {
         eprintln!("withheld answers: {refused}");
         Ok(())
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signals and representativeness (issue 4): rising terms, bursts, clusters, reposts, very active
+// authors and data gaps, each through the k gate.
+
+fn post_at(
+    workspace_id: i64,
+    number: u32,
+    author: u8,
+    published_at: DateTime<Utc>,
+    terms: &[&str],
+) -> StoredPost {
+    let mut stored = post(workspace_id, number, author, 1, "tekst", terms);
+    stored.published_at = published_at;
+    stored
+}
+
+fn hour(day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 10, day, hour, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_term_that_rises_against_the_week_before_is_named_with_its_significance(
+) -> Result<(), StoreError> {
+    let directory = temporary_directory()?;
+    let mut store = open(directory.path());
+    let workspace = active_workspace(&mut store, "rising", 10)?;
+    let mut posts = Vec::new();
+    let mut number = 0u32;
+    // Baseline week (1–7 Oct): 200 posts of 40 authors about "afval"; "brug" 4 times.
+    // Window (8–14 Oct): 200 posts; "brug" in 60 posts by 20 authors; "stank" in 40 posts of
+    // 3 authors only (under k: never named, not even as rising).
+    for index in 0..200u32 {
+        let day = 1 + index % 7;
+        let mut terms = vec!["afval"];
+        if index < 4 {
+            terms.push("brug");
+        }
+        posts.push(post_at(
+            workspace.id,
+            number,
+            (index % 40) as u8,
+            hour(day, 10),
+            &terms,
+        ));
+        number += 1;
+    }
+    for index in 0..200u32 {
+        let day = 8 + index % 7;
+        let mut terms = vec!["afval"];
+        if index < 60 {
+            terms.push("brug");
+        }
+        let author = if (60..100).contains(&index) {
+            200 + (index % 3) as u8
+        } else {
+            (index % 40) as u8
+        };
+        if (60..100).contains(&index) {
+            terms.push("stank");
+        }
+        posts.push(post_at(workspace.id, number, author, hour(day, 10), &terms));
+        number += 1;
+    }
+    store.insert_posts(&posts)?;
+    let request = AggregateRequest {
+        query: None,
+        from: Some(hour(8, 0)),
+        to: Some(hour(15, 0)),
+        interval: Interval::Day,
+        top: 10,
+    };
+    let report = store.aggregate(&workspace, &request)?;
+    let rising: Vec<&str> = report
+        .rising
+        .terms
+        .iter()
+        .map(|item| item.term.as_str())
+        .collect();
+    assert_eq!(rising, vec!["brug"], "{:?}", report.rising);
+    assert_eq!(report.rising.unavailable, None);
+    assert_eq!(report.rising.baseline_from, Some(hour(1, 0)));
+    assert_eq!(report.rising.baseline_to, Some(hour(8, 0)));
+    assert_eq!(
+        report.rising.terms.first().map(|item| item.significance),
+        Some(peil_store::Significance::P0001)
+    );
+    let json = serde_json::to_string(&report).unwrap_or_default();
+    assert!(
+        !json.contains("stank"),
+        "a term under k must never be named"
+    );
+    assert!(json.contains("\"p<0.0001\""));
+
+    // Without a start there is no baseline window; an empty baseline is too small.
+    let open_request = AggregateRequest {
+        from: None,
+        ..request
+    };
+    let open_report = store.aggregate(&workspace, &open_request)?;
+    assert_eq!(
+        open_report.rising.unavailable,
+        Some(peil_store::RisingUnavailable::NoWindow)
+    );
+    let early_request = AggregateRequest {
+        query: None,
+        from: Some(hour(1, 0)),
+        to: Some(hour(8, 0)),
+        interval: Interval::Day,
+        top: 10,
+    };
+    let early_report = store.aggregate(&workspace, &early_request)?;
+    assert_eq!(
+        early_report.rising.unavailable,
+        Some(peil_store::RisingUnavailable::BaselineTooSmall)
+    );
+    Ok(())
+}
+
+#[test]
+fn a_storm_in_hourly_volume_is_a_burst_and_hours_under_k_are_not() -> Result<(), StoreError> {
+    let directory = temporary_directory()?;
+    let mut store = open(directory.path());
+    let workspace = active_workspace(&mut store, "bursts", 10)?;
+    let mut posts = Vec::new();
+    let mut number = 0u32;
+    // Two quiet days: 12 posts an hour by 12 authors. Day 3, 09:00–11:00: 30, 80, 40 posts by
+    // many authors. Day 3, 20:00: 60 posts by 2 authors (under k: must not be a burst).
+    for day in 1..=3u32 {
+        for clock in 0..24u32 {
+            let count = match (day, clock) {
+                (3, 9) => 30,
+                (3, 10) => 80,
+                (3, 11) => 40,
+                (3, 20) => 60,
+                _ => 12,
+            };
+            for index in 0..count {
+                let author = if (day, clock) == (3, 20) {
+                    250 + (index % 2) as u8
+                } else {
+                    (index % 50) as u8
+                };
+                posts.push(post_at(workspace.id, number, author, hour(day, clock), &[]));
+                number += 1;
+            }
+        }
+    }
+    store.insert_posts(&posts)?;
+    for interval in [Interval::Hour, Interval::Day] {
+        let request = AggregateRequest {
+            query: None,
+            from: Some(hour(1, 0)),
+            to: Some(hour(4, 0)),
+            interval,
+            top: 5,
+        };
+        let report = store.aggregate(&workspace, &request)?;
+        assert_eq!(report.bursts.len(), 1, "{interval:?}: {:?}", report.bursts);
+        let Some(burst) = report.bursts.first() else {
+            continue;
+        };
+        assert_eq!(burst.start, hour(3, 9));
+        assert_eq!(burst.peak, hour(3, 10));
+        assert_eq!(burst.end, hour(3, 12));
+        let expected_peak = match interval {
+            Interval::Hour => Some(80),
+            Interval::Day => None,
+        };
+        assert_eq!(burst.peak_posts, expected_peak);
+    }
+    Ok(())
+}
+
+#[test]
+fn terms_that_appear_together_form_a_cluster_only_with_k_authors() -> Result<(), StoreError> {
+    let directory = temporary_directory()?;
+    let mut store = open(directory.path());
+    let workspace = active_workspace(&mut store, "clusters", 10)?;
+    let mut posts = Vec::new();
+    // "brug" + "afsluiting" together in 40 posts of 20 authors; "stank" + "riool" together in 30
+    // posts, but only 4 authors write both (each term also alone by many others); "park" alone.
+    for number in 0..40u32 {
+        posts.push(post(
+            workspace.id,
+            number,
+            (number % 20) as u8,
+            1,
+            "t",
+            &["brug", "afsluiting"],
+        ));
+    }
+    for number in 40..70u32 {
+        posts.push(post(
+            workspace.id,
+            number,
+            100 + (number % 4) as u8,
+            2,
+            "t",
+            &["stank", "riool"],
+        ));
+    }
+    for number in 70..100u32 {
+        posts.push(post(
+            workspace.id,
+            number,
+            120 + (number % 15) as u8,
+            3,
+            "t",
+            &["stank"],
+        ));
+    }
+    for number in 100..130u32 {
+        posts.push(post(
+            workspace.id,
+            number,
+            140 + (number % 15) as u8,
+            4,
+            "t",
+            &["riool"],
+        ));
+    }
+    for number in 130..200u32 {
+        posts.push(post(
+            workspace.id,
+            number,
+            (number % 30) as u8,
+            5,
+            "t",
+            &["park"],
+        ));
+    }
+    store.insert_posts(&posts)?;
+    let report = store.aggregate(&workspace, &day_request())?;
+    let clusters: Vec<Vec<&str>> = report
+        .clusters
+        .iter()
+        .map(|cluster| cluster.terms.iter().map(String::as_str).collect())
+        .collect();
+    assert_eq!(clusters, vec![vec!["afsluiting", "brug"]], "{clusters:?}");
+    Ok(())
+}
+
+#[test]
+fn representativeness_states_reposts_very_active_authors_and_data_gaps() -> Result<(), StoreError> {
+    let directory = temporary_directory()?;
+    let mut store = open(directory.path());
+    let workspace = active_workspace(&mut store, "representativeness", 10)?;
+    let mut posts = Vec::new();
+    // 100 posts of 50 authors on 1 Oct, 25 of them reposts by 25 authors; then 3 authors who
+    // post 40 times each on 2 Oct (very active, but fewer than k: the share is withheld).
+    for number in 0..100u32 {
+        let mut stored = post_at(workspace.id, number, (number % 50) as u8, hour(1, 12), &[]);
+        stored.is_repost = number < 25;
+        posts.push(stored);
+    }
+    store.insert_posts(&posts)?;
+    let mut hours = std::collections::BTreeMap::new();
+    hours.insert(("import".to_string(), hour(1, 12).timestamp()), 250u64);
+    hours.insert(("import".to_string(), hour(1, 14).timestamp()), 3u64);
+    store.record_source_hours(&[workspace.id], &hours)?;
+    let request = AggregateRequest {
+        query: None,
+        from: Some(hour(1, 0)),
+        to: Some(hour(2, 0)),
+        interval: Interval::Hour,
+        top: 5,
+    };
+    let report = store.aggregate(&workspace, &request)?;
+    let Some(block) = report.representativeness.clone() else {
+        panic!("a visible report carries representativeness");
+    };
+    assert_eq!(block.reposts.percent, Some(25));
+    assert_eq!(block.high_frequency_authors.percent, Some(0));
+    assert_eq!(block.source_coverage.len(), 1);
+    assert_eq!(
+        block.source_coverage.first().map(|coverage| (
+            coverage.source.as_str(),
+            coverage.hours_in_window,
+            coverage.hours_without_data
+        )),
+        Some(("import", 24, 22))
+    );
+
+    // Another workspace (a new question about the same posts would be a differencing attack):
+    // 100 posts of 50 authors plus 3 authors who post 40 times each in one day. Very active,
+    // but fewer than k: the share is withheld. With 10 such authors it is shown.
+    for (name, heavy_authors, expected) in
+        [("drie-actief", 3u32, None), ("tien-actief", 10, Some(80))]
+    {
+        let other = active_workspace(&mut store, name, 10)?;
+        let mut mixed = Vec::new();
+        for number in 0..100u32 {
+            mixed.push(post_at(
+                other.id,
+                number,
+                (number % 50) as u8,
+                hour(1, 12),
+                &[],
+            ));
+        }
+        for number in 100..(100 + 40 * heavy_authors) {
+            mixed.push(post_at(
+                other.id,
+                number,
+                200 + (number % heavy_authors) as u8,
+                hour(2, 12),
+                &[],
+            ));
+        }
+        store.insert_posts(&mixed)?;
+        let report = store.aggregate(&other, &day_request())?;
+        let Some(block) = report.representativeness else {
+            panic!("a visible report carries representativeness");
+        };
+        assert_eq!(block.high_frequency_authors.percent, expected, "{name}");
+        assert_eq!(block.high_frequency_authors.suppressed, expected.is_none());
+    }
+    Ok(())
 }

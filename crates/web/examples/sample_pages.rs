@@ -4,7 +4,10 @@
 
 use chrono::{TimeZone, Utc};
 use peil_model::Role;
-use peil_service::{AggregateReport, Cell, Interval, QueryAnswer, TermCell, TermList};
+use peil_service::{
+    AggregateReport, Cell, Interval, QueryAnswer, RisingTerms, RisingUnavailable, TermCell,
+    TermList,
+};
 use peil_web::{
     dashboard_page, report_csv, report_print_page, DashboardView, Language, PageContext, QueryForm,
 };
@@ -74,6 +77,17 @@ fn main() -> std::io::Result<()> {
             suppressed: 1,
         },
         suppressed_cells: 7,
+        rising: RisingTerms {
+            baseline_from: None,
+            baseline_to: None,
+            unavailable: Some(RisingUnavailable::NoWindow),
+            terms: vec![],
+            hashtags: vec![],
+            bigrams: vec![],
+        },
+        bursts: vec![],
+        clusters: vec![],
+        representativeness: None,
         differencing_refusal: None,
     };
     let caveat = peil_policy::Caveat::for_report(&report);

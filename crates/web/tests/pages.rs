@@ -8,8 +8,8 @@ use chrono::{TimeZone, Utc};
 use peil_audit::{AuditAction, AuditEntry, AuditResult, IndexedEntry, VerificationReport};
 use peil_model::{Monitor, Purpose, Role, Workspace, WorkspaceStatus};
 use peil_service::{
-    AggregateReport, Cell, Interval, QueryAnswer, SubjectHolding, TermCell, TermList,
-    WorkspaceSummary,
+    AggregateReport, Cell, Interval, QueryAnswer, RisingTerms, RisingUnavailable, SubjectHolding,
+    TermCell, TermList, WorkspaceSummary,
 };
 use peil_web::{
     audit_log_page, dashboard_page, error_page, fg_console_page, login_page, monitors_page,
@@ -119,6 +119,17 @@ fn answer() -> QueryAnswer {
             suppressed: 2,
         },
         suppressed_cells: 9,
+        rising: RisingTerms {
+            baseline_from: None,
+            baseline_to: None,
+            unavailable: Some(RisingUnavailable::NoWindow),
+            terms: vec![],
+            hashtags: vec![],
+            bigrams: vec![],
+        },
+        bursts: vec![],
+        clusters: vec![],
+        representativeness: None,
         differencing_refusal: None,
     };
     let caveat = peil_policy::Caveat::for_report(&report);

@@ -332,6 +332,9 @@ impl DemoPosts {
             language,
             url: None,
             reply_to_author_id: reply_to_rank.map(|rank| self.authors.author_id(rank)),
+            // About one post in nine is a repost; derived from the sequence number so the
+            // random stream (and every other figure of a seed) stays the same.
+            is_repost: self.produced % 9 == 4,
         }
     }
 }
