@@ -1,7 +1,9 @@
 //! The aggregate report as text and JSON. Only gated cells reach this module; a suppressed cell is
 //! printed as `<k` (text) or `null` with `"suppressed": true` (JSON).
 
-use peil_service::{Cell, TermList};
+use peil_service::{
+    AggregateReport, Cell, GatedShare, Interval, RisingTerm, RisingUnavailable, TermList,
+};
 
 use crate::OutputLanguage;
 
@@ -50,6 +52,169 @@ fn print_terms(title: &str, list: &TermList, prefix: &str, language: OutputLangu
         .collect();
     for chunk in line.chunks(5) {
         println!("  {}", chunk.join(", "));
+    }
+}
+
+fn gated_share(share: &GatedShare) -> String {
+    match share.percent {
+        Some(percent) => format!("{percent}%"),
+        None => "<k".to_string(),
+    }
+}
+
+/// A moment as `YYYY-MM-DD HH:MM` (UTC).
+fn moment(value: &chrono::DateTime<chrono::Utc>) -> String {
+    value.format("%Y-%m-%d %H:%M").to_string()
+}
+
+fn print_rising(title: &str, items: &[RisingTerm], prefix: &str) {
+    if items.is_empty() {
+        return;
+    }
+    println!("  {title}");
+    let line: Vec<String> = items
+        .iter()
+        .map(|item| {
+            format!(
+                "{prefix}{} ({}, {})",
+                item.term,
+                item.posts,
+                item.significance.label()
+            )
+        })
+        .collect();
+    for chunk in line.chunks(4) {
+        println!("    {}", chunk.join(", "));
+    }
+}
+
+/// Rising terms against the window before, or why there are none.
+pub fn print_rising_terms(report: &AggregateReport, language: OutputLanguage) {
+    let rising = &report.rising;
+    match (rising.unavailable, rising.baseline_from, rising.baseline_to) {
+        (Some(RisingUnavailable::NoWindow), _, _) => println!(
+            "{}: {}",
+            language.pick("Stijgende termen", "Rising terms"),
+            language.pick(
+                "geef --from en --to op om met de even lange periode ervoor te vergelijken",
+                "give --from and --to to compare with the period of equal length before"
+            )
+        ),
+        (Some(RisingUnavailable::BaselineTooSmall), _, _) => println!(
+            "{}: {}",
+            language.pick("Stijgende termen", "Rising terms"),
+            language.pick(
+                "de periode ervoor heeft geen berichten van minstens k auteurs",
+                "the period before holds no posts of at least k authors"
+            )
+        ),
+        (None, Some(from), Some(to)) => {
+            println!(
+                "{} {} – {} ({})",
+                language.pick("Stijgende termen tegenover", "Rising terms compared with"),
+                moment(&from),
+                moment(&to),
+                language.pick(
+                    "log-likelihood, alleen significant gestegen",
+                    "log-likelihood, significant rises only"
+                )
+            );
+            if rising.terms.is_empty() && rising.hashtags.is_empty() && rising.bigrams.is_empty() {
+                println!(
+                    "  {}",
+                    language.pick(
+                        "(geen term steeg significant)",
+                        "(no term rose significantly)"
+                    )
+                );
+            }
+            print_rising(language.pick("termen", "terms"), &rising.terms, "");
+            print_rising("hashtags", &rising.hashtags, "#");
+            print_rising(language.pick("woordparen", "bigrams"), &rising.bigrams, "");
+        }
+        _ => {}
+    }
+}
+
+/// Rising terms, bursts and clusters.
+fn print_signals(report: &AggregateReport, language: OutputLanguage) {
+    println!();
+    print_rising_terms(report, language);
+    if report.bursts.is_empty() {
+        println!(
+            "{}: {}",
+            language.pick("Pieken (per uur)", "Bursts (hourly)"),
+            language.pick("geen", "none")
+        );
+    } else {
+        println!("{}", language.pick("Pieken (per uur)", "Bursts (hourly)"));
+    }
+    for burst in &report.bursts {
+        let peak_posts = burst
+            .peak_posts
+            .map(|posts| format!(" ({posts} {})", language.pick("berichten", "posts")))
+            .unwrap_or_default();
+        println!(
+            "  {} {} – {}, {} {}{peak_posts}",
+            language.pick("van", "from"),
+            moment(&burst.start),
+            moment(&burst.end),
+            language.pick("hoogtepunt", "peak"),
+            moment(&burst.peak)
+        );
+    }
+    if !report.clusters.is_empty() {
+        println!(
+            "{}",
+            language.pick(
+                "Samenhangende termen (vaak samen genoemd)",
+                "Related terms (often mentioned together)"
+            )
+        );
+        for cluster in &report.clusters {
+            println!("  {}", cluster.terms.join(" · "));
+        }
+    }
+}
+
+/// The representativeness block: mixes, reposts, very active authors and data gaps.
+fn print_representativeness(report: &AggregateReport, language: OutputLanguage) {
+    let Some(block) = &report.representativeness else {
+        return;
+    };
+    println!(
+        "  {}: {} {}; {} {} ({} {} {})",
+        language.pick("Representativiteit", "Representativeness"),
+        language.pick("reposts/boosts", "reposts/boosts"),
+        gated_share(&block.reposts),
+        language.pick(
+            "berichten van zeer actieve auteurs",
+            "posts by very active authors"
+        ),
+        gated_share(&block.high_frequency_authors),
+        language.pick("minstens", "at least"),
+        block.high_frequency_posts_per_day,
+        language.pick("berichten per dag", "posts per day")
+    );
+    if block.reposts.suppressed || block.high_frequency_authors.suppressed {
+        println!(
+            "    {}",
+            language.pick(
+                "<k: de groep of de rest telt minder dan k auteurs; het aandeel wordt niet getoond",
+                "<k: the group or the rest has fewer than k authors; the share is withheld"
+            )
+        );
+    }
+    for coverage in &block.source_coverage {
+        println!(
+            "    {} {}: {} {} {} {}",
+            language.pick("bron", "source"),
+            coverage.source,
+            coverage.hours_without_data,
+            language.pick("van de", "of"),
+            coverage.hours_in_window,
+            language.pick("uur zonder gegevens", "hours without data")
+        );
     }
 }
 
@@ -118,8 +283,8 @@ pub fn print_report(document: &ReportDocument, language: OutputLanguage) {
         "{} ({})",
         language.pick("Volume", "Volume"),
         match report.interval {
-            peil_service::Interval::Hour => language.pick("per uur, UTC", "per hour, UTC"),
-            peil_service::Interval::Day => language.pick("per dag, UTC", "per day, UTC"),
+            Interval::Hour => language.pick("per uur, UTC", "per hour, UTC"),
+            Interval::Day => language.pick("per dag, UTC", "per day, UTC"),
         }
     );
     let largest = report
@@ -132,8 +297,8 @@ pub fn print_report(document: &ReportDocument, language: OutputLanguage) {
     for cell in &report.volume {
         let bar_length = cell.posts.map_or(0, |posts| (posts * 40).div_ceil(largest)) as usize;
         let label = match report.interval {
-            peil_service::Interval::Day => cell.key.get(..10).unwrap_or(&cell.key),
-            peil_service::Interval::Hour => cell.key.get(..16).unwrap_or(&cell.key),
+            Interval::Day => cell.key.get(..10).unwrap_or(&cell.key),
+            Interval::Hour => cell.key.get(..16).unwrap_or(&cell.key),
         };
         println!(
             "  {label:<16} {:>6}  {}",
@@ -193,6 +358,7 @@ pub fn print_report(document: &ReportDocument, language: OutputLanguage) {
         "",
         language,
     );
+    print_signals(report, language);
 
     let caveat = &document.caveat;
     println!();
@@ -230,5 +396,6 @@ pub fn print_report(document: &ReportDocument, language: OutputLanguage) {
         "  {}",
         language.pick(&caveat.representativeness_nl, &caveat.representativeness_en)
     );
+    print_representativeness(report, language);
     println!("  {}", language.pick("Tijden in UTC.", "Times in UTC."));
 }

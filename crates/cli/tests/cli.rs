@@ -680,12 +680,34 @@ fn the_demo_runs_without_any_service() {
         .map_or(stdout.len(), |position| position + 2);
     let report = json_of(&stdout[json_start..json_end]);
     assert!(report["report"]["totals"]["posts"].as_u64().unwrap_or(0) > 100);
-    // Running it again refills the same demo directory.
+    // Running it again refills the same demo directory; as text it shows the signals of
+    // issue 4: the storm rises against the days before, is a burst, and the report carries the
+    // representativeness block.
     let again = Command::new(peil_binary())
-        .args(["demo", "--posts", "500", "--no-serve", "--dir"])
+        .args(["demo", "--posts", "4000", "--no-serve", "--dir"])
         .arg(&demo_dir)
         .output();
-    assert!(again.is_ok_and(|output| output.status.success()));
+    let Ok(again) = again else {
+        panic!("demo did not run again")
+    };
+    assert!(again.status.success());
+    let text = String::from_utf8_lossy(&again.stdout).to_string();
+    let rising = text
+        .split("Stijgende termen tegenover")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(rising.contains("storm ("), "{text}");
+    assert!(rising.contains("p<0.0001"), "{text}");
+    assert!(
+        text.contains("Pieken (per uur)\n  van 2026-10-21 15:00"),
+        "{text}"
+    );
+    assert!(text.contains("#storm · #stormschade"), "{text}");
+    assert!(
+        text.contains("Representativiteit: reposts/boosts 11%"),
+        "{text}"
+    );
+    assert!(text.contains("uur zonder gegevens"), "{text}");
 }
 
 #[test]

@@ -45,11 +45,15 @@ fn draft(name: &str) -> WorkspaceDraft {
 }
 
 fn raw_post(number: u32, day: u32, author: &str, text: &str) -> Record {
+    raw_post_at(number, day, 12, author, text)
+}
+
+fn raw_post_at(number: u32, day: u32, hour: u32, author: &str, text: &str) -> Record {
     Record::Post(RawPost {
         source: "mastodon".into(),
         source_id: format!("https://social.example/statuses/{number}"),
         created_at: Utc
-            .with_ymd_and_hms(2026, 3, day, 12, 0, 0)
+            .with_ymd_and_hms(2026, 3, day, hour, 0, 0)
             .single()
             .unwrap_or_default(),
         text: text.into(),
@@ -115,6 +119,26 @@ fn fixture() -> Fixture {
             3,
             &format!("https://social.example/@buur{author}"),
             "Waarom wordt het afval niet opgehaald",
+        ));
+    }
+    // Day 10, 12:00: six authors (visible) after days of silence, a burst in hourly volume.
+    for author in 0..6 {
+        records.push(raw_post(
+            200 + author,
+            10,
+            &format!("https://social.example/@fietser{author}"),
+            "De container bij het station is weer vol met afval",
+        ));
+    }
+    // Day 20: five authors one per hour (each hour below k, no burst); the smallest visible day,
+    // so the store's complementary suppression of day 3 hides this day rather than day 10.
+    for author in 0..5 {
+        records.push(raw_post_at(
+            300 + author,
+            20,
+            8 + author,
+            &format!("https://social.example/@wandelaar{author}"),
+            "Het afval in het park wordt niet opgehaald",
         ));
     }
     ok(service.import(
@@ -461,6 +485,119 @@ async fn the_dashboard_shows_suppressed_cells_as_below_k_with_the_caveat() {
     assert_eq!(print.status, StatusCode::OK);
     assert_html_is_strict(&print);
     assert!(print.body.contains("peil-caveat"));
+}
+
+/// The text between `<tr><th scope="row">{key}</th>` and the row's end, for every such row.
+fn rows_of<'a>(page: &'a str, key: &str) -> Vec<&'a str> {
+    let start = format!("<tr><th scope=\"row\">{key}</th>");
+    page.match_indices(&start)
+        .map(|(position, _)| {
+            let row = &page[position..];
+            &row[..row.find("</tr>").unwrap_or(row.len())]
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_dashboard_marks_and_lists_the_stores_bursts_and_shows_the_new_sections() {
+    let fixture = fixture();
+    let mut browser = fixture.login("bas").await;
+    let daily = fixture
+        .get(
+            &mut browser,
+            "/workspaces/afval/dashboard?q=afval&from=2026-03-01&to=2026-03-31&interval=day",
+        )
+        .await;
+    assert_eq!(daily.status, StatusCode::OK, "{}", daily.body);
+    assert_html_is_strict(&daily);
+    // The store found one burst (day 10, 12:00–13:00); its day is marked, and day 2 (the
+    // largest day, which mean + 2σ over the days would have marked) is not.
+    let marked = |page: &str, key: &str| {
+        rows_of(page, key)
+            .first()
+            .is_some_and(|row| row.ends_with("<td>piek</td>"))
+    };
+    assert!(
+        marked(&daily.body, "2026-03-10"),
+        "the burst's day is not marked"
+    );
+    assert!(!marked(&daily.body, "2026-03-02"));
+    assert!(daily.body.contains("Pieken gemarkeerd: 2026-03-10."));
+    assert!(daily.body.contains(
+        "<tr><th scope=\"row\">2026-03-10 12:00</th><td>2026-03-10 12:00</td><td>2026-03-10 13:00</td></tr>"
+    ));
+    // The other sections, in Dutch; the window before holds no posts, which is said.
+    for heading in [
+        ">Stijgende termen</h2>",
+        ">Pieken</h2>",
+        ">Samenhangende termen</h2>",
+        ">Representativiteit</h2>",
+    ] {
+        assert!(daily.body.contains(heading), "no {heading}");
+    }
+    assert!(daily
+        .body
+        .contains("De periode ervoor heeft te weinig berichten (minder dan k = 5 auteurs)"));
+    assert!(daily.body.contains("≥ 10 berichten per dag"));
+    assert!(daily
+        .body
+        .contains("<caption>Uren zonder gegevens per bron</caption>"));
+    assert!(!daily.body.contains("fietser") && !daily.body.contains("bewoner"));
+
+    // Per hour: the burst's hour is marked with its posts, the hours around it are not.
+    let hourly = fixture
+        .get(
+            &mut browser,
+            "/workspaces/afval/dashboard?q=afval&from=2026-03-01&to=2026-03-31&interval=hour&lang=en",
+        )
+        .await;
+    assert_eq!(hourly.status, StatusCode::OK, "{}", hourly.body);
+    assert_html_is_strict(&hourly);
+    let burst_hour = rows_of(&hourly.body, "2026-03-10 12:00");
+    assert!(
+        burst_hour
+            .iter()
+            .any(|row| row.ends_with("<td>6</td><td>burst</td>")),
+        "{burst_hour:?}"
+    );
+    for quiet in ["2026-03-10 11:00", "2026-03-10 13:00"] {
+        assert!(rows_of(&hourly.body, quiet)
+            .iter()
+            .all(|row| !row.ends_with("<td>burst</td>")));
+    }
+    assert!(hourly
+        .body
+        .contains("<td>2026-03-10 13:00</td><td>6</td></tr>"));
+    assert!(hourly.body.contains(">Rising terms</h2>"));
+    assert!(hourly.body.contains(">Related terms</h2>"));
+    assert!(hourly.body.contains("≥ 10 posts per day"));
+
+    // Without a window there is nothing to compare with, which the report says (in Dutch
+    // again: the English choice above is kept in a cookie).
+    let print = fixture
+        .get(
+            &mut browser,
+            "/workspaces/afval/report?q=afval&interval=day&lang=nl",
+        )
+        .await;
+    assert_eq!(print.status, StatusCode::OK);
+    assert!(print
+        .body
+        .contains("Kies een begin- en einddatum om te vergelijken met de periode ervoor."));
+    let csv = fixture
+        .get(
+            &mut browser,
+            "/workspaces/afval/report.csv?q=afval&interval=day",
+        )
+        .await;
+    assert!(
+        csv.body.contains("rising_unavailable,no_window"),
+        "{}",
+        csv.body
+    );
+    assert!(csv
+        .body
+        .contains("burst,2026-03-10T12:00:00Z/2026-03-10T13:00:00Z,,2026-03-10T12:00:00Z"));
 }
 
 #[tokio::test]

@@ -557,13 +557,15 @@ impl Store {
     ) -> Vec<TermCluster> {
         // The named words and hashtags with their posts (post id, period, author), most frequent
         // first, at most 24.
-        let mut named: Vec<NamedTermPosts<'_>> = Vec::new();
-        for (list, ids) in selection
+        let mut named: Vec<NamedTermPosts> = Vec::new();
+        for (kind_index, (list, ids)) in selection
             .lists
             .iter()
             .zip(selection.list_ids.iter())
             .take(2)
+            .enumerate()
         {
+            let prefix = if kind_index == 1 { "#" } else { "" };
             for (item, term_id) in list.items.iter().zip(ids.iter()) {
                 let mut posts: Vec<(i64, u32, u64)> = candidates
                     .occurrences_of(*term_id)
@@ -572,10 +574,10 @@ impl Store {
                     .collect();
                 posts.sort_unstable();
                 posts.dedup_by_key(|post| post.0);
-                named.push((item.term.as_str(), item.posts, posts));
+                named.push((format!("{prefix}{}", item.term), item.posts, posts));
             }
         }
-        named.sort_by(|left, right| right.1.cmp(&left.1).then(left.0.cmp(right.0)));
+        named.sort_by(|left, right| right.1.cmp(&left.1).then(left.0.cmp(&right.0)));
         named.truncate(24);
         let mut links = Vec::new();
         for (left, left_entry) in named.iter().enumerate() {
@@ -611,7 +613,7 @@ impl Store {
             .map(|group| TermCluster {
                 terms: group
                     .into_iter()
-                    .filter_map(|index| named.get(index).map(|entry| entry.0.to_string()))
+                    .filter_map(|index| named.get(index).map(|entry| entry.0.clone()))
                     .collect(),
             })
             .collect()
@@ -1183,9 +1185,9 @@ impl Baseline {
     }
 }
 
-/// A named term, its posts in scope, and those posts as (post id, period index, pseudonym
-/// prefix) sorted by post id.
-type NamedTermPosts<'a> = (&'a str, u64, Vec<(i64, u32, u64)>);
+/// A named term (hashtags with `#`), its posts in scope, and those posts as (post id, period
+/// index, pseudonym prefix) sorted by post id.
+type NamedTermPosts = (String, u64, Vec<(i64, u32, u64)>);
 
 /// Posts (sorted by id) present in both lists.
 fn intersect_posts(left: &[(i64, u32, u64)], right: &[(i64, u32, u64)]) -> Vec<(i64, u32, u64)> {

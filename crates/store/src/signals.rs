@@ -9,10 +9,14 @@
 //!   baseline cell under k is not revealed. No correction for testing many terms: with ~1,000
 //!   candidate terms about one term in a window may pass p < 0.001 by chance, which the class
 //!   p < 0.0001 (G² ≥ 15.13) makes rarer.
-//! * **Bursts**: an hour is hot when its count is at least the median of the preceding 24 hours
-//!   plus three times the spread (1.4826 × MAD, at least √median and at least 1) and at least
-//!   twice that median; the burst runs from the first to the last adjacent hour above the median
-//!   plus 1.5 × spread, with its peak at the largest hour. Hours under k (suppressed) count as 0.
+//! * **Bursts**: each hour is judged against a reference level: the larger of the median of the
+//!   preceding 24 hours and the median of the same hour on the preceding (1 to 7) days, so the
+//!   daily rhythm (quiet nights, evening peaks) is not a burst. An hour is hot when its count is
+//!   at least the reference plus three times the spread (1.4826 × MAD of either history, at
+//!   least √reference and at least 1) and at least twice the reference; the burst runs from the
+//!   first to the last adjacent hour above the reference plus 1.5 × spread, with its peak at the
+//!   largest hour. An hour needs a full day of history before it is judged. Hours under k
+//!   (suppressed) count as 0.
 //! * **Clusters**: terms already named in the report, linked when the posts holding both come
 //!   from at least k authors and their normalised pointwise mutual information is at least 0.2;
 //!   clusters are the connected groups (at most 6 terms each, strongest links first).
@@ -153,10 +157,12 @@ pub struct Burst {
     pub peak_posts: Option<u64>,
 }
 
-/// Hours of history a burst needs before it (fewer and no hour is judged).
-const BURST_MIN_HISTORY: usize = 6;
-/// Hours of history the baseline of an hour looks at.
+/// Hours of history an hour needs before it is judged.
+const BURST_MIN_HISTORY: usize = 24;
+/// Hours of history the running median looks at.
 const BURST_HISTORY: usize = 24;
+/// Days back the same-hour median looks at.
+const BURST_SEASON_DAYS: usize = 7;
 
 fn median(sorted: &[f64]) -> f64 {
     let count = sorted.len();
@@ -174,20 +180,39 @@ fn median(sorted: &[f64]) -> f64 {
     }
 }
 
-/// Median and spread of the hours before `position`.
-fn baseline_of(counts: &[u64], position: usize) -> Option<(f64, f64)> {
-    let start = position.saturating_sub(BURST_HISTORY);
-    let history = counts.get(start..position)?;
-    if history.len() < BURST_MIN_HISTORY {
-        return None;
-    }
-    let mut values: Vec<f64> = history.iter().map(|count| *count as f64).collect();
+/// Median and scaled MAD of some values.
+fn centre_and_spread(mut values: Vec<f64>) -> (f64, f64) {
     values.sort_by(f64::total_cmp);
     let centre = median(&values);
     let mut deviations: Vec<f64> = values.iter().map(|value| (value - centre).abs()).collect();
     deviations.sort_by(f64::total_cmp);
-    let spread = (1.4826 * median(&deviations)).max(centre.sqrt()).max(1.0);
-    Some((centre, spread))
+    (centre, 1.4826 * median(&deviations))
+}
+
+/// Reference level and spread of the hour at `position` (see the module docs).
+fn baseline_of(counts: &[u64], position: usize) -> Option<(f64, f64)> {
+    if position < BURST_MIN_HISTORY {
+        return None;
+    }
+    let history = counts.get(position - BURST_HISTORY..position)?;
+    let (running, running_spread) =
+        centre_and_spread(history.iter().map(|count| *count as f64).collect());
+    let same_hours: Vec<f64> = (1..=BURST_SEASON_DAYS)
+        .filter_map(|days| position.checked_sub(24 * days))
+        .filter_map(|index| counts.get(index))
+        .map(|count| *count as f64)
+        .collect();
+    let (seasonal, seasonal_spread) = if !same_hours.is_empty() {
+        centre_and_spread(same_hours)
+    } else {
+        (0.0, 0.0)
+    };
+    let reference = running.max(seasonal);
+    let spread = running_spread
+        .max(seasonal_spread)
+        .max(reference.sqrt())
+        .max(1.0);
+    Some((reference, spread))
 }
 
 /// Bursts in an hourly series (`hours[i]` starts at `first_hour + i` hours; suppressed hours
@@ -254,7 +279,7 @@ pub fn detect_bursts(first_hour: i64, hours: &[u64], show_counts: bool) -> Vec<B
 /// A group of terms that often appear together.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TermCluster {
-    /// The terms, most frequent first.
+    /// The terms, most frequent first; hashtags start with `#`.
     pub terms: Vec<String>,
 }
 
@@ -374,9 +399,21 @@ mod tests {
 
     #[test]
     fn a_storm_is_a_burst_with_its_start_peak_and_end() {
-        let mut hours: Vec<u64> = vec![10, 12, 9, 11, 10, 13, 10, 9, 12, 11, 10, 12];
-        hours.extend([25, 60, 140, 90, 30]);
-        hours.extend([11, 10, 12, 9, 10]);
+        // Two days with a daily rhythm (evening peak of 30), then a storm on day 3 at 12:00.
+        let day: Vec<u64> = (0..24u64)
+            .map(|clock| match clock {
+                0..=5 => 3,
+                19..=21 => 30,
+                _ => 10 + clock % 3,
+            })
+            .collect();
+        let mut hours: Vec<u64> = Vec::new();
+        hours.extend(&day);
+        hours.extend(&day);
+        hours.extend(day.iter().take(12));
+        hours.extend([60, 140, 90, 30]);
+        hours.extend(day.iter().skip(16));
+        hours.extend(&day);
         let first_hour = 1_790_000_000 - 1_790_000_000 % 3_600;
         let bursts = detect_bursts(first_hour, &hours, true);
         assert_eq!(bursts.len(), 1, "{bursts:?}");
@@ -384,9 +421,9 @@ mod tests {
             return;
         };
         let hour = |index: i64| Utc.timestamp_opt(first_hour + 3_600 * index, 0).single();
-        assert_eq!(Some(burst.start), hour(12));
-        assert_eq!(Some(burst.peak), hour(14));
-        assert_eq!(Some(burst.end), hour(17));
+        assert_eq!(Some(burst.start), hour(60));
+        assert_eq!(Some(burst.peak), hour(61));
+        assert_eq!(Some(burst.end), hour(64));
         assert_eq!(burst.peak_posts, Some(140));
         assert_eq!(
             detect_bursts(first_hour, &hours, false)
@@ -400,14 +437,28 @@ mod tests {
     fn steady_noise_and_a_short_history_make_no_burst() {
         let steady: Vec<u64> = (0..72).map(|hour| 20 + (hour * 7 % 9)).collect();
         assert!(detect_bursts(0, &steady, true).is_empty());
-        // A jump in the first hours has no history to be judged against.
+        // A daily rhythm (quiet nights, a tripled evening) over a week is not a burst.
+        let rhythm: Vec<u64> = (0..24 * 7u64)
+            .map(|hour| match hour % 24 {
+                0..=5 => 2,
+                18..=21 => 36,
+                _ => 12,
+            })
+            .collect();
+        assert!(detect_bursts(0, &rhythm, true).is_empty());
+        // A jump in the first day has no history to be judged against.
         assert!(detect_bursts(0, &[1, 2, 500, 3], true).is_empty());
         // Quiet hours (0) with a single post are not a burst: the spread is at least 1 and the
-        // hour must reach the median plus three spreads.
-        let quiet = [0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0];
+        // hour must reach the reference plus three spreads.
+        let mut quiet = vec![0u64; 30];
+        if let Some(hour) = quiet.get_mut(26) {
+            *hour = 2;
+        }
         assert!(detect_bursts(0, &quiet, true).is_empty());
-        let jump = [0, 0, 0, 0, 0, 0, 0, 0, 12, 0, 0];
-        assert_eq!(detect_bursts(0, &jump, true).len(), 1);
+        if let Some(hour) = quiet.get_mut(26) {
+            *hour = 12;
+        }
+        assert_eq!(detect_bursts(0, &quiet, true).len(), 1);
     }
 
     #[test]

@@ -5,8 +5,9 @@
 use chrono::{TimeZone, Utc};
 use peil_model::Role;
 use peil_service::{
-    AggregateReport, Cell, Interval, QueryAnswer, RisingTerms, RisingUnavailable, TermCell,
-    TermList,
+    AggregateReport, Burst, Cell, GatedShare, Interval, QueryAnswer, Representativeness,
+    RisingTerm, RisingTerms, Significance, SourceCoverage, TermCell, TermCluster, TermList,
+    HIGH_FREQUENCY_POSTS_PER_DAY,
 };
 use peil_web::{
     dashboard_page, report_csv, report_print_page, DashboardView, Language, PageContext, QueryForm,
@@ -59,17 +60,37 @@ fn main() -> std::io::Result<()> {
             cell("bluesky", Some(220), Some(0.31)),
         ],
         terms: TermList {
-            items: vec![TermCell {
-                term: "afvalinzameling".into(),
-                posts: 120,
-            }],
+            items: vec![
+                TermCell {
+                    term: "afvalinzameling".into(),
+                    posts: 120,
+                },
+                TermCell {
+                    term: "container".into(),
+                    posts: 96,
+                },
+                TermCell {
+                    term: "statiegeld".into(),
+                    posts: 64,
+                },
+                TermCell {
+                    term: "ophalen".into(),
+                    posts: 58,
+                },
+            ],
             suppressed: 3,
         },
         hashtags: TermList {
-            items: vec![TermCell {
-                term: "afval".into(),
-                posts: 80,
-            }],
+            items: vec![
+                TermCell {
+                    term: "afval".into(),
+                    posts: 80,
+                },
+                TermCell {
+                    term: "gft".into(),
+                    posts: 41,
+                },
+            ],
             suppressed: 0,
         },
         bigrams: TermList {
@@ -77,17 +98,68 @@ fn main() -> std::io::Result<()> {
             suppressed: 1,
         },
         suppressed_cells: 7,
+        // Against the two weeks before (17–30 April).
         rising: RisingTerms {
-            baseline_from: None,
-            baseline_to: None,
-            unavailable: Some(RisingUnavailable::NoWindow),
-            terms: vec![],
-            hashtags: vec![],
+            baseline_from: Some(start - chrono::Duration::days(14)),
+            baseline_to: Some(start),
+            unavailable: None,
+            terms: vec![
+                RisingTerm {
+                    term: "statiegeld".into(),
+                    posts: 64,
+                    significance: Significance::P0001,
+                },
+                RisingTerm {
+                    term: "container".into(),
+                    posts: 96,
+                    significance: Significance::P001,
+                },
+            ],
+            hashtags: vec![RisingTerm {
+                term: "gft".into(),
+                posts: 41,
+                significance: Significance::P001,
+            }],
             bigrams: vec![],
         },
-        bursts: vec![],
-        clusters: vec![],
-        representativeness: None,
+        // One storm on 6 May (the day with 120 posts), detected on hourly volume.
+        bursts: vec![Burst {
+            start: start + chrono::Duration::hours(5 * 24 + 8),
+            peak: start + chrono::Duration::hours(5 * 24 + 10),
+            end: start + chrono::Duration::hours(5 * 24 + 13),
+            peak_posts: None,
+        }],
+        clusters: vec![
+            TermCluster {
+                terms: vec!["container".into(), "ophalen".into(), "afval".into()],
+            },
+            TermCluster {
+                terms: vec!["statiegeld".into(), "gft".into()],
+            },
+        ],
+        representativeness: Some(Representativeness {
+            reposts: GatedShare {
+                percent: Some(14),
+                suppressed: false,
+            },
+            high_frequency_authors: GatedShare {
+                percent: None,
+                suppressed: true,
+            },
+            high_frequency_posts_per_day: HIGH_FREQUENCY_POSTS_PER_DAY,
+            source_coverage: vec![
+                SourceCoverage {
+                    source: "mastodon".into(),
+                    hours_in_window: 336,
+                    hours_without_data: 4,
+                },
+                SourceCoverage {
+                    source: "bluesky".into(),
+                    hours_in_window: 336,
+                    hours_without_data: 27,
+                },
+            ],
+        }),
         differencing_refusal: None,
     };
     let caveat = peil_policy::Caveat::for_report(&report);
@@ -99,7 +171,6 @@ fn main() -> std::io::Result<()> {
         report,
         caveat,
     };
-    let bursts = vec!["2025-05-06T00:00:00Z".to_string()];
     for language in [Language::Nl, Language::En] {
         let context = PageContext {
             language,
@@ -114,7 +185,6 @@ fn main() -> std::io::Result<()> {
             form: &form,
             answer: Some(&answer),
             refusal: None,
-            bursts: &bursts,
             example_quotes: &["Wanneer wordt het [ADRES] eindelijk opgehaald?".to_string()],
         };
         let code = language.code();
@@ -124,7 +194,7 @@ fn main() -> std::io::Result<()> {
         )?;
         std::fs::write(
             format!("{directory}/report-{code}.html"),
-            report_print_page(&context, &answer, &bursts, Utc::now()),
+            report_print_page(&context, &answer, Utc::now()),
         )?;
         std::fs::write(
             format!("{directory}/report-{code}.csv"),

@@ -7,7 +7,8 @@
 //! colour alone) labelled `<k`, and `<k` in the table. Colours come from classes styled in
 //! `peil.css`; the few presentation attributes are fallbacks for a page without CSS.
 
-use peil_service::{Cell, Interval};
+use chrono::{DateTime, Duration, Utc};
+use peil_service::{Burst, Cell, Interval};
 
 use crate::escape::html;
 use crate::i18n::{fill, Key};
@@ -91,6 +92,32 @@ fn nice_ceiling(value: u64) -> u64 {
 
 fn number(value: f64) -> String {
     format!("{value:.1}")
+}
+
+/// The bucket keys of `volume` to mark as bursts, from the bursts the store detected on hourly
+/// volume: in an hourly series every bucket from a burst's start up to its (exclusive) end, in a
+/// daily series the day bucket that holds a burst's peak. Keys that are not RFC 3339 are never
+/// marked.
+pub fn burst_buckets(volume: &[Cell], interval: Interval, bursts: &[Burst]) -> Vec<String> {
+    if bursts.is_empty() {
+        return Vec::new();
+    }
+    let width = Duration::seconds(interval.seconds());
+    volume
+        .iter()
+        .filter(|cell| {
+            let Ok(start) = DateTime::parse_from_rfc3339(&cell.key) else {
+                return false;
+            };
+            let start = start.with_timezone(&Utc);
+            let end = start + width;
+            bursts.iter().any(|burst| match interval {
+                Interval::Hour => start >= burst.start && start < burst.end,
+                Interval::Day => burst.peak >= start && burst.peak < end,
+            })
+        })
+        .map(|cell| cell.key.clone())
+        .collect()
 }
 
 /// The volume chart: bars per period, suppressed periods hatched and labelled `<k`, the periods
@@ -538,6 +565,56 @@ mod tests {
             assert!(row.contains(&format!(">{value}</td>")), "{row}");
         }
         assert!(!chart.contains("style="));
+    }
+
+    fn hour(day: u32, hour: u32) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        Utc.with_ymd_and_hms(2025, 5, day, hour, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn burst_buckets_follow_the_stores_bursts() {
+        let burst = Burst {
+            start: hour(3, 10),
+            peak: hour(3, 12),
+            end: hour(3, 14),
+            peak_posts: None,
+        };
+        // Daily: the day holding the peak, nothing else.
+        assert_eq!(
+            burst_buckets(&volume(), Interval::Day, std::slice::from_ref(&burst)),
+            vec!["2025-05-03T00:00:00Z".to_string()]
+        );
+        // Hourly: every hour from the start up to the exclusive end.
+        let hours: Vec<Cell> = (8..16)
+            .map(|h| {
+                cell(
+                    &hour(3, h).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    Some(10),
+                    None,
+                )
+            })
+            .collect();
+        assert_eq!(
+            burst_buckets(&hours, Interval::Hour, &[burst]),
+            vec![
+                "2025-05-03T10:00:00Z".to_string(),
+                "2025-05-03T11:00:00Z".to_string(),
+                "2025-05-03T12:00:00Z".to_string(),
+                "2025-05-03T13:00:00Z".to_string(),
+            ]
+        );
+        assert!(burst_buckets(&hours, Interval::Hour, &[]).is_empty());
+        let odd = vec![cell("not a time", Some(1), None)];
+        let everything = Burst {
+            start: hour(1, 0),
+            peak: hour(2, 0),
+            end: hour(9, 0),
+            peak_posts: None,
+        };
+        assert!(burst_buckets(&odd, Interval::Hour, &[everything]).is_empty());
     }
 
     #[test]

@@ -210,6 +210,47 @@ messages! {
     Burst => "Piek", "Burst";
     BurstMarked => "piek", "burst";
 
+    // Signals and representativeness
+    SignalsWithheld => "Niet beschikbaar: deze selectie toont geen cijfers.", "Not available: this selection shows no figures.";
+    RisingTitle => "Stijgende termen", "Rising terms";
+    RisingIntro => "Termen, hashtags en woordparen die in deze periode duidelijk vaker voorkomen dan in de periode van gelijke lengte ervoor (log-likelihood-toets). Alleen de significantie wordt getoond, niet het aantal in de periode ervoor.", "Terms, hashtags and word pairs that occur clearly more often in this period than in the period of equal length before it (log-likelihood test). Only the significance is shown, not the count in the period before.";
+    RisingBaseline => "Vergeleken met de periode ervoor: {from} – {to} UTC.", "Compared with the period before: {from} – {to} UTC.";
+    RisingNoWindow => "Niet berekend. Kies een begin- en einddatum om te vergelijken met de periode ervoor.", "Not computed. Choose a start and an end date to compare with the period before.";
+    RisingBaselineTooSmall => "Niet berekend. De periode ervoor heeft te weinig berichten (minder dan k = {k} auteurs) om mee te vergelijken.", "Not computed. The period before has too few posts (fewer than k = {k} authors) to compare with.";
+    RisingWords => "Termen", "Terms";
+    RisingWordsCaption => "Stijgende termen", "Rising terms";
+    RisingHashtagsCaption => "Stijgende hashtags", "Rising hashtags";
+    RisingBigramsCaption => "Stijgende woordparen", "Rising word pairs";
+    ColSignificance => "Significantie", "Significance";
+    RisingNone => "Geen significante stijging.", "No significant rise.";
+    RisingSignificanceNote => "p<0.001: zo'n stijging komt bij toeval minder dan 1 op de 1.000 keer voor; p<0.0001: minder dan 1 op de 10.000 keer. Omdat veel termen tegelijk worden getoetst, kan een enkele p<0.001 toch toeval zijn.", "p<0.001: such a rise happens by chance less than once in 1,000 times; p<0.0001: less than once in 10,000 times. Because many terms are tested at once, a single p<0.001 may still be chance.";
+    BurstsTitle => "Pieken", "Bursts";
+    BurstsIntro => "Uren waarin het aantal berichten sterk boven het gewone niveau van de 24 uur ervoor lag (de mediaan plus drie keer de spreiding, en minstens het dubbele). Een uur wordt pas beoordeeld met minstens 6 uur gegevens ervoor; uren met minder dan k auteurs tellen als 0. De pieken zijn ook in de grafiek gemarkeerd.", "Hours in which the number of posts rose far above the usual level of the 24 hours before (the median plus three times the spread, and at least double). An hour is judged only with at least 6 hours of data before it; hours with fewer than k authors count as 0. The bursts are also marked in the chart.";
+    BurstsCaption => "Pieken in het aantal berichten per uur", "Bursts in the number of posts per hour";
+    ColBurstStart => "Van", "From";
+    ColBurstPeak => "Hoogste uur", "Peak hour";
+    ColBurstEnd => "Tot", "Until";
+    ColBurstPeakPosts => "Berichten in het hoogste uur", "Posts in the peak hour";
+    BurstsNone => "Geen pieken gevonden.", "No bursts found.";
+    BurstsDailyNote => "Het aantal berichten in het hoogste uur staat alleen in een overzicht per uur.", "The number of posts in the peak hour is shown only in an hourly view.";
+    ClustersTitle => "Samenhangende termen", "Related terms";
+    ClustersIntro => "Groepen van genoemde termen en hashtags die vaak samen in dezelfde berichten staan (samen van minstens k auteurs). Samen voorkomen zegt niets over oorzaak of mening.", "Groups of named terms and hashtags that often appear in the same posts (together from at least k authors). Appearing together says nothing about cause or opinion.";
+    ClustersNone => "Geen groepen gevonden.", "No groups found.";
+    RepTitle => "Representativiteit", "Representativeness";
+    RepIntro => "Hoe scheef de berichten achter deze cijfers kunnen zijn. Sociale media zijn niet representatief voor de bevolking: weinig mensen schrijven veel, en platforms kiezen wat zichtbaar is.", "How skewed the posts behind these figures may be. Social media are not representative of the population: few people write a lot, and platforms choose what is visible.";
+    RepSources => "Bronnen (aandeel berichten)", "Sources (share of posts)";
+    RepLanguages => "Talen (aandeel berichten)", "Languages (share of posts)";
+    RepReposts => "Aandeel reposts (doorgestuurde berichten)", "Share of reposts (boosts)";
+    RepRepostsNote => "Mastodon-boosts en geïmporteerde retweets; reposts op Bluesky bevatten geen tekst en worden niet gelezen.", "Mastodon boosts and imported retweets; Bluesky reposts carry no text and are not read.";
+    RepHighFrequency => "Aandeel berichten van zeer actieve auteurs (≥ {threshold} berichten per dag)", "Share of posts from very active authors (≥ {threshold} posts per day)";
+    RepHighFrequencyNote => "Zeer actieve auteurs worden alleen geteld, nooit genoemd.", "Very active authors are only counted, never named.";
+    RepShareSuppressed => "<k: dit aandeel wordt niet getoond, omdat de groep of de rest van minder dan k = {k} auteurs komt.", "<k: this share is withheld because the group or the rest comes from fewer than k = {k} authors.";
+    RepCoverageCaption => "Uren zonder gegevens per bron", "Hours without data per source";
+    ColHoursInWindow => "Uren in de periode", "Hours in the window";
+    ColHoursWithoutData => "Uren zonder gegevens", "Hours without data";
+    RepCoverageNote => "Een uur zonder gegevens: Peil las in dat uur niets van deze bron voor deze werkruimte (een storing, een limiet of geen enkel bericht). Cijfers over zulke uren kunnen te laag zijn.", "An hour without data: Peil read nothing from this source for this workspace in that hour (an outage, a rate limit or no post at all). Figures for such hours may be too low.";
+    RepCoverageNone => "Geen bronnen in deze periode.", "No sources in this window.";
+
     // Charts
     ChartVolumeTitle => "Aantal berichten per periode", "Number of posts per period";
     ChartVolumeSummary => "{periods} perioden. Laagste zichtbare waarde {min}, hoogste {max} (piek op {peak}).", "{periods} periods. Lowest visible value {min}, highest {max} (peak at {peak}).";
@@ -240,6 +281,11 @@ messages! {
     CsvPosts => "berichten", "posts";
     CsvShare => "aandeel", "share";
     CsvSuppressedTerms => "niet_genoemd", "not_named";
+    CsvRisingBaseline => "Stijgende termen vergeleken met {from} – {to}", "Rising terms compared with {from} – {to}";
+    CsvRisingColumns => "rising_term, rising_hashtag, rising_bigram: vierde kolom = significantie (p<0.001 of p<0.0001), niet een aandeel", "rising_term, rising_hashtag, rising_bigram: fourth column = significance (p<0.001 or p<0.0001), not a share";
+    CsvBurstColumns => "burst: sleutel = van/tot (ISO 8601, tot niet inbegrepen), berichten = in het hoogste uur (alleen per uur), vierde kolom = hoogste uur", "burst: key = from/until (ISO 8601, until excluded), posts = in the peak hour (hourly only), fourth column = peak hour";
+    CsvClusterColumns => "cluster_N: de termen van groep N (samenhangende termen)", "cluster_N: the terms of group N (related terms)";
+    CsvRepresentativenessColumns => "repost_share, high_frequency_share: vierde kolom = aandeel in hele procenten als fractie, <k = niet getoond; hours_without_data: berichten-kolom = aantal uren, vierde kolom = aandeel van de uren in de periode", "repost_share, high_frequency_share: fourth column = share in whole percent as a fraction, <k = withheld; hours_without_data: posts column = number of hours, fourth column = share of the hours in the window";
 
     // FG
     FgTitle => "Console functionaris gegevensbescherming", "Data protection officer console";

@@ -8,8 +8,9 @@ use chrono::{TimeZone, Utc};
 use peil_audit::{AuditAction, AuditEntry, AuditResult, IndexedEntry, VerificationReport};
 use peil_model::{Monitor, Purpose, Role, Workspace, WorkspaceStatus};
 use peil_service::{
-    AggregateReport, Cell, Interval, QueryAnswer, RisingTerms, RisingUnavailable, SubjectHolding,
-    TermCell, TermList, WorkspaceSummary,
+    AggregateReport, Burst, Cell, GatedShare, Interval, QueryAnswer, Representativeness,
+    RisingTerm, RisingTerms, RisingUnavailable, Significance, SourceCoverage, SubjectHolding,
+    TermCell, TermCluster, TermList, WorkspaceSummary,
 };
 use peil_web::{
     audit_log_page, dashboard_page, error_page, fg_console_page, login_page, monitors_page,
@@ -32,7 +33,11 @@ fn context(language: Language, role: Option<Role>) -> PageContext {
 }
 
 fn at(day: u32) -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2025, 5, day, 0, 0, 0)
+    at_hour(day, 0)
+}
+
+fn at_hour(day: u32, hour: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 5, day, hour, 0, 0)
         .single()
         .unwrap_or_default()
 }
@@ -120,16 +125,57 @@ fn answer() -> QueryAnswer {
         },
         suppressed_cells: 9,
         rising: RisingTerms {
-            baseline_from: None,
-            baseline_to: None,
-            unavailable: Some(RisingUnavailable::NoWindow),
-            terms: vec![],
-            hashtags: vec![],
+            baseline_from: Utc.with_ymd_and_hms(2025, 4, 27, 0, 0, 0).single(),
+            baseline_to: Some(at(1)),
+            unavailable: None,
+            terms: vec![
+                RisingTerm {
+                    term: format!("statiegeld{HOSTILE}"),
+                    posts: 31,
+                    significance: Significance::P0001,
+                },
+                RisingTerm {
+                    term: "=container".into(),
+                    posts: 12,
+                    significance: Significance::P001,
+                },
+            ],
+            hashtags: vec![RisingTerm {
+                term: "gft".into(),
+                posts: 18,
+                significance: Significance::P001,
+            }],
             bigrams: vec![],
         },
-        bursts: vec![],
-        clusters: vec![],
-        representativeness: None,
+        bursts: vec![Burst {
+            start: at_hour(3, 9),
+            peak: at_hour(3, 11),
+            end: at_hour(3, 14),
+            peak_posts: None,
+        }],
+        clusters: vec![TermCluster {
+            terms: vec![
+                format!("afval{HOSTILE}"),
+                "afvalbeleid".into(),
+                "container".into(),
+            ],
+        }],
+        representativeness: Some(Representativeness {
+            reposts: GatedShare {
+                percent: Some(12),
+                suppressed: false,
+            },
+            high_frequency_authors: GatedShare {
+                percent: None,
+                suppressed: true,
+            },
+            high_frequency_posts_per_day: 10,
+            source_coverage: vec![SourceCoverage {
+                source: format!("mastodon{HOSTILE}"),
+                hours_in_window: 96,
+                hours_without_data: 5,
+            }],
+        }),
         differencing_refusal: None,
     };
     let caveat = peil_policy::Caveat::for_report(&report);
@@ -482,7 +528,6 @@ fn row_of<'a>(page: &'a str, key: &str) -> Vec<&'a str> {
 #[test]
 fn dashboard_shows_every_part_and_suppressed_cells_as_less_than_k() {
     let answer = answer();
-    let bursts = vec!["2025-05-03T00:00:00Z".to_string()];
     let quotes = vec![format!("Het afval wordt niet opgehaald {HOSTILE}"); 5];
     let form = QueryForm {
         text: answer.query.clone(),
@@ -497,7 +542,6 @@ fn dashboard_shows_every_part_and_suppressed_cells_as_less_than_k() {
             form: &form,
             answer: Some(&answer),
             refusal: None,
-            bursts: &bursts,
             example_quotes: &quotes,
         };
         let page = dashboard_page(&context, &view);
@@ -555,11 +599,367 @@ fn dashboard_shows_every_part_and_suppressed_cells_as_less_than_k() {
         form: &form,
         answer: Some(&public_order),
         refusal: None,
-        bursts: &[],
         example_quotes: &quotes,
     };
     let page = dashboard_page(&context(Language::Nl, Some(Role::Analyst)), &view);
     assert!(!page.contains("<blockquote"), "no quotes for public order");
+}
+
+/// The section labelled by the heading `id`, up to its end.
+fn section_of<'a>(page: &'a str, id: &str) -> &'a str {
+    let marker = format!("aria-labelledby=\"{id}\"");
+    let Some(start) = page.find(&marker) else {
+        panic!("no section {id}");
+    };
+    let rest = &page[start..];
+    &rest[..rest.find("</section>").unwrap_or(rest.len())]
+}
+
+/// The texts between `open` and the next `close`, in order.
+fn between<'a>(text: &'a str, open: &str, close: &str) -> Vec<&'a str> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(open) {
+        let after = &rest[start + open.len()..];
+        let Some(end) = after.find(close) else { break };
+        found.push(&after[..end]);
+        rest = &after[end..];
+    }
+    found
+}
+
+fn dashboard_of(answer: &QueryAnswer, language: Language) -> String {
+    let form = QueryForm::default();
+    let context = context(language, Some(Role::Analyst));
+    let page = dashboard_page(
+        &context,
+        &DashboardView {
+            workspace: &answer.workspace,
+            form: &form,
+            answer: Some(answer),
+            refusal: None,
+            example_quotes: &[],
+        },
+    );
+    check_page(&page, language);
+    assert_hostile_escaped(&page);
+    page
+}
+
+#[test]
+fn dashboard_and_report_show_rising_terms_bursts_clusters_and_representativeness() {
+    let answer = answer();
+    let report = &answer.report;
+    for language in LANGUAGES {
+        let nl = language == Language::Nl;
+        let dashboard = dashboard_of(&answer, language);
+        let print = report_print_page(&context(language, Some(Role::Analyst)), &answer, at(6));
+        check_page(&print, language);
+        assert_hostile_escaped(&print);
+        for (page, prefix) in [(&dashboard, "dash"), (&print, "rep")] {
+            // Rising terms: the baseline window, each term with posts and significance, and
+            // nothing that the report does not name.
+            let rising = section_of(page, &format!("{prefix}-rising"));
+            assert!(rising.contains(if nl {
+                ">Stijgende termen</h2>"
+            } else {
+                ">Rising terms</h2>"
+            }));
+            assert!(rising.contains(if nl {
+                "Vergeleken met de periode ervoor: 2025-04-27 00:00 – 2025-05-01 00:00 UTC."
+            } else {
+                "Compared with the period before: 2025-04-27 00:00 – 2025-05-01 00:00 UTC."
+            }));
+            assert!(rising.contains(if nl {
+                "<caption>Stijgende hashtags</caption>"
+            } else {
+                "<caption>Rising hashtags</caption>"
+            }));
+            assert!(rising.contains(if nl { "Significantie" } else { "Significance" }));
+            let expected: Vec<String> = report
+                .rising
+                .terms
+                .iter()
+                .chain(report.rising.bigrams.iter())
+                .map(|item| peil_web::escape::html(&item.term))
+                .chain(
+                    report
+                        .rising
+                        .hashtags
+                        .iter()
+                        .map(|item| format!("#{}", peil_web::escape::html(&item.term))),
+                )
+                .collect();
+            let shown = between(rising, "<th scope=\"row\">", "</th>");
+            assert_eq!(shown.len(), expected.len(), "{shown:?}");
+            for term in &shown {
+                assert!(
+                    expected.iter().any(|known| known == term),
+                    "{term} is not in the report"
+                );
+            }
+            let statiegeld = format!(
+                "<tr><th scope=\"row\">{}</th><td>31</td><td>p&lt;0.0001</td></tr>",
+                peil_web::escape::html(&format!("statiegeld{HOSTILE}"))
+            );
+            assert!(rising.contains(&statiegeld), "{rising}");
+            assert!(rising
+                .contains("<tr><th scope=\"row\">#gft</th><td>18</td><td>p&lt;0.001</td></tr>"));
+            // No rising word pair: said so, not left blank.
+            assert!(rising.contains(if nl {
+                "Geen significante stijging."
+            } else {
+                "No significant rise."
+            }));
+
+            // Bursts: start, peak and end as the store found them; the day of the peak marked.
+            let bursts = section_of(page, &format!("{prefix}-bursts"));
+            assert!(bursts.contains(if nl { ">Pieken</h2>" } else { ">Bursts</h2>" }));
+            assert!(bursts.contains(
+                "<tr><th scope=\"row\">2025-05-03 09:00</th><td>2025-05-03 11:00</td><td>2025-05-03 14:00</td></tr>"
+            ));
+            assert!(bursts.contains(if nl {
+                "<th scope=\"col\">Hoogste uur</th>"
+            } else {
+                "<th scope=\"col\">Peak hour</th>"
+            }));
+            assert!(bursts.contains(if nl {
+                "alleen in een overzicht per uur"
+            } else {
+                "only in an hourly view"
+            }));
+            assert!(page.contains(if nl {
+                "Pieken gemarkeerd: 2025-05-03."
+            } else {
+                "Bursts marked: 2025-05-03."
+            }));
+            let marked = if nl {
+                "<td>piek</td>"
+            } else {
+                "<td>burst</td>"
+            };
+            let marked_rows: Vec<&str> = ["2025-05-01", "2025-05-02", "2025-05-03", "2025-05-04"]
+                .into_iter()
+                .filter(|day| row_of(page, day).iter().any(|row| row.ends_with(marked)))
+                .collect();
+            assert_eq!(marked_rows, vec!["2025-05-03"]);
+
+            // Related terms: the groups as the report has them, nothing else.
+            let clusters = section_of(page, &format!("{prefix}-clusters"));
+            assert!(clusters.contains(if nl {
+                ">Samenhangende termen</h2>"
+            } else {
+                ">Related terms</h2>"
+            }));
+            let shown = between(clusters, "<span class=\"peil-term\">", "</span>");
+            let expected: Vec<String> = report
+                .clusters
+                .iter()
+                .flat_map(|cluster| cluster.terms.iter())
+                .map(|term| peil_web::escape::html(term))
+                .collect();
+            assert_eq!(shown, expected);
+            assert_eq!(clusters.matches("<li>").count(), 1);
+
+            // Representativeness, after the caveat: mixes, reposts, very active authors with
+            // the threshold (withheld: `<k` and why), hours without data per source.
+            let caveat = page.find("class=\"peil-caveat\"").unwrap_or(usize::MAX);
+            let block = page
+                .find("class=\"peil-caveat peil-representativeness\"")
+                .unwrap_or(0);
+            assert!(
+                caveat < block,
+                "the representativeness block follows the caveat"
+            );
+            let representativeness = section_of(page, &format!("{prefix}-representativeness"));
+            assert!(representativeness.contains(if nl {
+                ">Representativiteit</h2>"
+            } else {
+                ">Representativeness</h2>"
+            }));
+            assert!(representativeness.contains(&format!(
+                "<dd>{} 100%</dd>",
+                peil_web::escape::html(&format!("mastodon{HOSTILE}"))
+            )));
+            assert!(representativeness.contains(&format!(
+                "<dd aria-describedby=\"{prefix}-k\">nl 83%, en &lt;k</dd>"
+            )));
+            assert!(representativeness.contains(if nl {
+                "<dt>Aandeel reposts (doorgestuurde berichten)</dt><dd>12% "
+            } else {
+                "<dt>Share of reposts (boosts)</dt><dd>12% "
+            }));
+            assert!(representativeness.contains(&format!(
+                "<dt>{}</dt><dd><span class=\"peil-suppressed\" aria-describedby=\"{prefix}-rep-k\">&lt;k</span>",
+                if nl {
+                    "Aandeel berichten van zeer actieve auteurs (≥ 10 berichten per dag)"
+                } else {
+                    "Share of posts from very active authors (≥ 10 posts per day)"
+                }
+            )));
+            assert!(representativeness.contains(&format!(
+                "<p id=\"{prefix}-rep-k\">{}</p>",
+                if nl {
+                    "&lt;k: dit aandeel wordt niet getoond, omdat de groep of de rest van minder dan k = 10 auteurs komt."
+                } else {
+                    "&lt;k: this share is withheld because the group or the rest comes from fewer than k = 10 authors."
+                }
+            )));
+            assert!(representativeness.contains(if nl {
+                "<caption>Uren zonder gegevens per bron</caption>"
+            } else {
+                "<caption>Hours without data per source</caption>"
+            }));
+            assert!(representativeness.contains(&format!(
+                "<tr><th scope=\"row\">{}</th><td>96</td><td>5</td></tr>",
+                peil_web::escape::html(&format!("mastodon{HOSTILE}"))
+            )));
+            // A withheld share is never a number.
+            let high_frequency = representativeness
+                .split("<dt>")
+                .find(|part| part.contains("≥ 10"))
+                .unwrap_or_default();
+            let value = &high_frequency[high_frequency.find("<dd>").unwrap_or(0)..];
+            let value = &value[..value.find("</dd>").unwrap_or(value.len())];
+            assert!(
+                !value.chars().any(|character| character.is_ascii_digit()),
+                "{value}"
+            );
+        }
+    }
+}
+
+#[test]
+fn rising_terms_that_could_not_be_computed_say_why() {
+    let mut no_window = answer();
+    no_window.report.rising = RisingTerms {
+        baseline_from: None,
+        baseline_to: None,
+        unavailable: Some(RisingUnavailable::NoWindow),
+        terms: vec![],
+        hashtags: vec![],
+        bigrams: vec![],
+    };
+    let mut too_small = answer();
+    too_small.report.rising.unavailable = Some(RisingUnavailable::BaselineTooSmall);
+    // Even if terms came with an unavailable list, none is shown.
+    for language in LANGUAGES {
+        let nl = language == Language::Nl;
+        let page = dashboard_of(&no_window, language);
+        let rising = section_of(&page, "dash-rising");
+        assert!(rising.contains(if nl {
+            "Kies een begin- en einddatum om te vergelijken met de periode ervoor."
+        } else {
+            "Choose a start and an end date to compare with the period before."
+        }));
+        assert!(!rising.contains("<table"));
+        assert!(!rising.contains(if nl {
+            "Vergeleken met"
+        } else {
+            "Compared with"
+        }));
+
+        let page = dashboard_of(&too_small, language);
+        let rising = section_of(&page, "dash-rising");
+        assert!(rising.contains(if nl {
+            "De periode ervoor heeft te weinig berichten (minder dan k = 10 auteurs) om mee te vergelijken."
+        } else {
+            "The period before has too few posts (fewer than k = 10 authors) to compare with."
+        }));
+        assert!(rising.contains("2025-04-27 00:00 – 2025-05-01 00:00 UTC"));
+        assert!(!rising.contains("<table"));
+        assert!(
+            !page.contains("statiegeld"),
+            "a term of an unavailable list was shown"
+        );
+
+        for (answer, reason) in [
+            (&no_window, "no_window"),
+            (&too_small, "baseline_too_small"),
+        ] {
+            let records = parse_csv(&report_csv(language, answer));
+            assert!(records
+                .iter()
+                .any(|record| record[0] == "rising_unavailable" && record[1] == reason));
+            assert!(!records
+                .iter()
+                .any(|record| record[0].starts_with("rising_term")));
+            let comment = if reason == "no_window" {
+                if nl {
+                    "Kies een begin- en einddatum"
+                } else {
+                    "Choose a start and an end date"
+                }
+            } else if nl {
+                "te weinig berichten"
+            } else {
+                "too few posts"
+            };
+            assert!(records
+                .iter()
+                .any(|record| record[0] == "#" && record[1].contains(comment)));
+        }
+    }
+}
+
+#[test]
+fn hourly_bursts_mark_every_hour_and_show_the_peak_posts() {
+    let mut hourly = answer();
+    hourly.report.interval = Interval::Hour;
+    hourly.report.volume = (7..15)
+        .map(|hour| {
+            let key = at_hour(3, hour).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let posts = if (9..12).contains(&hour) { 40 } else { 11 };
+            cell(&key, Some(posts), None)
+        })
+        .collect();
+    hourly.report.bursts = vec![Burst {
+        start: at_hour(3, 9),
+        peak: at_hour(3, 10),
+        end: at_hour(3, 12),
+        peak_posts: Some(40),
+    }];
+    for language in LANGUAGES {
+        let nl = language == Language::Nl;
+        let page = dashboard_of(&hourly, language);
+        let marked = if nl {
+            "<td>piek</td>"
+        } else {
+            "<td>burst</td>"
+        };
+        for hour in 7..15 {
+            let key = format!("2025-05-03 {hour:02}:00");
+            let rows = row_of(&page, &key);
+            let volume_row = rows
+                .iter()
+                .find(|row| row.contains("</th><td>11</td>") || row.contains("</th><td>40</td>"));
+            let Some(volume_row) = volume_row else {
+                panic!("no volume row for {key}");
+            };
+            assert_eq!(
+                volume_row.ends_with(marked),
+                (9..12).contains(&hour),
+                "{volume_row}"
+            );
+        }
+        let bursts = section_of(&page, "dash-bursts");
+        assert!(bursts.contains(if nl {
+            "<th scope=\"col\">Berichten in het hoogste uur</th>"
+        } else {
+            "<th scope=\"col\">Posts in the peak hour</th>"
+        }));
+        assert!(bursts.contains(
+            "<tr><th scope=\"row\">2025-05-03 09:00</th><td>2025-05-03 10:00</td><td>2025-05-03 12:00</td><td>40</td></tr>"
+        ));
+        let records = parse_csv(&report_csv(language, &hourly));
+        assert!(records.iter().any(|record| record
+            == &vec![
+                "burst".to_string(),
+                "2025-05-03T09:00:00Z/2025-05-03T12:00:00Z".to_string(),
+                "40".to_string(),
+                "2025-05-03T10:00:00Z".to_string(),
+            ]));
+    }
 }
 
 #[test]
@@ -580,6 +980,7 @@ fn dashboard_with_everything_suppressed_or_refused() {
         cell.share = None;
         cell.suppressed = true;
     }
+    hidden.report.representativeness = None;
     hidden.caveat = peil_policy::Caveat::for_report(&hidden.report);
     let form = QueryForm::default();
     let refusal = GuardFeedback::Refused {
@@ -595,7 +996,6 @@ fn dashboard_with_everything_suppressed_or_refused() {
                 form: &form,
                 answer: Some(&hidden),
                 refusal: None,
-                bursts: &[],
                 example_quotes: &[],
             },
         );
@@ -603,6 +1003,22 @@ fn dashboard_with_everything_suppressed_or_refused() {
         assert!(
             page.contains("<dd class=\"peil-suppressed\" aria-describedby=\"dash-k\">&lt;k</dd>")
         );
+        // A withheld report shows none of its signals, and says so.
+        let withheld = match language {
+            Language::Nl => "Niet beschikbaar: deze selectie toont geen cijfers.",
+            Language::En => "Not available: this selection shows no figures.",
+        };
+        for id in [
+            "dash-rising",
+            "dash-bursts",
+            "dash-clusters",
+            "dash-representativeness",
+        ] {
+            assert!(section_of(&page, id).contains(withheld), "{id}");
+        }
+        assert!(!page.contains("statiegeld"));
+        assert!(!page.contains("peil-term\""));
+        assert!(!page.contains("12%"));
         for key in ["2025-05-01", "2025-05-03", "2025-05-04"] {
             assert!(row_of(&page, key)[0].contains("&lt;k"));
         }
@@ -613,7 +1029,6 @@ fn dashboard_with_everything_suppressed_or_refused() {
                 form: &form,
                 answer: None,
                 refusal: Some(&refusal),
-                bursts: &[],
                 example_quotes: &[],
             },
         );
@@ -629,7 +1044,7 @@ fn print_report_carries_the_caveat_and_no_navigation() {
     let answer = answer();
     for language in LANGUAGES {
         let context = context(language, Some(Role::Analyst));
-        let page = report_print_page(&context, &answer, &[], at(6));
+        let page = report_print_page(&context, &answer, at(6));
         check_page(&page, language);
         assert_hostile_escaped(&page);
         assert!(page.contains("peil--print"));
@@ -719,6 +1134,80 @@ fn csv_report_escapes_neutralises_and_suppresses() {
         assert!(records
             .iter()
             .any(|record| record[0] == "#" && record[1].contains("k = 10")));
+        // Rising terms, bursts, related terms and representativeness.
+        let row = |section: &str, key: &str| {
+            find(section, key).map(|record| (record[2].clone(), record[3].clone()))
+        };
+        assert_eq!(
+            row(
+                "rising_baseline",
+                "2025-04-27T00:00:00Z/2025-05-01T00:00:00Z"
+            ),
+            Some((String::new(), String::new()))
+        );
+        assert_eq!(
+            row("rising_term", &format!("statiegeld{HOSTILE}")),
+            Some(("31".to_string(), "p<0.0001".to_string()))
+        );
+        assert_eq!(
+            row("rising_term", "'=container"),
+            Some(("12".to_string(), "p<0.001".to_string()))
+        );
+        assert_eq!(
+            row("rising_hashtag", "gft"),
+            Some(("18".to_string(), "p<0.001".to_string()))
+        );
+        let rising_terms = records
+            .iter()
+            .filter(|record| record[0].starts_with("rising_") && !record[0].contains("baseline"))
+            .count();
+        assert_eq!(rising_terms, 3, "only the report's rising terms");
+        assert_eq!(
+            row("burst", "2025-05-03T09:00:00Z/2025-05-03T14:00:00Z"),
+            Some((String::new(), "2025-05-03T11:00:00Z".to_string()))
+        );
+        for term in [
+            format!("afval{HOSTILE}"),
+            "afvalbeleid".into(),
+            "container".into(),
+        ] {
+            assert!(find("cluster_1", &term).is_some(), "{term}");
+        }
+        assert_eq!(
+            row("repost_share", ""),
+            Some((String::new(), "0.12".to_string()))
+        );
+        assert_eq!(
+            row("high_frequency_share", "posts_per_day>=10"),
+            Some((String::new(), "<k".to_string()))
+        );
+        let source = format!("mastodon{HOSTILE}");
+        assert_eq!(
+            row("hours_in_window", &source),
+            Some(("96".to_string(), String::new()))
+        );
+        assert_eq!(
+            row("hours_without_data", &source),
+            Some(("5".to_string(), "0.0521".to_string()))
+        );
+        let explained = match language {
+            Language::Nl => "vierde kolom = significantie",
+            Language::En => "fourth column = significance",
+        };
+        assert!(records
+            .iter()
+            .take(comments)
+            .any(|record| record[1].contains(explained)));
+    }
+    // A withheld report lists none of them.
+    let mut hidden = answer.clone();
+    hidden.report.representativeness = None;
+    let csv = report_csv(Language::Nl, &hidden);
+    for section in ["rising_", "burst", "cluster_", "repost_share", "hours_"] {
+        assert!(
+            !csv.lines().any(|line| line.starts_with(section)),
+            "{section} in a withheld report"
+        );
     }
 }
 

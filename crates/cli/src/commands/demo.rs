@@ -23,7 +23,7 @@ use peil_model::{Purpose, Role, Workspace, WorkspaceDraft, WorkspaceStatus};
 use peil_service::{Actor, ImportScope, Interval, QueryRequest, Service};
 
 use super::import::{ingest, progress_bar};
-use crate::report::print_report;
+use crate::report::{print_report, print_rising_terms};
 use crate::{Context, OutputLanguage};
 
 /// Marker file that identifies a directory the demo may wipe and refill.
@@ -164,6 +164,37 @@ pub fn setup_demo_workspace(service: &mut Service) -> Result<Workspace> {
     Ok(workspace)
 }
 
+/// Days of the demo's "what rose recently" comparison.
+const RECENT_DAYS: i64 = 10;
+
+/// What rose in the last days of the demo period against the days before (the storm).
+fn print_recent_rise(
+    service: &mut Service,
+    config: &DemoConfig,
+    language: OutputLanguage,
+) -> Result<()> {
+    let end = config.start + chrono::TimeDelta::days(i64::from(config.days.max(1)));
+    let start = end - chrono::TimeDelta::days(RECENT_DAYS);
+    let request = QueryRequest {
+        workspace: DEMO_WORKSPACE.to_string(),
+        organisation: Some(DEMO_ORGANISATION.to_string()),
+        text: String::new(),
+        from: Some(start),
+        to: Some(end),
+        interval: Interval::Day,
+        top: 8,
+    };
+    let recent = service.query(&Actor::LocalOperator, &request)?;
+    println!();
+    println!(
+        "== {} {RECENT_DAYS} {} ==",
+        language.pick("De laatste", "The last"),
+        language.pick("dagen", "days")
+    );
+    print_rising_terms(&recent.report, language);
+    Ok(())
+}
+
 fn show_guard(service: &mut Service, language: OutputLanguage) {
     let person_query = "@jan_de_vries OR https://x.com/jandevries";
     println!(
@@ -244,6 +275,7 @@ pub fn run(context: &Context, arguments: DemoArgs) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&document)?);
     } else {
         print_report(&document, language);
+        print_recent_rise(&mut service, &config, language)?;
     }
     println!();
     println!(

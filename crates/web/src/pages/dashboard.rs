@@ -1,6 +1,8 @@
-//! The per-workspace dashboard for one `QueryAnswer`: totals, volume over time with bursts
-//! marked, sentiment shares, languages, sources, top terms, hashtags and bigrams, the caveat
-//! block, and a query form. Every suppressed cell is shown as `<k` with the explanation of k.
+//! The per-workspace dashboard for one `QueryAnswer`: totals, volume over time with the store's
+//! bursts marked and listed, sentiment shares, languages, sources, top terms, hashtags and
+//! bigrams, rising terms against the window before, related terms, the caveat block with the
+//! representativeness block next to it, and a query form. Every suppressed cell is shown as `<k`
+//! with the explanation of k.
 
 use peil_service::{Cell, Interval, QueryAnswer, TermList};
 
@@ -9,7 +11,7 @@ use crate::escape::{html, query_value};
 use crate::i18n::{fill, Key};
 use crate::layout::{header_row, page, Control, Field, Frame};
 use crate::pages::monitors::GuardFeedback;
-use crate::pages::purpose_code_label;
+use crate::pages::{purpose_code_label, signals};
 use crate::{paths, Language, PageContext};
 
 /// At most this many de-identified example quotes are shown ("at most a few", DESIGN.md 6).
@@ -64,8 +66,6 @@ pub struct DashboardView<'a> {
     pub answer: Option<&'a QueryAnswer>,
     /// The guard's refusal of the typed query, shown next to the form.
     pub refusal: Option<&'a GuardFeedback>,
-    /// Bucket keys of the volume series to mark as bursts (computed on gated cells).
-    pub bursts: &'a [String],
     /// De-identified example quotes; shown only when the purpose allows them
     /// (`trend_policy_analysis`), at most [`MAX_EXAMPLE_QUOTES`].
     pub example_quotes: &'a [String],
@@ -82,7 +82,7 @@ pub fn dashboard_page(context: &PageContext, view: &DashboardView<'_>) -> String
             context.t(Key::ReportPurpose),
             html(&purpose_code_label(context, &answer.purpose))
         ));
-        body.push_str(&report_sections(context, answer, view.bursts, "dash"));
+        body.push_str(&report_sections(context, answer, "dash"));
         if answer.purpose == "trend_policy_analysis" && !view.example_quotes.is_empty() {
             body.push_str("<section class=\"peil-section\" aria-labelledby=\"quotes-title\">\n");
             body.push_str(&format!(
@@ -212,12 +212,12 @@ fn query_form(context: &PageContext, view: &DashboardView<'_>) -> String {
     out
 }
 
-/// Totals, volume, sentiment, languages, sources, terms and the caveat block of `answer`: shared
-/// by the dashboard and the print-ready report. `id_prefix` keeps ids unique on the page.
+/// Totals, volume (with the store's bursts marked), bursts, sentiment, languages, sources, terms,
+/// rising terms, related terms, the caveat block and the representativeness block of `answer`:
+/// shared by the dashboard and the print-ready report. `id_prefix` keeps ids unique on the page.
 pub(crate) fn report_sections(
     context: &PageContext,
     answer: &QueryAnswer,
-    bursts: &[String],
     id_prefix: &str,
 ) -> String {
     let report = &answer.report;
@@ -295,9 +295,10 @@ pub(crate) fn report_sections(
         &format!("{id_prefix}-volume"),
         &report.volume,
         report.interval,
-        bursts,
+        &charts::burst_buckets(&report.volume, report.interval, &report.bursts),
     ));
     out.push_str("</section>\n");
+    out.push_str(&signals::bursts_section(context, report, id_prefix));
 
     // Sentiment.
     out.push_str(&format!(
@@ -360,8 +361,13 @@ pub(crate) fn report_sections(
         out.push_str("</section>\n");
     }
     out.push_str("</div>\n");
+    out.push_str(&signals::rising_section(context, report, id_prefix));
+    out.push_str(&signals::clusters_section(context, report, id_prefix));
 
     out.push_str(&caveat_block(context, answer, id_prefix));
+    out.push_str(&signals::representativeness_section(
+        context, report, id_prefix,
+    ));
     out
 }
 

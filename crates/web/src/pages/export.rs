@@ -1,14 +1,15 @@
 //! Report export: CSV of the gated report (suppressed cells as `<k`, the caveat block as comment
-//! rows at the top) and a print-ready HTML page that a browser turns into PDF.
+//! rows at the top, then partitions, terms, rising terms, bursts, related terms and
+//! representativeness) and a print-ready HTML page that a browser turns into PDF.
 
-use chrono::{DateTime, Utc};
-use peil_service::{Interval, QueryAnswer};
+use chrono::{DateTime, SecondsFormat, Utc};
+use peil_service::{AggregateReport, GatedShare, Interval, QueryAnswer, RisingUnavailable};
 
 use crate::escape::{csv_field, html};
 use crate::i18n::{fill, Key};
 use crate::layout::{date_time, page, Frame};
 use crate::pages::dashboard::report_sections;
-use crate::pages::purpose_code_label;
+use crate::pages::{purpose_code_label, signals};
 use crate::{Language, PageContext};
 
 /// The content type the server sends with [`report_csv`].
@@ -121,6 +122,34 @@ pub fn report_csv(language: Language, answer: &QueryAnswer) -> String {
             Language::En => &refusal.message_en,
         }));
     }
+    let withheld = signals::withheld(report);
+    if withheld {
+        out.push_str(&comment(t(Key::SignalsWithheld)));
+    } else {
+        if let (Some(from), Some(to)) = (report.rising.baseline_from, report.rising.baseline_to) {
+            out.push_str(&comment(&fill(
+                t(Key::CsvRisingBaseline),
+                &[("from", &moment(&from)), ("to", &moment(&to))],
+            )));
+        }
+        match report.rising.unavailable {
+            Some(RisingUnavailable::NoWindow) => out.push_str(&comment(t(Key::RisingNoWindow))),
+            Some(RisingUnavailable::BaselineTooSmall) => out.push_str(&comment(&fill(
+                t(Key::RisingBaselineTooSmall),
+                &[("k", &report.k.to_string())],
+            ))),
+            None => {}
+        }
+        for key in [
+            Key::CsvRisingColumns,
+            Key::CsvBurstColumns,
+            Key::CsvClusterColumns,
+            Key::CsvRepresentativenessColumns,
+            Key::RepRepostsNote,
+        ] {
+            out.push_str(&comment(t(key)));
+        }
+    }
 
     out.push_str(&row(&[
         t(Key::CsvSection),
@@ -166,6 +195,112 @@ pub fn report_csv(language: Language, answer: &QueryAnswer) -> String {
             ]));
         }
     }
+    if !withheld {
+        out.push_str(&signal_rows(report));
+    }
+    out
+}
+
+/// A moment as in the volume keys (`2025-05-03T10:00:00Z`).
+fn moment(value: &DateTime<Utc>) -> String {
+    value.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A whole-percent share as a fraction, `<k` when withheld.
+fn gated_share(share: &GatedShare) -> String {
+    match (share.suppressed, share.percent) {
+        (false, Some(percent)) => format!("{:.2}", f64::from(percent) / 100.0),
+        _ => "<k".to_string(),
+    }
+}
+
+/// The rows of rising terms, bursts, related terms and representativeness (see the comment rows
+/// at the top for what the columns mean in these sections).
+fn signal_rows(report: &AggregateReport) -> String {
+    let mut out = String::new();
+    let rising = &report.rising;
+    if let (Some(from), Some(to)) = (rising.baseline_from, rising.baseline_to) {
+        let window = format!("{}/{}", moment(&from), moment(&to));
+        out.push_str(&row(&["rising_baseline", &window, "", ""]));
+    }
+    match rising.unavailable {
+        Some(RisingUnavailable::NoWindow) => {
+            out.push_str(&row(&["rising_unavailable", "no_window", "", ""]))
+        }
+        Some(RisingUnavailable::BaselineTooSmall) => {
+            out.push_str(&row(&["rising_unavailable", "baseline_too_small", "", ""]))
+        }
+        None => {}
+    }
+    for (section, list) in [
+        ("rising_term", &rising.terms),
+        ("rising_hashtag", &rising.hashtags),
+        ("rising_bigram", &rising.bigrams),
+    ] {
+        // An unavailable comparison lists nothing, whatever the lists hold.
+        for item in list.iter().filter(|_| rising.unavailable.is_none()) {
+            out.push_str(&row(&[
+                section,
+                &item.term,
+                &item.posts.to_string(),
+                item.significance.label(),
+            ]));
+        }
+    }
+    for burst in &report.bursts {
+        let window = format!("{}/{}", moment(&burst.start), moment(&burst.end));
+        let posts = burst
+            .peak_posts
+            .map(|posts| posts.to_string())
+            .unwrap_or_default();
+        out.push_str(&row(&["burst", &window, &posts, &moment(&burst.peak)]));
+    }
+    for (number, cluster) in report.clusters.iter().enumerate() {
+        let section = format!("cluster_{}", number + 1);
+        for term in &cluster.terms {
+            out.push_str(&row(&[&section, term, "", ""]));
+        }
+    }
+    if let Some(representativeness) = &report.representativeness {
+        out.push_str(&row(&[
+            "repost_share",
+            "",
+            "",
+            &gated_share(&representativeness.reposts),
+        ]));
+        let threshold = format!(
+            "posts_per_day>={}",
+            representativeness.high_frequency_posts_per_day
+        );
+        out.push_str(&row(&[
+            "high_frequency_share",
+            &threshold,
+            "",
+            &gated_share(&representativeness.high_frequency_authors),
+        ]));
+        for coverage in &representativeness.source_coverage {
+            out.push_str(&row(&[
+                "hours_in_window",
+                &coverage.source,
+                &coverage.hours_in_window.to_string(),
+                "",
+            ]));
+            let fraction = if coverage.hours_in_window > 0 {
+                format!(
+                    "{:.4}",
+                    coverage.hours_without_data as f64 / coverage.hours_in_window as f64
+                )
+            } else {
+                String::new()
+            };
+            out.push_str(&row(&[
+                "hours_without_data",
+                &coverage.source,
+                &coverage.hours_without_data.to_string(),
+                &fraction,
+            ]));
+        }
+    }
     out
 }
 
@@ -174,7 +309,6 @@ pub fn report_csv(language: Language, answer: &QueryAnswer) -> String {
 pub fn report_print_page(
     context: &PageContext,
     answer: &QueryAnswer,
-    bursts: &[String],
     generated_at: DateTime<Utc>,
 ) -> String {
     let t = |key| context.t(key);
@@ -225,6 +359,6 @@ pub fn report_print_page(
         ));
     }
     body.push_str("</dl>\n");
-    body.push_str(&report_sections(context, answer, bursts, "rep"));
+    body.push_str(&report_sections(context, answer, "rep"));
     page(context, &title, &body, Frame::Print)
 }

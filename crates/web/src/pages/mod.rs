@@ -7,6 +7,7 @@ pub mod fg;
 pub mod login;
 pub mod monitors;
 pub mod overview;
+mod signals;
 pub mod transparency;
 pub mod workspace_form;
 

@@ -3,9 +3,9 @@
 //! (`…/report`). Each runs `Service::query` (guard, k gate, audit); a refused query renders the
 //! dashboard with the refusal next to the form and no figures.
 //!
-//! Dates are `YYYY-MM-DD` (UTC); `to` is inclusive (the whole day). Bursts are marked on the
-//! gated volume cells only: buckets above the mean plus two standard deviations of the visible
-//! buckets.
+//! Dates are `YYYY-MM-DD` (UTC); `to` is inclusive (the whole day). Bursts are the ones the store
+//! detected on gated hourly volume (`report.bursts`); `peil-web` marks them on the volume chart
+//! and lists them, so this module computes none of its own.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -13,7 +13,7 @@ use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use peil_service::{Cell, Interval, QueryAnswer, QueryRequest};
+use peil_service::{Interval, QueryAnswer, QueryRequest};
 use peil_web::pages::export::CSV_CONTENT_TYPE;
 use peil_web::{
     dashboard_page, report_csv, report_print_page, DashboardView, GuardFeedback, Language,
@@ -89,31 +89,6 @@ fn request_of(
     })
 }
 
-/// Bucket keys of the gated volume series that stand out (mean + 2 standard deviations).
-pub(crate) fn bursts(volume: &[Cell]) -> Vec<String> {
-    let visible: Vec<(String, f64)> = volume
-        .iter()
-        .filter(|cell| !cell.suppressed)
-        .filter_map(|cell| cell.posts.map(|posts| (cell.key.clone(), posts as f64)))
-        .collect();
-    if visible.len() < 3 {
-        return Vec::new();
-    }
-    let count = visible.len() as f64;
-    let mean = visible.iter().map(|(_, posts)| posts).sum::<f64>() / count;
-    let variance = visible
-        .iter()
-        .map(|(_, posts)| (posts - mean).powi(2))
-        .sum::<f64>()
-        / count;
-    let threshold = mean + 2.0 * variance.sqrt();
-    visible
-        .into_iter()
-        .filter(|(_, posts)| *posts > threshold)
-        .map(|(key, _)| key)
-        .collect()
-}
-
 /// The answer to the request in the URL, or the verdict to show next to the form (with its
 /// status); other errors (not found, forbidden, internal) as `Err`.
 async fn answer(
@@ -152,15 +127,11 @@ fn render_dashboard(
         Ok(answer) => (Some(answer), None, StatusCode::OK),
         Err((feedback, status)) => (None, Some(feedback), *status),
     };
-    let marked = answer
-        .map(|answer| bursts(&answer.report.volume))
-        .unwrap_or_default();
     let view = DashboardView {
         workspace: answer.map_or(name, |answer| answer.workspace.as_str()),
         form,
         answer,
         refusal,
-        bursts: &marked,
         example_quotes: &[],
     };
     page.html(status, dashboard_page(&page.context(), &view))
@@ -246,10 +217,9 @@ pub async fn print(
         let Ok(answer) = &outcome else {
             return Ok(render_dashboard(&page, &name, &form, &outcome));
         };
-        let marked = bursts(&answer.report.volume);
         Ok(page.html(
             StatusCode::OK,
-            report_print_page(&page.context(), answer, &marked, Utc::now()),
+            report_print_page(&page.context(), answer, Utc::now()),
         ))
     }
     .await;
