@@ -100,6 +100,8 @@ pub struct Pipeline {
     /// Records read per (source, hour start) since the last flush: the coverage that lets a
     /// report say in which hours a source delivered nothing. Counts only.
     source_hours: BTreeMap<(String, i64), u64>,
+    /// Whether matched posts get sentiment and terms (off only for the benchmark's baseline).
+    analysis: bool,
 }
 
 /// The key period (`YYYY-MM`, UTC) a publication time belongs to.
@@ -170,10 +172,18 @@ impl Pipeline {
             input_sequence: 0,
             stats: IngestStats::default(),
             source_hours: BTreeMap::new(),
+            analysis: true,
         })
     }
 
     /// Sets how many posts are written per batch (at least 1).
+    /// Switches sentiment and term extraction off (`false`) for the benchmark's baseline, which
+    /// measures what analysis adds to ingest time. Language detection stays: matching needs it.
+    pub fn with_analysis(mut self, analysis: bool) -> Pipeline {
+        self.analysis = analysis;
+        self
+    }
+
     pub fn with_batch_size(mut self, batch_size: usize) -> Pipeline {
         self.batch_size = batch_size.max(1);
         self
@@ -315,8 +325,17 @@ impl Pipeline {
         if matches.is_empty() {
             return Ok(None);
         }
-        let sentiment = self.sentiment.score(&text, language);
-        let post_terms = peil_analysis::terms::extract(&text, language);
+        let (sentiment, post_terms) = if self.analysis {
+            (
+                self.sentiment.score(&text, language),
+                peil_analysis::terms::extract(&text, language),
+            )
+        } else {
+            (
+                peil_analysis::sentiment::Sentiment::NEUTRAL,
+                peil_analysis::terms::PostTerms::default(),
+            )
+        };
         let period = key_period(raw.created_at);
         for (workspace_id, matched_monitor_ids) in matches {
             let (period_label, period_key) = store.keys().period_key(workspace_id, &period)?;

@@ -53,6 +53,7 @@ impl Service {
             Some(id) => format!("organisation:{id}"),
             None => "installation".to_string(),
         };
+        let analysis = self.analysis;
         self.perform(
             actor,
             Operation::Import,
@@ -62,7 +63,8 @@ impl Service {
             |store, _| {
                 store.close_ended_workspaces(chrono::Utc::now())?;
                 let mut pipeline = Pipeline::for_active_workspaces_of(store, organisation_id)?
-                    .with_batch_size(batch_size);
+                    .with_batch_size(batch_size)
+                    .with_analysis(analysis);
                 for record in records {
                     match record {
                         Ok(record) => pipeline.process(store, record)?,

@@ -68,6 +68,9 @@ pub struct Service {
     store: Store,
     audit: AuditLog,
     origin: String,
+    /// Whether imports analyse posts (sentiment, terms). Off only for the benchmark's baseline
+    /// run, which measures what analysis costs; see [`Service::skip_analysis_for_benchmark`].
+    analysis: bool,
 }
 
 impl Service {
@@ -87,7 +90,15 @@ impl Service {
             store,
             audit,
             origin: origin.to_string(),
+            analysis: true,
         })
+    }
+
+    /// Makes later imports of this service store posts without sentiment and terms: the
+    /// baseline of `peil bench`, which reports what analysis adds to ingest time. Nothing else
+    /// may use it (a workspace fed this way has no sentiment or terms).
+    pub fn skip_analysis_for_benchmark(&mut self) {
+        self.analysis = false;
     }
 
     /// The one door: checks `actor` against `operation` for `organisation_id`, runs `body` on the

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use peil_model::{Language, StoredPost};
 use peil_query::IndexablePost;
-use rusqlite::{params, Transaction};
+use rusqlite::{params, params_from_iter, Transaction};
 
 use crate::{Store, StoreError};
 
@@ -48,6 +48,20 @@ fn term_id(
     Ok(id)
 }
 
+/// Term rows written by one multi-row statement.
+const POST_TERMS_PER_STATEMENT: usize = 8;
+
+/// `INSERT … VALUES (?1, ?2), (?1, ?3), …` for [`POST_TERMS_PER_STATEMENT`] terms of one post.
+fn post_terms_chunk_statement() -> String {
+    let rows: Vec<String> = (0..POST_TERMS_PER_STATEMENT)
+        .map(|offset| format!("(?1, ?{})", offset + 2))
+        .collect();
+    format!(
+        "INSERT OR IGNORE INTO post_terms (post_id, term_id) VALUES {}",
+        rows.join(", ")
+    )
+}
+
 impl Store {
     /// Stores a batch of posts: rows first, then the index. Posts already stored (same workspace
     /// and source reference) are counted as duplicates and not stored again.
@@ -67,6 +81,9 @@ impl Store {
             let mut insert_post_term = transaction.prepare_cached(
                 "INSERT OR IGNORE INTO post_terms (post_id, term_id) VALUES (?1, ?2)",
             )?;
+            let mut insert_post_terms_chunk =
+                transaction.prepare_cached(&post_terms_chunk_statement())?;
+            let mut term_ids: Vec<i64> = Vec::with_capacity(64);
             let mut insert_post_monitor = transaction.prepare_cached(
                 "INSERT OR IGNORE INTO post_monitors (post_id, monitor_id) VALUES (?1, ?2)",
             )?;
@@ -97,11 +114,32 @@ impl Store {
                     (TERM_KIND_HASHTAG, &post.hashtags),
                     (TERM_KIND_BIGRAM, &post.bigrams),
                 ];
+                term_ids.clear();
                 for (kind, texts) in kinds {
                     for text in texts.iter() {
-                        let id =
-                            term_id(&transaction, &mut term_cache, post.workspace_id, kind, text)?;
-                        insert_post_term.execute(params![post_id, id])?;
+                        term_ids.push(term_id(
+                            &transaction,
+                            &mut term_cache,
+                            post.workspace_id,
+                            kind,
+                            text,
+                        )?);
+                    }
+                }
+                term_ids.sort_unstable();
+                term_ids.dedup();
+                // Sorted ids in one multi-row statement per chunk: one statement instead of one
+                // per term, and B-tree inserts in key order.
+                for chunk in term_ids.chunks(POST_TERMS_PER_STATEMENT) {
+                    if chunk.len() == POST_TERMS_PER_STATEMENT {
+                        let mut values: Vec<i64> = Vec::with_capacity(chunk.len() + 1);
+                        values.push(post_id);
+                        values.extend_from_slice(chunk);
+                        insert_post_terms_chunk.execute(params_from_iter(values.iter()))?;
+                    } else {
+                        for id in chunk {
+                            insert_post_term.execute(params![post_id, id])?;
+                        }
                     }
                 }
                 for monitor_id in &post.matched_monitor_ids {

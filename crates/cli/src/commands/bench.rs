@@ -1,5 +1,10 @@
 //! `peil bench`: ingest throughput end to end and latency of a fixed set of aggregate queries, on
 //! generated posts in a fresh data directory. Figures come from running the code, every time.
+//!
+//! The cost of analysis (issue 4: at most 25% of end-to-end ingest time) is measured in the same
+//! run: the same posts are first ingested into a second fresh directory with sentiment and term
+//! extraction switched off (de-identification, language detection, matching and storage stay),
+//! then with everything on; the report gives both times and the share analysis adds.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -51,6 +56,11 @@ struct BenchFigures {
     stored: u64,
     ingest_seconds: f64,
     ingest_posts_per_sec: f64,
+    /// The same ingest without sentiment and term extraction (the baseline).
+    ingest_without_analysis_seconds: f64,
+    ingest_without_analysis_posts_per_sec: f64,
+    /// (with − without) / without: what analysis adds to end-to-end ingest time.
+    analysis_added_share: f64,
     queries_measured: usize,
     query_p50_ms: f64,
     query_p95_ms: f64,
@@ -79,9 +89,7 @@ pub fn run(context: &Context, arguments: BenchArgs) -> Result<()> {
     let directory = arguments
         .keep
         .clone()
-        .unwrap_or_else(|| std::env::temp_dir().join(unique));
-    let mut service = Service::open(&directory, None, "cli bench")?;
-    setup_demo_workspace(&mut service)?;
+        .unwrap_or_else(|| std::env::temp_dir().join(&unique));
     let config = DemoConfig {
         posts: arguments.posts,
         seed: arguments.seed,
@@ -90,6 +98,28 @@ pub fn run(context: &Context, arguments: BenchArgs) -> Result<()> {
     // Generate first so the timing covers the pipeline and the store, not the generator.
     let generated: Vec<_> = generate(&config).collect();
     let hidden = ProgressBar::hidden();
+
+    // Baseline: the same posts without sentiment and terms, in a directory of its own.
+    let baseline_directory = std::env::temp_dir().join(format!("{unique}-baseline"));
+    let baseline = {
+        let mut baseline_service = Service::open(&baseline_directory, None, "cli bench")?;
+        baseline_service.skip_analysis_for_benchmark();
+        setup_demo_workspace(&mut baseline_service)?;
+        let records = generated.iter().cloned().map(|post| Ok(Record::Post(post)));
+        ingest(
+            &mut baseline_service,
+            &Actor::LocalOperator,
+            &ImportScope::Installation,
+            peil_pipeline::DEFAULT_BATCH_SIZE,
+            records,
+            &hidden,
+            language,
+        )?
+    };
+    let _ = std::fs::remove_dir_all(&baseline_directory);
+
+    let mut service = Service::open(&directory, None, "cli bench")?;
+    setup_demo_workspace(&mut service)?;
     let records = generated.into_iter().map(|post| Ok(Record::Post(post)));
     let summary = ingest(
         &mut service,
@@ -142,6 +172,9 @@ pub fn run(context: &Context, arguments: BenchArgs) -> Result<()> {
         stored: summary.stored,
         ingest_seconds: summary.seconds,
         ingest_posts_per_sec: summary.posts_per_sec,
+        ingest_without_analysis_seconds: baseline.seconds,
+        ingest_without_analysis_posts_per_sec: baseline.posts_per_sec,
+        analysis_added_share: (summary.seconds - baseline.seconds) / baseline.seconds.max(1e-9),
         queries_measured: timings.len(),
         query_p50_ms: percentile(&timings, 0.50),
         query_p95_ms: percentile(&timings, 0.95),
@@ -169,6 +202,18 @@ pub fn run(context: &Context, arguments: BenchArgs) -> Result<()> {
         figures.ingest_posts_per_sec,
         language.pick("berichten/s end-to-end", "posts/s end to end"),
         figures.ingest_seconds
+    );
+    println!(
+        "  {:.0} {} ({:.1} s); {}: {:+.0}% ({})",
+        figures.ingest_without_analysis_posts_per_sec,
+        language.pick(
+            "berichten/s zonder sentiment en termen",
+            "posts/s without sentiment and terms"
+        ),
+        figures.ingest_without_analysis_seconds,
+        language.pick("analyse kost", "analysis adds"),
+        figures.analysis_added_share * 100.0,
+        language.pick("doel: hoogstens +25%", "target: at most +25%")
     );
     println!(
         "{}: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms ({} {})",
