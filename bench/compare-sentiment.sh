@@ -28,9 +28,9 @@
 #   --engine E    auto (default): pattern3 if it installs and imports, else the port;
 #                 pattern3: fail unless the real package works; reimpl: the port only
 #   --fresh-venv  remove and recreate the virtualenv
-#   --no-build    use the existing target/release/peil
+#   --no-build    use the existing target/release/peil (under $CARGO_TARGET_DIR when set)
 #   --check       exit with status 2 when a target is not met
-# Environment: PEIL_SHARED_DATA (default: <repo>/../shared/data), PEIL_COMPARE_SENTIMENT_VENV,
+# Environment: PEIL_SHARED_DATA (default: <repo>/../shared/data), CARGO_TARGET_DIR, PEIL_COMPARE_SENTIMENT_VENV,
 #              PATTERN_VERSION (3.0.0), PYTHON (python3).
 set -euo pipefail
 
@@ -89,7 +89,9 @@ if [ "$build" -eq 1 ]; then
   say "building Peil (cargo build --release -p peil-cli) …"
   cargo build --release -p peil-cli >&2
 fi
-peil="$repo_root/target/release/peil"
+target_dir="${CARGO_TARGET_DIR:-$repo_root/target}"
+case "$target_dir" in /*) ;; *) target_dir="$repo_root/$target_dir" ;; esac
+peil="$target_dir/release/peil"
 [ -x "$peil" ] || die "no $peil: run cargo build --release -p peil-cli"
 
 # ---- Pattern: throwaway virtualenv with pattern3 from PyPI -------------------------------------

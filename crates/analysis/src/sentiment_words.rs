@@ -241,7 +241,8 @@ pub(crate) fn phrases_starting_with(first: &str) -> &'static [Phrase] {
     const TE: [Phrase; 1] = [phrase(&["gek"], 0.7)];
     const WERKT: [Phrase; 1] = [phrase(&["niet"], -0.5)];
     const DOET: [Phrase; 1] = [phrase(&["het", "niet"], -0.5)];
-    const NIET: [Phrase; 2] = [
+    const NIET: [Phrase; 3] = [
+        phrase(&["weg", "te", "leggen"], 0.7),
         phrase(&["te", "doen"], -0.6),
         phrase(&["te", "filmen"], -0.6),
     ];
@@ -250,7 +251,8 @@ pub(crate) fn phrases_starting_with(first: &str) -> &'static [Phrase] {
     const LEKKER: [Phrase; 1] = [phrase(&["bezig"], -0.4)];
     const VAN: [Phrase; 1] = [phrase(&["harte"], 0.5)];
     const DIKKE: [Phrase; 1] = [phrase(&["merci"], 0.7)];
-    const GOED: [Phrase; 1] = [phrase(&["zo"], 0.6)];
+    const GOED: [Phrase; 2] = [phrase(&["zo"], 0.6), phrase(&["nieuws"], 0.7)];
+    const LEEST: [Phrase; 1] = [phrase(&["als", "een", "trein"], 0.7)];
     const NIKS: [Phrase; 1] = [phrase(&["mis", "mee"], 0.4)];
     match first {
         "valt" | "viel" | "vallen" | "vielen" => &VALT,
@@ -269,6 +271,7 @@ pub(crate) fn phrases_starting_with(first: &str) -> &'static [Phrase] {
         "van" => &VAN,
         "dikke" => &DIKKE,
         "goed" => &GOED,
+        "leest" | "las" | "lezen" => &LEEST,
         "niks" | "niets" => &NIKS,
         _ => &[],
     }
