@@ -28,6 +28,7 @@ mod oidc;
 mod operation;
 mod query;
 mod subjects;
+mod watch;
 mod web_support;
 
 use std::path::{Path, PathBuf};
@@ -55,9 +56,10 @@ pub use peil_audit::{IndexedEntry, VerificationReport};
 pub use peil_docs::{DocumentKind, Language as DocumentLanguage};
 pub use query::{QueryAnswer, QueryRequest};
 pub use subjects::{author_ids_for, DataSubject};
+pub use watch::{WatchBatch, WatchSession};
 // What callers need of the store's types, without access to the store itself.
 pub use peil_store::{
-    create_private_dir, AggregateReport, Cell, ErasureReport, Interval, KeyInfo, RetentionReport,
+    create_private_dir, AggregateReport, Cell, ConnectorState, ErasureReport, Interval, KeyInfo, RetentionReport,
     StoreCheck, SubjectHolding, TermCell, TermList,
 };
 
