@@ -21,7 +21,7 @@ pub fn public_statement(kind: ConnectorKind) -> &'static str {
              which identifies Peil, not a user). Peil never uses a user's session."
         }
         ConnectorKind::Rss => {
-            "RSS/Atom feeds of news media and government bodies are published for anyone to \
+            "RSS/Atom feeds of news media and government bodies are public: published for anyone to \
              read, without login."
         }
     }
