@@ -165,9 +165,18 @@ mod tests {
         assert_eq!(specs.as_ref().map(Vec::len).ok(), Some(2));
         let login = r#"[{"name": "m", "kind": "mastodon", "endpoints": ["https://m.example"],
                          "username": "someone", "password": "pw"}]"#;
-        assert!(matches!(parse_connectors(login), Err(ConfigError::Refused(_))));
+        assert!(matches!(
+            parse_connectors(login),
+            Err(ConfigError::Refused(_))
+        ));
         let unknown = r#"[{"name": "m", "kind": "mastodon", "endpoints": [], "cookie": "x"}]"#;
-        assert!(matches!(parse_connectors(unknown), Err(ConfigError::Json(_))));
-        assert_eq!("bluesky".parse::<ConnectorKind>(), Ok(ConnectorKind::Jetstream));
+        assert!(matches!(
+            parse_connectors(unknown),
+            Err(ConfigError::Json(_))
+        ));
+        assert_eq!(
+            "bluesky".parse::<ConnectorKind>(),
+            Ok(ConnectorKind::Jetstream)
+        );
     }
 }

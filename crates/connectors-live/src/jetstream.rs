@@ -170,7 +170,9 @@ pub async fn run(
         if shutdown.is_stopped() {
             return Ok(());
         }
-        let Some(endpoint) = spec.endpoints.get(endpoint_index % spec.endpoints.len().max(1))
+        let Some(endpoint) = spec
+            .endpoints
+            .get(endpoint_index % spec.endpoints.len().max(1))
         else {
             return Err(LiveError::Fatal {
                 connector: spec.name.clone(),
@@ -205,7 +207,11 @@ pub async fn run(
                     };
                     let message = match next {
                         Err(_) => {
-                            tracing::warn!(connector = spec.name.as_str(), host = host.as_str(), "Jetstream silent, reconnecting");
+                            tracing::warn!(
+                                connector = spec.name.as_str(),
+                                host = host.as_str(),
+                                "Jetstream silent, reconnecting"
+                            );
                             break;
                         }
                         Ok(None) => break,
@@ -245,13 +251,21 @@ pub async fn run(
             }
             Some(Err(_)) => {
                 metrics.error();
-                tracing::warn!(connector = spec.name.as_str(), host = host.as_str(), "Jetstream connection timed out");
+                tracing::warn!(
+                    connector = spec.name.as_str(),
+                    host = host.as_str(),
+                    "Jetstream connection timed out"
+                );
             }
         }
         // Failover: the next attempt goes to the next host.
         endpoint_index = endpoint_index.wrapping_add(1);
         let delay = backoff.next_delay();
-        tracing::debug!(connector = spec.name.as_str(), delay_ms = delay.as_millis() as u64, "reconnecting");
+        tracing::debug!(
+            connector = spec.name.as_str(),
+            delay_ms = delay.as_millis() as u64,
+            "reconnecting"
+        );
         if !shutdown.sleep(delay).await {
             return Ok(());
         }
@@ -264,7 +278,10 @@ mod tests {
 
     #[test]
     fn the_subscribe_url_asks_for_posts_and_resumes() {
-        let url = subscribe_url("wss://jetstream.example/subscribe", Some(1_725_000_000_000_000));
+        let url = subscribe_url(
+            "wss://jetstream.example/subscribe",
+            Some(1_725_000_000_000_000),
+        );
         assert_eq!(
             url.as_deref().ok(),
             Some("wss://jetstream.example/subscribe?wantedCollections=app.bsky.feed.post&cursor=1725000000000000")

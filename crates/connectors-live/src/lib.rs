@@ -93,8 +93,10 @@ impl Batch {
                     self.cursor = cursor;
                 }
                 if let Some(time) = source_time {
-                    self.newest_source_time =
-                        Some(self.newest_source_time.map_or(time, |newest| newest.max(time)));
+                    self.newest_source_time = Some(
+                        self.newest_source_time
+                            .map_or(time, |newest| newest.max(time)),
+                    );
                 }
             }
             LiveEvent::Unreadable { cursor } => {
@@ -354,7 +356,10 @@ mod tests {
         assert_eq!(batch.as_ref().map(|b| b.records.len()), Some(3));
         assert_eq!(batch.and_then(|b| b.cursor), Some("2".to_string()));
         let rest = next_batch(&mut receiver, 10, Duration::from_millis(50)).await;
-        assert_eq!(rest.as_ref().map(|b| (b.records.len(), b.errors)), Some((2, 1)));
+        assert_eq!(
+            rest.as_ref().map(|b| (b.records.len(), b.errors)),
+            Some((2, 1))
+        );
         assert!(next_batch(&mut receiver, 10, Duration::from_millis(50))
             .await
             .is_none());

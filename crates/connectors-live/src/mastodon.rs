@@ -71,7 +71,9 @@ pub fn requested_wait(status: StatusCode, headers: &HeaderMap) -> Option<Duratio
     let now = Utc::now();
     let until = |time: DateTime<Utc>| Some((time - now).to_std().unwrap_or(Duration::ZERO));
     if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
-        let retry_after = headers.get(RETRY_AFTER).and_then(|value| value.to_str().ok());
+        let retry_after = headers
+            .get(RETRY_AFTER)
+            .and_then(|value| value.to_str().ok());
         let wait = match retry_after {
             Some(text) => match text.trim().parse::<u64>() {
                 Ok(seconds) => Some(Duration::from_secs(seconds)),
@@ -131,7 +133,10 @@ impl Mastodon<'_> {
             Some(tag) => format!("api/v1/timelines/tag/{}", tag.trim_start_matches('#')),
             None => "api/v1/timelines/public".to_string(),
         };
-        let mut url = self.base.join(&path).map_err(|_| self.fatal("bad base URL"))?;
+        let mut url = self
+            .base
+            .join(&path)
+            .map_err(|_| self.fatal("bad base URL"))?;
         {
             let mut pairs = url.query_pairs_mut();
             pairs.append_pair("limit", &PAGE_LIMIT.to_string());
@@ -147,11 +152,17 @@ impl Mastodon<'_> {
 
     fn streaming_url(&self) -> Result<reqwest::Url, LiveError> {
         let (path, tag) = match (&self.spec.hashtag, self.spec.timeline) {
-            (Some(tag), _) => ("api/v1/streaming/hashtag", Some(tag.trim_start_matches('#'))),
+            (Some(tag), _) => (
+                "api/v1/streaming/hashtag",
+                Some(tag.trim_start_matches('#')),
+            ),
             (None, Some(MastodonTimeline::Local)) => ("api/v1/streaming/public/local", None),
             (None, _) => ("api/v1/streaming/public", None),
         };
-        let mut url = self.base.join(path).map_err(|_| self.fatal("bad base URL"))?;
+        let mut url = self
+            .base
+            .join(path)
+            .map_err(|_| self.fatal("bad base URL"))?;
         if let Some(tag) = tag {
             url.query_pairs_mut().append_pair("tag", tag);
         }
@@ -199,14 +210,23 @@ impl Mastodon<'_> {
         }
     }
 
-    async fn forward(&mut self, record: Record, status_id: Option<&str>, time: Option<DateTime<Utc>>) -> bool {
+    async fn forward(
+        &mut self,
+        record: Record,
+        status_id: Option<&str>,
+        time: Option<DateTime<Utc>>,
+    ) -> bool {
         let record = self.tombstones.admit(record);
         if let Some(time) = time {
             self.metrics
                 .set_lag_ms((Utc::now() - time).num_milliseconds().max(0));
         }
         if let Some(id) = status_id {
-            if self.cursor.as_deref().is_none_or(|cursor| id_greater(id, cursor)) {
+            if self
+                .cursor
+                .as_deref()
+                .is_none_or(|cursor| id_greater(id, cursor))
+            {
                 self.cursor = Some(id.to_string());
             }
         }
@@ -296,7 +316,12 @@ impl Mastodon<'_> {
             if let Some(wait) = requested_wait(status, &headers) {
                 if !status.is_success() {
                     self.metrics.throttled();
-                    tracing::info!(connector = self.spec.name.as_str(), status = status.as_u16(), wait_s = wait.as_secs(), "Mastodon asks to wait");
+                    tracing::info!(
+                        connector = self.spec.name.as_str(),
+                        status = status.as_u16(),
+                        wait_s = wait.as_secs(),
+                        "Mastodon asks to wait"
+                    );
                     return Ok(Next::Wait(wait));
                 }
             }
@@ -309,7 +334,11 @@ impl Mastodon<'_> {
             }
             if !status.is_success() {
                 self.metrics.error();
-                tracing::warn!(connector = self.spec.name.as_str(), status = status.as_u16(), "Mastodon answered an error");
+                tracing::warn!(
+                    connector = self.spec.name.as_str(),
+                    status = status.as_u16(),
+                    "Mastodon answered an error"
+                );
                 return Ok(Next::Retry);
             }
             let page: Value = match response
@@ -321,7 +350,10 @@ impl Mastodon<'_> {
                 Some(page) => page,
                 None => {
                     self.metrics.error();
-                    tracing::warn!(connector = self.spec.name.as_str(), "Mastodon page is not JSON");
+                    tracing::warn!(
+                        connector = self.spec.name.as_str(),
+                        "Mastodon page is not JSON"
+                    );
                     return Ok(Next::Retry);
                 }
             };
@@ -361,7 +393,11 @@ impl Mastodon<'_> {
         let response = match self.request(url).send().await {
             Ok(response) if response.status().is_success() => response,
             Ok(response) => {
-                tracing::info!(connector = self.spec.name.as_str(), status = response.status().as_u16(), "Mastodon streaming not available; polling");
+                tracing::info!(
+                    connector = self.spec.name.as_str(),
+                    status = response.status().as_u16(),
+                    "Mastodon streaming not available; polling"
+                );
                 return Ok(true);
             }
             Err(error) => {
@@ -442,7 +478,10 @@ impl Mastodon<'_> {
 
 /// The end of the first complete SSE frame: (content length, length including the blank line).
 fn frame_end(buffer: &[u8]) -> Option<(usize, usize)> {
-    let lf = buffer.windows(2).position(|window| window == b"\n\n").map(|at| (at, at + 2));
+    let lf = buffer
+        .windows(2)
+        .position(|window| window == b"\n\n")
+        .map(|at| (at, at + 2));
     let crlf = buffer
         .windows(4)
         .position(|window| window == b"\r\n\r\n")
@@ -502,7 +541,11 @@ pub async fn run(
         None => None,
     };
     let client = reqwest::Client::builder()
-        .user_agent(concat!("Peil/", env!("CARGO_PKG_VERSION"), " (public timelines)"))
+        .user_agent(concat!(
+            "Peil/",
+            env!("CARGO_PKG_VERSION"),
+            " (public timelines)"
+        ))
         .connect_timeout(Duration::from_secs(15))
         .build()
         .map_err(|error| LiveError::Client {
@@ -592,7 +635,10 @@ mod tests {
         );
         assert_eq!(requested_wait(StatusCode::OK, &headers), None);
         headers.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
-        headers.insert("x-ratelimit-reset", HeaderValue::from_static("2000-01-01T00:00:00Z"));
+        headers.insert(
+            "x-ratelimit-reset",
+            HeaderValue::from_static("2000-01-01T00:00:00Z"),
+        );
         assert_eq!(
             requested_wait(StatusCode::OK, &headers),
             Some(Duration::ZERO)

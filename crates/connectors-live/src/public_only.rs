@@ -134,15 +134,17 @@ pub fn check(spec: &ConnectorSpec) -> Result<(), Refusal> {
 }
 
 fn check_endpoint(spec: &ConnectorSpec, endpoint: &str) -> Result<(), String> {
-    let url = reqwest::Url::parse(endpoint)
-        .map_err(|_| "an endpoint is not a valid URL".to_string())?;
+    let url =
+        reqwest::Url::parse(endpoint).map_err(|_| "an endpoint is not a valid URL".to_string())?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err(
-            "an endpoint carries a user name or password; public sources need no login"
-                .to_string(),
+            "an endpoint carries a user name or password; public sources need no login".to_string(),
         );
     }
-    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]" | "::1"));
+    let loopback = matches!(
+        url.host_str(),
+        Some("localhost" | "127.0.0.1" | "[::1]" | "::1")
+    );
     let allowed_schemes: &[&str] = match spec.kind {
         ConnectorKind::Jetstream if loopback => &["wss", "ws"],
         ConnectorKind::Jetstream => &["wss"],
@@ -209,13 +211,26 @@ mod tests {
             )),
             Ok(())
         );
-        assert_eq!(check(&spec(ConnectorKind::Mastodon, "https://mastodon.nl")), Ok(()));
         assert_eq!(
-            check(&spec(ConnectorKind::Rss, "https://feeds.nos.nl/nosnieuwsalgemeen")),
+            check(&spec(ConnectorKind::Mastodon, "https://mastodon.nl")),
             Ok(())
         );
-        assert_eq!(check(&spec(ConnectorKind::Rss, "http://127.0.0.1:8080/feed")), Ok(()));
-        for kind in [ConnectorKind::Jetstream, ConnectorKind::Mastodon, ConnectorKind::Rss] {
+        assert_eq!(
+            check(&spec(
+                ConnectorKind::Rss,
+                "https://feeds.nos.nl/nosnieuwsalgemeen"
+            )),
+            Ok(())
+        );
+        assert_eq!(
+            check(&spec(ConnectorKind::Rss, "http://127.0.0.1:8080/feed")),
+            Ok(())
+        );
+        for kind in [
+            ConnectorKind::Jetstream,
+            ConnectorKind::Mastodon,
+            ConnectorKind::Rss,
+        ] {
             assert!(public_statement(kind).contains("public"));
         }
     }
@@ -235,8 +250,14 @@ mod tests {
             private,
             user_token,
             handle,
-            spec(ConnectorKind::Mastodon, "https://mastodon.nl/api/v1/timelines/home"),
-            spec(ConnectorKind::Mastodon, "https://mastodon.nl/api/v1/timelines/list/12"),
+            spec(
+                ConnectorKind::Mastodon,
+                "https://mastodon.nl/api/v1/timelines/home",
+            ),
+            spec(
+                ConnectorKind::Mastodon,
+                "https://mastodon.nl/api/v1/timelines/list/12",
+            ),
             spec(
                 ConnectorKind::Jetstream,
                 "wss://jetstream.example/subscribe?wantedDids=did:plc:abc",
@@ -249,7 +270,10 @@ mod tests {
             let refusal = check(&configuration);
             assert!(refusal.is_err(), "{:?}", configuration.endpoints);
             let message = refusal.err().map(|r| r.to_string()).unwrap_or_default();
-            assert!(!message.contains("geheim") && !message.contains("abc"), "{message}");
+            assert!(
+                !message.contains("geheim") && !message.contains("abc"),
+                "{message}"
+            );
         }
     }
 }

@@ -61,7 +61,10 @@ fn cursor_of(query: &str) -> Option<i64> {
 }
 
 /// Starts a loopback Jetstream serving `frames` (JSON text, one event each).
-pub async fn serve_jetstream(frames: Vec<String>, faults: Faults) -> std::io::Result<JetstreamReplay> {
+pub async fn serve_jetstream(
+    frames: Vec<String>,
+    faults: Faults,
+) -> std::io::Result<JetstreamReplay> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     let frames: Arc<Vec<(Option<i64>, String)>> = Arc::new(
@@ -89,6 +92,8 @@ pub async fn serve_jetstream(frames: Vec<String>, faults: Faults) -> std::io::Re
             tokio::spawn(async move {
                 let query = Arc::new(Mutex::new(String::new()));
                 let seen_query = Arc::clone(&query);
+                // The signature is tungstenite's handshake callback.
+                #[allow(clippy::result_large_err)]
                 let callback = move |request: &Request, response: Response| {
                     if let Ok(mut slot) = seen_query.lock() {
                         *slot = request.uri().query().unwrap_or_default().to_string();
@@ -130,7 +135,11 @@ pub async fn serve_jetstream(frames: Vec<String>, faults: Faults) -> std::io::Re
                     {
                         return;
                     }
-                    let copies = if faults.duplicate == Some(index) { 2 } else { 1 };
+                    let copies = if faults.duplicate == Some(index) {
+                        2
+                    } else {
+                        1
+                    };
                     for _ in 0..copies {
                         if stream.send(Message::text(frame.to_string())).await.is_err() {
                             return;

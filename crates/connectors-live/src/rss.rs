@@ -23,7 +23,9 @@ use tokio::sync::mpsc;
 
 use crate::backoff::Backoff;
 use crate::mastodon::requested_wait;
-use crate::{send, ConnectorMetrics, ConnectorSpec, LiveError, LiveEvent, Recent, RunOptions, Shutdown};
+use crate::{
+    send, ConnectorMetrics, ConnectorSpec, LiveError, LiveEvent, Recent, RunOptions, Shutdown,
+};
 
 /// The `source` of feed entries.
 pub const RSS_SOURCE: &str = "rss";
@@ -140,12 +142,20 @@ pub async fn run(
     mut shutdown: Shutdown,
     options: RunOptions,
 ) -> Result<(), LiveError> {
-    let feed_url = spec.endpoints.first().cloned().ok_or_else(|| LiveError::Fatal {
-        connector: spec.name.clone(),
-        reason: "no endpoint".to_string(),
-    })?;
+    let feed_url = spec
+        .endpoints
+        .first()
+        .cloned()
+        .ok_or_else(|| LiveError::Fatal {
+            connector: spec.name.clone(),
+            reason: "no endpoint".to_string(),
+        })?;
     let client = reqwest::Client::builder()
-        .user_agent(concat!("Peil/", env!("CARGO_PKG_VERSION"), " (feed reader)"))
+        .user_agent(concat!(
+            "Peil/",
+            env!("CARGO_PKG_VERSION"),
+            " (feed reader)"
+        ))
         .connect_timeout(Duration::from_secs(15))
         .timeout(Duration::from_secs(60))
         .build()
@@ -223,7 +233,11 @@ async fn poll_once(
     }
     if !status.is_success() {
         metrics.error();
-        tracing::warn!(connector = spec.name.as_str(), status = status.as_u16(), "feed answered an error");
+        tracing::warn!(
+            connector = spec.name.as_str(),
+            status = status.as_u16(),
+            "feed answered an error"
+        );
         return Poll::Retry;
     }
     let header = |name| {
@@ -244,7 +258,10 @@ async fn poll_once(
                 body.extend_from_slice(&chunk);
                 if body.len() > MAX_FEED_BYTES {
                     metrics.error();
-                    tracing::warn!(connector = spec.name.as_str(), "feed larger than 10 MiB, refused");
+                    tracing::warn!(
+                        connector = spec.name.as_str(),
+                        "feed larger than 10 MiB, refused"
+                    );
                     return Poll::Retry;
                 }
             }

@@ -106,11 +106,21 @@ async fn watch(
         stop_after,
         backoff: (Duration::from_millis(20), Duration::from_millis(200)),
     };
-    let task = tokio::spawn(run(spec, cursor, sender, Arc::clone(&metrics), shutdown, options));
+    let task = tokio::spawn(run(
+        spec,
+        cursor,
+        sender,
+        Arc::clone(&metrics),
+        shutdown,
+        options,
+    ));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     let mut last_cursor: Option<String> = None;
     loop {
-        assert!(tokio::time::Instant::now() < deadline, "watch did not end in time");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "watch did not end in time"
+        );
         match tokio::time::timeout(
             Duration::from_millis(200),
             next_batch(&mut receiver, 100, Duration::from_millis(20)),
@@ -235,9 +245,18 @@ async fn jetstream_survives_faults_and_restarts_without_gap_or_duplicate() {
     let clean_directory = ok(tempfile::tempdir());
     let mut clean = service_with_monitor(clean_directory.path(), BLUESKY_MONITOR);
     let server = ok(serve_jetstream(frames.clone(), Faults::default()).await);
-    let reference = watch(&mut clean, jetstream_spec(vec![server.endpoint()]), None, reached(target)).await;
+    let reference = watch(
+        &mut clean,
+        jetstream_spec(vec![server.endpoint()]),
+        None,
+        reached(target),
+    )
+    .await;
     let expected = stored(&mut clean);
-    assert!(expected >= 3, "the monitor should match some recorded posts, got {expected}");
+    assert!(
+        expected >= 3,
+        "the monitor should match some recorded posts, got {expected}"
+    );
     assert_eq!(reference.metrics.received, frames.len() as u64);
     assert_eq!(reference.rejected, 0);
 
@@ -266,21 +285,35 @@ async fn jetstream_survives_faults_and_restarts_without_gap_or_duplicate() {
     )
     .await;
     assert_eq!(first.rejected, 1, "one malformed frame");
-    assert!(first.metrics.duplicates >= 2, "the duplicate and the replayed cursor frame");
+    assert!(
+        first.metrics.duplicates >= 2,
+        "the duplicate and the replayed cursor frame"
+    );
     assert!(first.metrics.reconnects >= 2, "failover and the disconnect");
     let requests = faulty.requests();
     assert!(requests.len() >= 2);
     assert!(!requests[0].contains("cursor="), "{:?}", requests[0]);
-    assert!(requests[1].contains("cursor="), "resumes after the disconnect");
+    assert!(
+        requests[1].contains("cursor="),
+        "resumes after the disconnect"
+    );
 
     let saved = ok(service.connector_states(&Actor::LocalOperator));
     let cursor = saved.first().and_then(|state| state.cursor.clone());
     assert!(cursor.is_some());
     let restarted_server = ok(serve_jetstream(frames.clone(), Faults::default()).await);
-    watch(&mut service, jetstream_spec(vec![restarted_server.endpoint()]), None, reached(target)).await;
+    watch(
+        &mut service,
+        jetstream_spec(vec![restarted_server.endpoint()]),
+        None,
+        reached(target),
+    )
+    .await;
     let resumed = restarted_server.requests();
     assert_eq!(
-        resumed.first().map(|query| query.contains(&format!("cursor={}", cursor.unwrap_or_default()))),
+        resumed
+            .first()
+            .map(|query| query.contains(&format!("cursor={}", cursor.unwrap_or_default()))),
         Some(true),
         "a restart resumes from the saved cursor"
     );
@@ -306,9 +339,23 @@ async fn jetstream_deletes_remove_stored_posts_even_out_of_order() {
     let mut all = frames.clone();
     all.extend(deletes.iter().cloned());
     let server = ok(serve_jetstream(all.clone(), Faults::default()).await);
-    let watched = watch(&mut service, jetstream_spec(vec![server.endpoint()]), None, reached(last_time_us(&all))).await;
-    assert!(watched.deletes >= 3, "stored posts were deleted: {}", watched.deletes);
-    assert_eq!(stored(&mut service), 0, "a deleted post is deleted in Peil too");
+    let watched = watch(
+        &mut service,
+        jetstream_spec(vec![server.endpoint()]),
+        None,
+        reached(last_time_us(&all)),
+    )
+    .await;
+    assert!(
+        watched.deletes >= 3,
+        "stored posts were deleted: {}",
+        watched.deletes
+    );
+    assert_eq!(
+        stored(&mut service),
+        0,
+        "a deleted post is deleted in Peil too"
+    );
 
     // Deletions that arrive before their creates (out of order): nothing is stored.
     let early_directory = ok(tempfile::tempdir());
@@ -322,7 +369,13 @@ async fn jetstream_deletes_remove_stored_posts_even_out_of_order() {
     }));
     let server = ok(serve_jetstream(reversed.clone(), Faults::default()).await);
     let target = last_time_us(&reversed);
-    watch(&mut early, jetstream_spec(vec![server.endpoint()]), None, reached(target)).await;
+    watch(
+        &mut early,
+        jetstream_spec(vec![server.endpoint()]),
+        None,
+        reached(target),
+    )
+    .await;
     assert_eq!(stored(&mut early), 0);
 }
 
@@ -336,22 +389,28 @@ struct Canned {
     body: Vec<u8>,
 }
 
+/// (path and query, If-None-Match, status answered) of one request.
+type Logged = (String, Option<String>, u16);
+
 #[derive(Clone, Default)]
 struct HttpReplay {
     /// Answers per path, served in order; the last one repeats.
     answers: Arc<Mutex<HashMap<String, VecDeque<Canned>>>>,
     /// (path and query, If-None-Match, status answered) of every request.
-    log: Arc<Mutex<Vec<(String, Option<String>, u16)>>>,
+    log: Arc<Mutex<Vec<Logged>>>,
 }
 
 impl HttpReplay {
     fn add(&self, path: &str, answer: Canned) {
         if let Ok(mut answers) = self.answers.lock() {
-            answers.entry(path.to_string()).or_default().push_back(answer);
+            answers
+                .entry(path.to_string())
+                .or_default()
+                .push_back(answer);
         }
     }
 
-    fn log(&self) -> Vec<(String, Option<String>, u16)> {
+    fn log(&self) -> Vec<Logged> {
         self.log.lock().map(|log| log.clone()).unwrap_or_default()
     }
 }
@@ -396,7 +455,8 @@ async fn answer(State(replay): State<HttpReplay>, request: Request<Body>) -> Res
     if let Ok(mut log) = replay.log.lock() {
         log.push((full, if_none_match, canned.status));
     }
-    let mut response = Response::builder().status(StatusCode::from_u16(canned.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    let mut response = Response::builder()
+        .status(StatusCode::from_u16(canned.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
     for (name, value) in &canned.headers {
         response = response.header(name.as_str(), value.as_str());
     }
@@ -435,10 +495,19 @@ async fn mastodon_pages_waits_on_429_and_applies_streamed_deletes() {
     let page1_ids: Vec<String> = serde_json::from_str::<Vec<serde_json::Value>>(&page1)
         .unwrap_or_default()
         .iter()
-        .filter_map(|status| status.get("id").and_then(|id| id.as_str()).map(str::to_string))
+        .filter_map(|status| {
+            status
+                .get("id")
+                .and_then(|id| id.as_str())
+                .map(str::to_string)
+        })
         .collect();
     assert_eq!(page1_ids.len(), 10);
-    let newest_of_page1 = page1_ids.iter().max_by_key(|id| (id.len(), id.to_string())).cloned().unwrap_or_default();
+    let newest_of_page1 = page1_ids
+        .iter()
+        .max_by_key(|id| (id.len(), id.to_string()))
+        .cloned()
+        .unwrap_or_default();
     let one_from_page2 = serde_json::from_str::<Vec<serde_json::Value>>(&page2)
         .unwrap_or_default()
         .first()
@@ -456,8 +525,12 @@ async fn mastodon_pages_waits_on_429_and_applies_streamed_deletes() {
             body: b"{\"error\":\"Too many requests\"}".to_vec(),
         },
     );
-    let prev = format!("<http://{address}{tag_path}?limit=40&min_id={newest_of_page1}>; rel=\"prev\"");
-    replay.add(tag_path, json_answer(page1, vec![("link".to_string(), prev)]));
+    let prev =
+        format!("<http://{address}{tag_path}?limit=40&min_id={newest_of_page1}>; rel=\"prev\"");
+    replay.add(
+        tag_path,
+        json_answer(page1, vec![("link".to_string(), prev)]),
+    );
     replay.add(tag_path, json_answer("[]".to_string(), Vec::new()));
     let stream = format!(
         ":)\n\nevent: update\ndata: {one_from_page2}\n\nevent: update\ndata: {{\"id\": \"1\", \"content\n\nevent: delete\ndata: {}\n\n",
@@ -485,22 +558,38 @@ async fn mastodon_pages_waits_on_429_and_applies_streamed_deletes() {
     let watched = watch(&mut service, spec, Some(13), |_, _| false).await;
     assert_eq!(watched.metrics.throttled, 1, "429 honoured");
     assert_eq!(watched.rejected, 1, "the broken streamed status");
-    assert_eq!(watched.deletes, 1, "the streamed delete removed a stored status");
-    assert_eq!(stored(&mut service), 10, "10 + 1 matched statuses, 1 deleted");
+    assert_eq!(
+        watched.deletes, 1,
+        "the streamed delete removed a stored status"
+    );
+    assert_eq!(
+        stored(&mut service),
+        10,
+        "10 + 1 matched statuses, 1 deleted"
+    );
     let log = replay.log();
     assert_eq!(log.first().map(|entry| entry.2), Some(429));
     assert!(
-        log.iter().any(|entry| entry.0.contains(&format!("min_id={newest_of_page1}"))),
+        log.iter()
+            .any(|entry| entry.0.contains(&format!("min_id={newest_of_page1}"))),
         "pages with min_id"
     );
     let states = ok(service.connector_states(&Actor::LocalOperator));
-    assert_eq!(states.first().and_then(|state| state.cursor.as_deref()).map(str::len), Some(18));
+    assert_eq!(
+        states
+            .first()
+            .and_then(|state| state.cursor.as_deref())
+            .map(str::len),
+        Some(18)
+    );
 }
 
 #[tokio::test]
 async fn rss_uses_conditional_get_and_dedupes_across_restarts() {
     let Some(fixtures) = fixtures() else { return };
-    let feed = ok(std::fs::read(fixtures.join("rss_atom/feed-rs/rss2/rss_2.0_bbc.xml")));
+    let feed = ok(std::fs::read(
+        fixtures.join("rss_atom/feed-rs/rss2/rss_2.0_bbc.xml"),
+    ));
     let replay = HttpReplay::default();
     let address = serve_http(replay.clone()).await;
     replay.add(
@@ -508,9 +597,15 @@ async fn rss_uses_conditional_get_and_dedupes_across_restarts() {
         Canned {
             status: 200,
             headers: vec![
-                ("content-type".to_string(), "application/rss+xml".to_string()),
+                (
+                    "content-type".to_string(),
+                    "application/rss+xml".to_string(),
+                ),
                 ("etag".to_string(), "\"v1\"".to_string()),
-                ("last-modified".to_string(), "Mon, 23 Nov 2026 08:00:00 GMT".to_string()),
+                (
+                    "last-modified".to_string(),
+                    "Mon, 23 Nov 2026 08:00:00 GMT".to_string(),
+                ),
             ],
             body: feed,
         },
@@ -524,14 +619,23 @@ async fn rss_uses_conditional_get_and_dedupes_across_restarts() {
         poll_seconds: Some(1),
         ..ConnectorSpec::default()
     };
-    watch(&mut service, spec.clone(), None, |_, cursor| cursor.is_some()).await;
+    watch(&mut service, spec.clone(), None, |_, cursor| {
+        cursor.is_some()
+    })
+    .await;
     assert_eq!(stored(&mut service), 1);
     // A restart sends the saved ETag back: 304, nothing new, nothing stored twice.
     let log_for_stop = replay.clone();
-    watch(&mut service, spec, None, move |_, _| log_for_stop.log().len() >= 2).await;
+    watch(&mut service, spec, None, move |_, _| {
+        log_for_stop.log().len() >= 2
+    })
+    .await;
     let log = replay.log();
     assert_eq!(log.first().map(|entry| entry.2), Some(200));
-    assert_eq!(log.get(1).map(|entry| (entry.1.clone(), entry.2)), Some((Some("\"v1\"".to_string()), 304)));
+    assert_eq!(
+        log.get(1).map(|entry| (entry.1.clone(), entry.2)),
+        Some((Some("\"v1\"".to_string()), 304))
+    );
     assert_eq!(stored(&mut service), 1);
 }
 
@@ -554,6 +658,9 @@ async fn a_configuration_for_a_user_session_is_refused_before_connecting() {
         RunOptions::default(),
     )
     .await;
-    let message = outcome.err().map(|error| error.to_string()).unwrap_or_default();
+    let message = outcome
+        .err()
+        .map(|error| error.to_string())
+        .unwrap_or_default();
     assert!(message.contains("refused"), "{message}");
 }

@@ -59,8 +59,8 @@ pub use subjects::{author_ids_for, DataSubject};
 pub use watch::{WatchBatch, WatchSession};
 // What callers need of the store's types, without access to the store itself.
 pub use peil_store::{
-    create_private_dir, AggregateReport, Cell, ConnectorState, ErasureReport, Interval, KeyInfo, RetentionReport,
-    StoreCheck, SubjectHolding, TermCell, TermList,
+    create_private_dir, AggregateReport, Cell, ConnectorState, ErasureReport, Interval, KeyInfo,
+    RetentionReport, StoreCheck, SubjectHolding, TermCell, TermList,
 };
 
 /// The service over one data directory: store, key store and audit log.

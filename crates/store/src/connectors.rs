@@ -163,7 +163,10 @@ mod tests {
         store.record_connector_progress("jetstream", "jetstream", Some("100"), &progress)?;
         store.record_connector_progress("jetstream", "jetstream", None, &progress)?;
         let state = store.connector_state("jetstream")?;
-        assert_eq!(state.as_ref().and_then(|s| s.cursor.as_deref()), Some("100"));
+        assert_eq!(
+            state.as_ref().and_then(|s| s.cursor.as_deref()),
+            Some("100")
+        );
         assert_eq!(state.as_ref().map(|s| s.received), Some(20));
         assert_eq!(state.as_ref().map(|s| s.errors), Some(2));
         assert_eq!(store.connector_states()?.len(), 1);

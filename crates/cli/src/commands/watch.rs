@@ -191,7 +191,10 @@ fn print_summary(summary: &WatchSummary, language: OutputLanguage) {
         language.pick("gebeurtenissen/s", "events/s")
     );
     let rows = [
-        (language.pick("ontvangen", "received"), summary.wire.received),
+        (
+            language.pick("ontvangen", "received"),
+            summary.wire.received,
+        ),
         (language.pick("opgeslagen", "stored"), summary.stats.stored),
         (
             language.pick("niet gematcht, verwijderd", "matched no monitor, dropped"),
