@@ -396,6 +396,19 @@ fn every_operation_leaves_exactly_one_audit_entry_whatever_its_outcome() {
             false,
             Box::new(|s| s.create_organisation(&admin, "Andere", "x").is_ok()),
         ),
+        (
+            Operation::Watch,
+            true,
+            Box::new(|s| {
+                s.start_watch(&admin, &scope, "bluesky", "jetstream")
+                    .is_ok()
+            }),
+        ),
+        (
+            Operation::ViewConnectors,
+            true,
+            Box::new(|s| s.connector_states(&fg).is_ok()),
+        ),
     ];
     let mut exercised = BTreeSet::new();
     for (operation, should_succeed, step) in &steps {
