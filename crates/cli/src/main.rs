@@ -15,7 +15,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use commands::{
     allow, audit, bench, catalog, check, demo, docs, dsr, eval, import, keys, query, retention,
-    serve,
+    serve, watch,
 };
 
 /// Peil: follow public social media as a Dutch public body, lawfully.
@@ -132,6 +132,10 @@ enum Command {
     Docs(docs::DocsArgs),
     /// Serve the HTTP API (behind a TLS reverse proxy; see --insecure-dev-cookies for local tests).
     Serve(serve::ServeArgs),
+    /// Follow a live public source (jetstream, mastodon, rss) through the pipeline.
+    Watch(watch::WatchArgs),
+    /// The live connectors: cursors and counters (received, matched, dropped, errors, lag).
+    Status(watch::StatusArgs),
     /// Login through the organisation's OpenID Connect issuer: configure it, link subjects.
     Oidc {
         #[command(subcommand)]
@@ -203,6 +207,8 @@ fn main() -> Result<()> {
         Command::Dsr { command } => dsr::run(&context, command),
         Command::Docs(arguments) => docs::run(&context, arguments),
         Command::Serve(arguments) => serve::run(&context, arguments),
+        Command::Watch(arguments) => watch::run(&context, arguments),
+        Command::Status(arguments) => watch::run_status(&context, arguments),
         Command::Oidc { command } => commands::oidc::run(&context, command),
     }
 }

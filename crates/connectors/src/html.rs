@@ -6,7 +6,7 @@
 //! common character references are decoded.
 
 /// Converts status HTML to plain text.
-pub(crate) fn html_to_text(html: &str) -> String {
+pub fn html_to_text(html: &str) -> String {
     let mut output = String::with_capacity(html.len());
     let mut skipping_quote_fallback = false;
     let mut rest = html;

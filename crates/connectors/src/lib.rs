@@ -74,6 +74,9 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 
+/// HTML of a post or feed entry as plain text (used by the live RSS/Atom connector).
+pub use html::html_to_text;
+
 /// The longest physical line (or JSON array element) that is read: 1 MiB.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
@@ -252,6 +255,47 @@ pub fn read_records<R: std::io::BufRead + 'static>(
         ImportFormat::Mastodon => json_input::read(reader, mastodon::interpret),
         ImportFormat::Bluesky => json_input::read(reader, bluesky::interpret),
     }
+}
+
+/// Reads one Bluesky Jetstream v1 event (one WebSocket text frame) into a [`Record`], for the live
+/// connectors. The error reason holds no content of the frame, as with [`read_records`].
+pub fn jetstream_event(frame: &[u8]) -> Result<Record, ParseError> {
+    one_object(frame, bluesky::interpret)
+}
+
+/// Reads one Mastodon `Status` entity (an element of a timeline page or a streaming `update`) into
+/// a [`Record`], for the live connectors. The error reason holds no content of the status.
+pub fn mastodon_status(status: &[u8]) -> Result<Record, ParseError> {
+    one_object(status, mastodon::interpret)
+}
+
+/// Reads one Mastodon `Status` entity that is already parsed.
+pub fn mastodon_status_value(status: &serde_json::Value) -> Result<Record, ParseError> {
+    match status.as_object() {
+        Some(object) => mastodon::interpret(object).map_err(|problem| ParseError {
+            line: 1,
+            reason: problem.to_string(),
+        }),
+        None => Err(ParseError {
+            line: 1,
+            reason: problem::Problem::NotAnObject.to_string(),
+        }),
+    }
+}
+
+fn one_object(
+    bytes: &[u8],
+    interpret: fn(&fields::JsonObject) -> Result<Record, problem::Problem>,
+) -> Result<Record, ParseError> {
+    let outcome = if bytes.len() > MAX_LINE_BYTES {
+        Err(problem::Problem::ValueTooLong)
+    } else {
+        fields::parse_object(bytes).and_then(|object| interpret(&object))
+    };
+    outcome.map_err(|problem| ParseError {
+        line: 1,
+        reason: problem.to_string(),
+    })
 }
 
 #[cfg(test)]

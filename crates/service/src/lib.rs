@@ -28,6 +28,7 @@ mod oidc;
 mod operation;
 mod query;
 mod subjects;
+mod watch;
 mod web_support;
 
 use std::path::{Path, PathBuf};
@@ -55,12 +56,13 @@ pub use peil_audit::{IndexedEntry, VerificationReport};
 pub use peil_docs::{DocumentKind, Language as DocumentLanguage};
 pub use query::{QueryAnswer, QueryRequest};
 pub use subjects::{author_ids_for, DataSubject};
+pub use watch::{WatchBatch, WatchSession};
 // What callers need of the store's types, without access to the store itself.
 pub use peil_store::{
-    create_private_dir, AggregateReport, Burst, Cell, ErasureReport, GatedShare, Interval, KeyInfo,
-    Representativeness, RetentionReport, RisingTerm, RisingTerms, RisingUnavailable, Significance,
-    SourceCoverage, StoreCheck, SubjectHolding, TermCell, TermCluster, TermList,
-    HIGH_FREQUENCY_POSTS_PER_DAY,
+    create_private_dir, AggregateReport, Burst, Cell, ConnectorState, ErasureReport, GatedShare,
+    Interval, KeyInfo, Representativeness, RetentionReport, RisingTerm, RisingTerms,
+    RisingUnavailable, Significance, SourceCoverage, StoreCheck, SubjectHolding, TermCell,
+    TermCluster, TermList, HIGH_FREQUENCY_POSTS_PER_DAY,
 };
 
 /// The service over one data directory: store, key store and audit log.

@@ -59,11 +59,13 @@ pub enum Operation {
     ManageCredentials,
     IssueApiToken,
     ConfigureOidc,
+    Watch,
+    ViewConnectors,
 }
 
 impl Operation {
     /// Every operation, for the completeness tests and the documentation.
-    pub const ALL: [Operation; 33] = [
+    pub const ALL: [Operation; 35] = [
         Operation::CreateOrganisation,
         Operation::AddUser,
         Operation::ListUsers,
@@ -97,6 +99,8 @@ impl Operation {
         Operation::ManageCredentials,
         Operation::IssueApiToken,
         Operation::ConfigureOidc,
+        Operation::Watch,
+        Operation::ViewConnectors,
     ];
 
     /// The stable code of the operation (audit objects, API documentation).
@@ -212,6 +216,14 @@ impl Operation {
             Operation::ConfigureOidc => {
                 row("configure_oidc", I, ADMIN, A::ConfigurationChange, true)
             }
+            // A live connector feeding the pipeline is an import that does not end: one audit
+            // entry when the session starts and one when it ends (with its counts), not one per
+            // batch (see watch.rs).
+            Operation::Watch => row("watch", O, ADMIN, A::Import, true),
+            // Connector counters and cursors: positions in public streams, no personal data, but
+            // counted over every organisation's workspaces ("matched", "dropped"), so only the
+            // local operator who runs the installation sees them (sealed tenants, invariant 11).
+            Operation::ViewConnectors => row("view_connectors", I, &[], A::View, false),
         }
     }
 }

@@ -396,6 +396,21 @@ fn every_operation_leaves_exactly_one_audit_entry_whatever_its_outcome() {
             false,
             Box::new(|s| s.create_organisation(&admin, "Andere", "x").is_ok()),
         ),
+        (
+            Operation::Watch,
+            true,
+            Box::new(|s| {
+                s.start_watch(&admin, &scope, "bluesky", "jetstream")
+                    .is_ok()
+            }),
+        ),
+        (
+            // Counted over every organisation: a user (even the FG) is refused, and the refusal
+            // is audited too (sealed tenants).
+            Operation::ViewConnectors,
+            false,
+            Box::new(|s| s.connector_states(&fg).is_ok()),
+        ),
     ];
     let mut exercised = BTreeSet::new();
     for (operation, should_succeed, step) in &steps {

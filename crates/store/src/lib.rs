@@ -16,6 +16,7 @@
 mod accounts;
 mod aggregate;
 mod catalog;
+mod connectors;
 mod differencing;
 mod error;
 mod index;
@@ -36,6 +37,7 @@ pub use accounts::{ApiTokenRecord, Credentials, SessionRecord};
 pub use aggregate::{
     AggregateReport, AggregateRequest, Cell, Interval, TermCell, TermList, Totals,
 };
+pub use connectors::{ConnectorProgress, ConnectorState};
 pub use differencing::{DifferencingReason, DifferencingRefusal, REMEMBERED_SCOPES_PER_WORKSPACE};
 pub use error::StoreError;
 pub use keys::{period_label, KeyInfo, KeyStore};

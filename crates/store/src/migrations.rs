@@ -202,6 +202,23 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (workspace_id, source, hour_start)
     ) WITHOUT ROWID;
     ",
+    // 7: live connectors: where each one stopped (its resume cursor: a Jetstream `time_us`, a
+    // Mastodon status id, an RSS ETag/Last-Modified) and its counters. No post content, no ids of
+    // people: a cursor is a position in a public stream.
+    "
+    CREATE TABLE connector_state (
+        name TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        cursor TEXT,
+        received INTEGER NOT NULL DEFAULT 0,
+        matched INTEGER NOT NULL DEFAULT 0,
+        dropped INTEGER NOT NULL DEFAULT 0,
+        errors INTEGER NOT NULL DEFAULT 0,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        lag_ms INTEGER,
+        updated_at INTEGER NOT NULL
+    );
+    ",
 ];
 
 /// The schema version this build of Peil writes.

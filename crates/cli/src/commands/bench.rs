@@ -48,6 +48,19 @@ pub struct BenchArgs {
     keep: Option<PathBuf>,
     #[arg(long)]
     json: bool,
+    /// Benchmark a live connector instead (`jetstream`: replayed recorded frames through the
+    /// connector, the pipeline and the store; prints events/s).
+    #[arg(long)]
+    connector: Option<String>,
+    /// The recorded Jetstream frames (JSON Lines) to replay.
+    #[arg(
+        long,
+        default_value = "../shared/fixtures/bluesky/jetstream_v1_real/corpus_expected_v1.jsonl"
+    )]
+    frames: PathBuf,
+    /// How many copies of the recorded frames to replay.
+    #[arg(long, default_value_t = 200)]
+    copies: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -90,6 +103,32 @@ pub fn run(context: &Context, arguments: BenchArgs) -> Result<()> {
         .keep
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join(&unique));
+    if let Some(connector) = &arguments.connector {
+        let mut service = Service::open(&directory, None, "cli bench")?;
+        setup_demo_workspace(&mut service)?;
+        if connector != "jetstream" {
+            anyhow::bail!("only `--connector jetstream` has a replay benchmark");
+        }
+        // A broad monitor besides the demo's Dutch ones, so that replayed posts are stored too.
+        service.add_monitor(
+            &Actor::LocalOperator,
+            DEMO_WORKSPACE,
+            Some(DEMO_ORGANISATION),
+            "government OR people OR country OR show",
+            "benchmark of the live connector",
+        )?;
+        let outcome = super::watch::bench_jetstream(
+            &mut service,
+            &arguments.frames,
+            arguments.copies,
+            language,
+            arguments.json,
+        );
+        if arguments.keep.is_none() {
+            let _ = std::fs::remove_dir_all(&directory);
+        }
+        return outcome;
+    }
     let config = DemoConfig {
         posts: arguments.posts,
         seed: arguments.seed,

@@ -16,3 +16,4 @@ pub mod oidc;
 pub mod query;
 pub mod retention;
 pub mod serve;
+pub mod watch;
