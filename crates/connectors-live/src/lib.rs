@@ -298,6 +298,25 @@ impl Tombstones {
 }
 
 /// Whether a post carries `#tag` (case-insensitive), for connectors that filter locally.
+/// The HTTP client of a polling connector: Peil's user agent with `purpose`, a 15 s connect
+/// timeout and, when given, a whole-request timeout. Errors name the connector, never a URL.
+pub(crate) fn http_client(
+    connector: &str,
+    purpose: &str,
+    request_timeout: Option<Duration>,
+) -> Result<reqwest::Client, LiveError> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(format!("Peil/{} ({purpose})", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(Duration::from_secs(15));
+    if let Some(timeout) = request_timeout {
+        builder = builder.timeout(timeout);
+    }
+    builder.build().map_err(|error| LiveError::Client {
+        connector: connector.to_string(),
+        reason: error.without_url().to_string(),
+    })
+}
+
 pub(crate) fn has_hashtag(text: &str, tag: &str) -> bool {
     let wanted = format!("#{}", tag.trim_start_matches('#').to_lowercase());
     text.to_lowercase()

@@ -540,18 +540,7 @@ pub async fn run(
         })?),
         None => None,
     };
-    let client = reqwest::Client::builder()
-        .user_agent(concat!(
-            "Peil/",
-            env!("CARGO_PKG_VERSION"),
-            " (public timelines)"
-        ))
-        .connect_timeout(Duration::from_secs(15))
-        .build()
-        .map_err(|error| LiveError::Client {
-            connector: spec.name.clone(),
-            reason: error.without_url().to_string(),
-        })?;
+    let client = crate::http_client(&spec.name, "public timelines", None)?;
     let mut connector = Mastodon {
         spec,
         client,

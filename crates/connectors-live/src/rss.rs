@@ -151,19 +151,7 @@ pub async fn run(
             connector: spec.name.clone(),
             reason: "no endpoint".to_string(),
         })?;
-    let client = reqwest::Client::builder()
-        .user_agent(concat!(
-            "Peil/",
-            env!("CARGO_PKG_VERSION"),
-            " (feed reader)"
-        ))
-        .connect_timeout(Duration::from_secs(15))
-        .timeout(Duration::from_secs(60))
-        .build()
-        .map_err(|error| LiveError::Client {
-            connector: spec.name.clone(),
-            reason: error.without_url().to_string(),
-        })?;
+    let client = crate::http_client(&spec.name, "feed reader", Some(Duration::from_secs(60)))?;
     let mut validators = FeedCursor::parse(cursor.as_deref());
     let mut seen: Recent<String> = Recent::new(50_000);
     let mut received = 0u64;

@@ -532,18 +532,7 @@ impl Store {
     /// Returns the first hour and the series (hours without posts in between are 0).
     fn hourly_series(&self, scope: &Scope, k: u64) -> Result<Option<(i64, Vec<u64>)>, StoreError> {
         let raw = self.partition(scope, Dimension::Bucket(3_600))?;
-        let hours: BTreeMap<i64, u64> = raw
-            .iter()
-            .filter_map(|(key, cell)| {
-                let start = key.parse::<i64>().ok()?;
-                let posts = if cell.authors_lower_bound >= k {
-                    cell.posts
-                } else {
-                    0
-                };
-                Some((start, posts))
-            })
-            .collect();
+        let hours = gated_hours(&raw, |_, cell| cell.authors_lower_bound >= k);
         Ok(series_of(&hours))
     }
 
@@ -833,16 +822,16 @@ impl Store {
         // Signals and representativeness, from gated counts only.
         let bursts = match request.interval {
             Interval::Hour => {
-                let hours: BTreeMap<i64, u64> = volume
-                    .iter()
-                    .filter_map(|cell| {
-                        let start = DateTime::parse_from_rfc3339(&cell.key).ok()?.timestamp();
-                        Some((start, cell.posts.unwrap_or(0)))
-                    })
-                    .collect();
-                series_of(&hours).map_or_else(Vec::new, |(first, series)| {
-                    signals::detect_bursts(first, &series, true)
-                })
+                // The volume partition is hourly here: its gated cells (suppressed ones as 0).
+                match (raws.first(), suppressions.first()) {
+                    (Some(raw), Some(suppressed)) => {
+                        series_of(&gated_hours(raw, |key, _| !suppressed.contains(key)))
+                            .map_or_else(Vec::new, |(first, series)| {
+                                signals::detect_bursts(first, &series, true)
+                            })
+                    }
+                    _ => Vec::new(),
+                }
             }
             Interval::Day => self
                 .hourly_series(&scope, k)?
@@ -1205,6 +1194,19 @@ fn intersect_posts(left: &[(i64, u32, u64)], right: &[(i64, u32, u64)]) -> Vec<(
         }
     }
     together
+}
+
+/// Hour start → posts of the cells `shown` accepts; the others count as 0.
+fn gated_hours(
+    raw: &BTreeMap<String, RawCell>,
+    shown: impl Fn(&String, &RawCell) -> bool,
+) -> BTreeMap<i64, u64> {
+    raw.iter()
+        .filter_map(|(key, cell)| {
+            let start = key.parse::<i64>().ok()?;
+            Some((start, if shown(key, cell) { cell.posts } else { 0 }))
+        })
+        .collect()
 }
 
 /// An hourly series from hour start → posts, with the hours in between filled with 0.

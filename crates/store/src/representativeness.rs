@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, params_from_iter, types::Value};
+use rusqlite::{params, params_from_iter};
 use serde::Serialize;
 
 use crate::aggregate::Scope;
@@ -208,17 +208,9 @@ impl Store {
              FROM source_hours WHERE workspace_id = ?1 GROUP BY source ORDER BY source",
         )?;
         let rows = statement
-            .query_map(
-                params_from_iter(
-                    [
-                        Value::Integer(workspace_id),
-                        Value::Integer(start_hour),
-                        Value::Integer(end),
-                    ]
-                    .iter(),
-                ),
-                |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64)),
-            )?
+            .query_map(params![workspace_id, start_hour, end], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64))
+            })?
             .collect::<Result<Vec<_>, _>>()?;
         let mut coverage = Vec::with_capacity(rows.len());
         for (source, hours_with_data) in rows {
