@@ -1,11 +1,14 @@
-//! Measures language detection and full analysis throughput on short posts.
+//! Measures language detection, sentiment, term extraction and full analysis throughput on
+//! short posts.
 //!
 //! Run: `cargo run -p peil-analysis --release --example language_throughput`
 
 use std::hint::black_box;
 use std::time::Instant;
 
-use peil_analysis::{language, Analyzer};
+use peil_analysis::sentiment::SentimentModel;
+use peil_analysis::{language, terms, Analyzer};
+use peil_model::Language;
 
 const POSTS: [&str; 6] = [
     "Het kabinet moet nu echt iets doen aan de wachtlijsten in de jeugdzorg [URL-1] #zorg 😡",
@@ -25,6 +28,32 @@ fn main() {
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "language::detect: {:.0} posts/s ({:.2} µs/post)",
+        rounds as f64 / seconds,
+        seconds * 1e6 / rounds as f64
+    );
+
+    let sentiment = SentimentModel::default();
+    let started = Instant::now();
+    for round in 0..rounds {
+        black_box(sentiment.score(black_box(POSTS[round % POSTS.len()]), Language::Nl));
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "SentimentModel::score: {:.0} posts/s ({:.2} µs/post)",
+        rounds as f64 / seconds,
+        seconds * 1e6 / rounds as f64
+    );
+
+    let started = Instant::now();
+    for round in 0..rounds {
+        black_box(terms::extract(
+            black_box(POSTS[round % POSTS.len()]),
+            Language::Nl,
+        ));
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "terms::extract: {:.0} posts/s ({:.2} µs/post)",
         rounds as f64 / seconds,
         seconds * 1e6 / rounds as f64
     );

@@ -80,7 +80,7 @@ use crate::sentiment_words::{
     is_concession, is_contrast, is_diminisher, is_intensifier, is_irony_emoji, is_irony_marker,
     is_irony_phrase, is_negator, phrases_starting_with, spelling_variant, INTENSIFYING_PREFIXES,
 };
-use crate::tokens::{tokens, Break, Token};
+use crate::tokens::{lower, tokens, Break, Token};
 
 const DUTCH_LEXICON_TSV: &str = include_str!("../data/nl-sentiment.tsv");
 const DUTCH_SUPPLEMENT_TSV: &str = include_str!("../data/nl-supplement.tsv");
@@ -398,19 +398,6 @@ struct Hit {
     is_subordinate: bool,
     /// Already negated (a second negation does not flip it back).
     is_negated: bool,
-}
-
-fn lower(word: &str) -> String {
-    word.chars()
-        .flat_map(char::to_lowercase)
-        .map(|character| {
-            if character == '\u{2019}' {
-                '\''
-            } else {
-                character
-            }
-        })
-        .collect()
 }
 
 fn is_capitals(word: &str) -> bool {

@@ -4,14 +4,12 @@
 //! "fietsenstallingen" and not "fietsenstall". Placeholders (`[PERSOON-1]`), URLs and @handles
 //! never become terms, nor does any part of them.
 
-use std::collections::HashSet;
-
 use peil_model::{is_placeholder, Language};
 use serde::{Deserialize, Serialize};
 
 use crate::stopwords::is_stop_word;
 use crate::text::MAX_TOKEN_BYTES;
-use crate::tokens::{tokens, Token};
+use crate::tokens::{lower, tokens, Token};
 
 /// At most this many terms per post.
 pub const MAX_TERMS: usize = 30;
@@ -40,19 +38,6 @@ pub struct PostTerms {
 /// French elided articles and pronouns glued to the next word: `l'état` → `état`.
 const FRENCH_ELISIONS: [&str; 9] = ["l'", "d'", "j'", "qu'", "n'", "s'", "c'", "m'", "t'"];
 
-fn lower(word: &str) -> String {
-    word.chars()
-        .flat_map(char::to_lowercase)
-        .map(|character| {
-            if character == '\u{2019}' {
-                '\''
-            } else {
-                character
-            }
-        })
-        .collect()
-}
-
 /// The readable form of a word in `language`, or `None` when it is no content word.
 fn content_form(word: &str, language: Language) -> Option<String> {
     if is_placeholder(word) || word.len() > MAX_TOKEN_BYTES {
@@ -73,9 +58,10 @@ fn content_form(word: &str, language: Language) -> Option<String> {
             form = rest.to_string();
         }
     }
-    let form = form
-        .trim_matches(|character| character == '\'' || character == '-')
-        .to_string();
+    let is_edge = |character: char| character == '\'' || character == '-';
+    if form.starts_with(is_edge) || form.ends_with(is_edge) {
+        form = form.trim_matches(is_edge).to_string();
+    }
     if form.chars().count() < MIN_TERM_CHARACTERS {
         return None;
     }
@@ -98,10 +84,9 @@ fn content_form(word: &str, language: Language) -> Option<String> {
 ///   end a phrase;
 /// - hashtags: as [`hashtags`].
 pub fn extract(text: &str, language: Language) -> PostTerms {
+    // Duplicates are found by a linear search: the lists are short (at most 30), and this saves
+    // a hash set and a copy of every word.
     let mut extracted = PostTerms::default();
-    let mut seen_terms: HashSet<String> = HashSet::new();
-    let mut seen_bigrams: HashSet<String> = HashSet::new();
-    let mut seen_hashtags: HashSet<String> = HashSet::new();
     let mut previous_content: Option<String> = None;
 
     for token in tokens(text) {
@@ -117,7 +102,7 @@ pub fn extract(text: &str, language: Language) -> PostTerms {
             Token::Hashtag(body) => {
                 previous_content = None;
                 if !hashtags_full {
-                    add_hashtag(body, &mut extracted.hashtags, &mut seen_hashtags);
+                    add_hashtag(body, &mut extracted.hashtags);
                 }
                 continue;
             }
@@ -136,14 +121,17 @@ pub fn extract(text: &str, language: Language) -> PostTerms {
         if !bigrams_full {
             if let Some(previous) = previous_content.as_deref() {
                 if previous != form {
-                    let bigram = format!("{previous} {form}");
-                    if seen_bigrams.insert(bigram.clone()) {
+                    let mut bigram = String::with_capacity(previous.len() + 1 + form.len());
+                    bigram.push_str(previous);
+                    bigram.push(' ');
+                    bigram.push_str(&form);
+                    if !extracted.bigrams.contains(&bigram) {
                         extracted.bigrams.push(bigram);
                     }
                 }
             }
         }
-        if !terms_full && seen_terms.insert(form.clone()) {
+        if !terms_full && !extracted.terms.contains(&form) {
             extracted.terms.push(form.clone());
         }
         previous_content = Some(form);
@@ -151,12 +139,12 @@ pub fn extract(text: &str, language: Language) -> PostTerms {
     extracted
 }
 
-fn add_hashtag(body: &str, hashtags: &mut Vec<String>, seen: &mut HashSet<String>) {
+fn add_hashtag(body: &str, hashtags: &mut Vec<String>) {
     if body.len() > MAX_HASHTAG_BYTES || is_placeholder(body) {
         return;
     }
     let lowered = lower(body);
-    if seen.insert(lowered.clone()) {
+    if !hashtags.contains(&lowered) {
         hashtags.push(lowered);
     }
 }
@@ -166,13 +154,12 @@ fn add_hashtag(body: &str, hashtags: &mut Vec<String>, seen: &mut HashSet<String
 /// deduplicated in order of first occurrence, at most [`MAX_HASHTAGS`].
 pub fn hashtags(text: &str) -> Vec<String> {
     let mut found = Vec::new();
-    let mut seen = HashSet::new();
     for token in tokens(text) {
         if found.len() >= MAX_HASHTAGS {
             break;
         }
         if let Token::Hashtag(body) = token {
-            add_hashtag(body, &mut found, &mut seen);
+            add_hashtag(body, &mut found);
         }
     }
     found

@@ -337,7 +337,15 @@ impl Pipeline {
             )
         };
         let period = key_period(raw.created_at);
-        for (workspace_id, matched_monitor_ids) in matches {
+        let copies = matches.len();
+        let mut post_terms = Some(post_terms);
+        for (copy, (workspace_id, matched_monitor_ids)) in matches.into_iter().enumerate() {
+            // The last workspace copy takes the terms, the others clone them.
+            let terms_of_copy = if copy + 1 == copies {
+                post_terms.take().unwrap_or_default()
+            } else {
+                post_terms.clone().unwrap_or_default()
+            };
             let (period_label, period_key) = store.keys().period_key(workspace_id, &period)?;
             let reference_key = store.keys().reference_key(workspace_id)?;
             self.pending.push(PendingPost {
@@ -356,9 +364,9 @@ impl Pipeline {
                     is_repost: raw.is_repost,
                     sentiment: sentiment.label,
                     sentiment_score: sentiment.score,
-                    terms: post_terms.terms.clone(),
-                    hashtags: post_terms.hashtags.clone(),
-                    bigrams: post_terms.bigrams.clone(),
+                    terms: terms_of_copy.terms,
+                    hashtags: terms_of_copy.hashtags,
+                    bigrams: terms_of_copy.bigrams,
                     matched_monitor_ids,
                 },
             });
@@ -373,15 +381,19 @@ impl Pipeline {
             return Ok(());
         }
         let pending = std::mem::take(&mut self.pending);
-        let posts: Vec<StoredPost> = pending.iter().map(|entry| entry.post.clone()).collect();
+        let (input_sequences, posts): (Vec<u64>, Vec<StoredPost>) = pending
+            .into_iter()
+            .map(|entry| (entry.input_sequence, entry.post))
+            .unzip();
         let outcomes = store.insert_posts(&posts)?;
         // A post counts as stored when at least one workspace copy was new.
         let mut sequences_stored = BTreeSet::new();
         let mut sequences_seen = BTreeSet::new();
-        for (entry, was_stored) in pending.iter().zip(outcomes.stored_flags.iter()) {
-            sequences_seen.insert(entry.input_sequence);
+        for (input_sequence, was_stored) in input_sequences.iter().zip(outcomes.stored_flags.iter())
+        {
+            sequences_seen.insert(*input_sequence);
             if *was_stored {
-                sequences_stored.insert(entry.input_sequence);
+                sequences_stored.insert(*input_sequence);
             }
         }
         self.stats.stored += sequences_stored.len() as u64;

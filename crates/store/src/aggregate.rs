@@ -45,6 +45,7 @@ use crate::representativeness::Representativeness;
 use crate::signals::{
     self, Burst, Link, RisingTerm, RisingTerms, RisingUnavailable, Significance, TermCluster,
 };
+use crate::term_list;
 use crate::{Store, StoreError};
 
 /// Width of a volume bucket.
@@ -326,9 +327,8 @@ impl Store {
     /// per key period, and the largest per-period count is the term's author lower bound.
     fn term_candidates(&self, scope: &Scope, k: u64) -> Result<TermCandidates, StoreError> {
         let sql = format!(
-            "SELECT pt.term_id, p.key_period, p.author_pseudonym, p.id
+            "SELECT p.term_ids, p.key_period, p.author_pseudonym, p.id
              FROM posts p
-             JOIN post_terms pt ON pt.post_id = p.id
              WHERE {condition}",
             condition = scope.condition
         );
@@ -350,7 +350,7 @@ impl Store {
         // conservative.
         let mut occurrences: Vec<Occurrence> = Vec::new();
         while let Some(row) = rows.next()? {
-            let term_id: i64 = row.get(0)?;
+            let packed_terms = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
             let period_text = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
             let period_index = match periods.get(period_text) {
                 Some(index) => *index,
@@ -366,7 +366,10 @@ impl Store {
                 *target = *source;
             }
             let post_id: i64 = row.get(3)?;
-            occurrences.push((term_id, period_index, u64::from_le_bytes(prefix), post_id));
+            let author = u64::from_le_bytes(prefix);
+            term_list::for_each_id(packed_terms, |term_id| {
+                occurrences.push((term_id, period_index, author, post_id));
+            })?;
         }
         occurrences.sort_unstable();
         let mut candidates = TermCandidates {
@@ -510,16 +513,18 @@ impl Store {
             .remove("")
             .unwrap_or_default();
         let sql = format!(
-            "SELECT pt.term_id, COUNT(*) FROM posts p JOIN post_terms pt ON pt.post_id = p.id
-             WHERE {condition} GROUP BY pt.term_id",
+            "SELECT p.term_ids FROM posts p WHERE {condition}",
             condition = scope.condition
         );
         let mut statement = self.connection.prepare_cached(&sql)?;
-        let term_posts = statement
-            .query_map(params_from_iter(scope.parameters.iter()), |row| {
-                Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)? as u64))
-            })?
-            .collect::<Result<HashMap<i64, u64>, _>>()?;
+        let mut rows = statement.query(params_from_iter(scope.parameters.iter()))?;
+        let mut term_posts: HashMap<i64, u64> = HashMap::new();
+        while let Some(row) = rows.next()? {
+            let packed_terms = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+            term_list::for_each_id(packed_terms, |term_id| {
+                *term_posts.entry(term_id).or_insert(0) += 1;
+            })?;
+        }
         Ok(Baseline {
             posts: total.posts,
             authors_lower_bound: total.authors_lower_bound,
@@ -1026,8 +1031,14 @@ impl Store {
         let authors_shown = comparisons
             .iter()
             .all(|comparison| comparison.authors_comparable);
-        let selection =
-            self.select_terms_audited(candidates, top, k, &comparisons, &audit_posts)?;
+        let selection = self.select_terms_audited(
+            workspace_id,
+            candidates,
+            top,
+            k,
+            &comparisons,
+            &audit_posts,
+        )?;
         Ok(AuditedAnswer::Settled {
             selection: Box::new(selection),
             authors_shown,
@@ -1039,6 +1050,7 @@ impl Store {
     /// earlier one, each come from no or at least k authors.
     fn select_terms_audited(
         &self,
+        workspace_id: i64,
         candidates: &TermCandidates,
         top: usize,
         k: u64,
@@ -1058,8 +1070,12 @@ impl Store {
                     .filter(|term_id| candidate_ids.contains(term_id)),
             );
         }
-        let old_posts_by_term =
-            differencing::term_posts_outside(&self.connection, audit_posts, &watched)?;
+        let old_posts_by_term = differencing::term_posts_outside(
+            &self.connection,
+            workspace_id,
+            audit_posts,
+            &watched,
+        )?;
         let mut allowed = |term_id: i64, occurrences: &[Occurrence]| -> bool {
             if !watched.contains(&term_id) {
                 return true;

@@ -100,6 +100,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rusqlite::{params, params_from_iter, types::Value, Connection};
 use serde::{Deserialize, Serialize};
 
+use crate::term_list;
 use crate::StoreError;
 
 /// How many answered scopes the store remembers per workspace (the most recent ones). An answer
@@ -737,29 +738,50 @@ impl AuditPosts {
 }
 
 /// For each of `term_ids`, the posts outside the new scope (positions in `AuditPosts`) that
-/// carry it. Reads the term index, one term at a time.
+/// carry it. Reads the packed term lists of those posts in id ranges (as `read_rows` does).
 pub(crate) fn term_posts_outside(
     connection: &Connection,
+    workspace_id: i64,
     audit_posts: &AuditPosts,
     term_ids: &BTreeSet<i64>,
 ) -> Result<HashMap<i64, Vec<usize>>, StoreError> {
     let mut posts_by_term: HashMap<i64, Vec<usize>> = HashMap::new();
-    if audit_posts.other_posts().is_empty() {
+    let other_posts = audit_posts.other_posts();
+    if other_posts.is_empty() || term_ids.is_empty() {
         return Ok(posts_by_term);
     }
-    let mut statement =
-        connection.prepare_cached("SELECT post_id FROM post_terms WHERE term_id = ?1")?;
-    for term_id in term_ids {
-        let post_ids = statement
-            .query_map(params![term_id], |row| row.get::<_, i64>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        let positions: Vec<usize> = post_ids
-            .into_iter()
-            .filter_map(|post_id| audit_posts.other_position(post_id))
-            .collect();
-        if !positions.is_empty() {
-            posts_by_term.insert(*term_id, positions);
+    let other_ids: Vec<i64> = other_posts.iter().map(|post| post.id).collect();
+    debug_assert!(other_ids.windows(2).all(|pair| pair[0] < pair[1]));
+    let mut statement = connection.prepare_cached(
+        "SELECT p.id, p.term_ids FROM posts p
+         WHERE p.id >= ?1 AND p.id <= ?2 AND +p.workspace_id = ?3 ORDER BY p.id",
+    )?;
+    let mut range_start = 0usize;
+    while range_start < other_ids.len() {
+        let mut range_end = range_start;
+        while range_end + 1 < other_ids.len()
+            && other_ids[range_end + 1].saturating_sub(other_ids[range_end]) <= RANGE_SCAN_GAP
+        {
+            range_end += 1;
         }
+        let wanted = &other_ids[range_start..=range_end];
+        let (Some(first_id), Some(last_id)) = (wanted.first(), wanted.last()) else {
+            break;
+        };
+        let mut rows = statement.query(params![first_id, last_id, workspace_id])?;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            let Some(position) = audit_posts.other_position(id) else {
+                continue;
+            };
+            let packed_terms = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+            term_list::for_each_id(packed_terms, |term_id| {
+                if term_ids.contains(&term_id) {
+                    posts_by_term.entry(term_id).or_default().push(position);
+                }
+            })?;
+        }
+        range_start = range_end + 1;
     }
     Ok(posts_by_term)
 }
@@ -1783,27 +1805,18 @@ pub(crate) mod reference {
             return Ok(posts_by_term);
         }
         fill_audit_ids(connection, post_ids)?;
-        connection.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS audit_terms (id INTEGER PRIMARY KEY);
-             DELETE FROM temp.audit_terms;",
-        )?;
-        {
-            let mut insert = connection
-                .prepare_cached("INSERT OR IGNORE INTO temp.audit_terms (id) VALUES (?1)")?;
-            for term_id in term_ids {
-                insert.execute(params![term_id])?;
-            }
-        }
         let mut statement = connection.prepare_cached(
-            "SELECT pt.term_id, pt.post_id FROM temp.audit_ids a
-             JOIN post_terms pt ON pt.post_id = a.id
-             WHERE pt.term_id IN (SELECT id FROM temp.audit_terms)",
+            "SELECT p.id, p.term_ids FROM temp.audit_ids a JOIN posts p ON p.id = a.id",
         )?;
-        let rows = statement
-            .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)))?
-            .collect::<Result<Vec<_>, _>>()?;
-        for (term_id, post_id) in rows {
-            posts_by_term.entry(term_id).or_default().push(post_id);
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let post_id: i64 = row.get(0)?;
+            let packed_terms = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+            crate::term_list::for_each_id(packed_terms, |term_id| {
+                if term_ids.contains(&term_id) {
+                    posts_by_term.entry(term_id).or_default().push(post_id);
+                }
+            })?;
         }
         for posts in posts_by_term.values_mut() {
             posts.sort_unstable();

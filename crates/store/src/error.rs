@@ -30,6 +30,8 @@ pub enum StoreError {
     Model(#[from] peil_model::ModelError),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    #[error("stored data is corrupt: {0}")]
+    TermList(#[from] crate::term_list::MalformedTermList),
     #[error("could not generate a key: {0}")]
     Randomness(String),
 }

@@ -28,6 +28,7 @@ mod representativeness;
 mod retention;
 mod signals;
 mod subjects;
+mod term_list;
 
 use std::fs::{self, DirBuilder};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
@@ -68,7 +69,7 @@ pub struct Store {
     index: PostIndex,
     keys: KeyStore,
     /// Cache of term ids by (workspace, kind, text).
-    term_ids: std::collections::HashMap<(i64, i64, String), i64>,
+    term_ids: posts::TermCache,
     /// What the reconciliation at open had to repair: (indexed, removed).
     reconciled_on_open: (u64, u64),
 }
@@ -126,7 +127,7 @@ impl Store {
             connection,
             index,
             keys,
-            term_ids: std::collections::HashMap::new(),
+            term_ids: posts::TermCache::default(),
             reconciled_on_open: (0, 0),
         };
         store.reconciled_on_open = store.reconcile_index()?;

@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
+
+use crate::term_list;
 
 use crate::StoreError;
 
@@ -219,7 +221,63 @@ const MIGRATIONS: &[&str] = &[
         updated_at INTEGER NOT NULL
     );
     ",
+    // 8: a post's terms packed into one column (`term_ids`, see term_list.rs) instead of one
+    // `post_terms` row per term, and each term's number of posts (so a deletion knows which
+    // terms no post holds any more). `pack_post_terms` moves existing rows over; then the old
+    // table goes (secure_delete zeroes its pages).
+    "
+    ALTER TABLE posts ADD COLUMN term_ids BLOB NOT NULL DEFAULT x'';
+    ALTER TABLE terms ADD COLUMN posts INTEGER NOT NULL DEFAULT 0;
+    ",
 ];
+
+/// Work in Rust that a migration needs after its SQL, in the same transaction.
+fn after_migration(version: i64, transaction: &Transaction<'_>) -> Result<(), StoreError> {
+    if version == 8 {
+        pack_post_terms(transaction)?;
+    }
+    Ok(())
+}
+
+/// Migration 8: packs every post's `post_terms` rows into `posts.term_ids`, counts each term's
+/// posts, drops `post_terms` and deletes terms no post holds.
+fn pack_post_terms(transaction: &Transaction<'_>) -> Result<(), StoreError> {
+    let mut packed_by_post: Vec<(i64, Vec<u8>)> = Vec::new();
+    {
+        let mut select = transaction
+            .prepare("SELECT post_id, term_id FROM post_terms ORDER BY post_id, term_id")?;
+        let mut rows = select.query([])?;
+        let mut current: Option<(i64, Vec<i64>)> = None;
+        while let Some(row) = rows.next()? {
+            let post_id: i64 = row.get(0)?;
+            let term_id: i64 = row.get(1)?;
+            match current.as_mut() {
+                Some((current_post, ids)) if *current_post == post_id => ids.push(term_id),
+                _ => {
+                    if let Some((finished_post, ids)) = current.take() {
+                        packed_by_post.push((finished_post, term_list::encode(&ids)));
+                    }
+                    current = Some((post_id, vec![term_id]));
+                }
+            }
+        }
+        if let Some((finished_post, ids)) = current.take() {
+            packed_by_post.push((finished_post, term_list::encode(&ids)));
+        }
+    }
+    {
+        let mut update = transaction.prepare("UPDATE posts SET term_ids = ?2 WHERE id = ?1")?;
+        for (post_id, packed) in &packed_by_post {
+            update.execute(rusqlite::params![post_id, packed])?;
+        }
+    }
+    transaction.execute_batch(
+        "UPDATE terms SET posts = (SELECT COUNT(*) FROM post_terms WHERE term_id = terms.id);
+         DROP TABLE post_terms;
+         DELETE FROM terms WHERE posts = 0;",
+    )?;
+    Ok(())
+}
 
 /// The schema version this build of Peil writes.
 pub fn supported_version() -> i64 {
@@ -269,6 +327,7 @@ fn migrate(connection: &mut Connection) -> Result<(), StoreError> {
         let version = offset as i64 + 1;
         let transaction = connection.transaction()?;
         transaction.execute_batch(migration)?;
+        after_migration(version, &transaction)?;
         transaction.pragma_update(None, "user_version", version)?;
         transaction.commit()?;
         tracing::info!(version, "applied database migration");
@@ -301,5 +360,70 @@ mod tests {
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .unwrap_or(0);
         assert_eq!(version, supported_version());
+    }
+
+    #[test]
+    fn version_8_packs_existing_term_rows_and_counts_their_posts() -> Result<(), StoreError> {
+        let directory = tempfile::tempdir().map_err(|source| StoreError::Io {
+            path: "tmp".into(),
+            source,
+        })?;
+        let path = directory.path().join("v7.sqlite");
+        {
+            // A database as Peil left it at version 7, with three posts and four terms, one of
+            // them held by no post.
+            let mut connection = Connection::open(&path)?;
+            let transaction = connection.transaction()?;
+            for migration in MIGRATIONS.iter().take(7) {
+                transaction.execute_batch(migration)?;
+            }
+            transaction.pragma_update(None, "user_version", 7)?;
+            transaction.execute_batch(
+                "INSERT INTO organisations (id, name, created_at) VALUES (1, 'o', 0);
+                 INSERT INTO workspaces (id, organisation_id, name, purpose, purpose_text,
+                     legal_basis, retention_days_posts, retention_days_aggregates, k,
+                     allowed_sources, own_accounts, status, created_at)
+                 VALUES (1, 1, 'w', 'trend_policy_analysis', 't', 'b', 30, 365, 10, '[]', '[]',
+                     'active', 0);
+                 INSERT INTO terms (id, workspace_id, kind, text) VALUES
+                     (3, 1, 0, 'afval'), (200, 1, 0, 'storm'), (201, 1, 1, 'gft'),
+                     (202, 1, 0, 'ongebruikt');
+                 INSERT INTO posts (id, workspace_id, source, source_ref, published_at, language,
+                     text, author_pseudonym, key_period, is_reply, sentiment, sentiment_score)
+                 VALUES (1, 1, 's', x'01', 0, 'nl', 'a', x'01', '2026-10', 0, 'neutral', 0),
+                        (2, 1, 's', x'02', 0, 'nl', 'b', x'02', '2026-10', 0, 'neutral', 0),
+                        (3, 1, 's', x'03', 0, 'nl', 'c', x'03', '2026-10', 0, 'neutral', 0);
+                 INSERT INTO post_terms (post_id, term_id) VALUES
+                     (1, 3), (1, 200), (2, 3), (2, 201), (2, 200);",
+            )?;
+            transaction.commit()?;
+        }
+        let connection = open_database(&path)?;
+        let mut packed_by_post = Vec::new();
+        {
+            let mut statement = connection.prepare("SELECT id, term_ids FROM posts ORDER BY id")?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                let id: i64 = row.get(0)?;
+                let packed: Vec<u8> = row.get(1)?;
+                packed_by_post.push((id, term_list::decode(&packed)?));
+            }
+        }
+        assert_eq!(
+            packed_by_post,
+            vec![(1, vec![3, 200]), (2, vec![3, 200, 201]), (3, vec![])]
+        );
+        let mut statement = connection.prepare("SELECT id, posts FROM terms ORDER BY id")?;
+        let counts = statement
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<Result<Vec<(i64, i64)>, _>>()?;
+        assert_eq!(counts, vec![(3, 2), (200, 2), (201, 1)]);
+        let old_table: i64 = connection.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'post_terms%'",
+            [],
+            |row| row.get(0),
+        )?;
+        assert_eq!(old_table, 0);
+        Ok(())
     }
 }

@@ -9,8 +9,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use peil_model::{Language, StoredPost};
 use peil_query::IndexablePost;
-use rusqlite::{params, params_from_iter, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 
+use crate::retention::TermRelease;
+use crate::term_list;
 use crate::{Store, StoreError};
 
 /// Kinds of rows in the `terms` table.
@@ -27,16 +29,53 @@ pub struct BatchOutcome {
     pub stored_flags: Vec<bool>,
 }
 
+/// Ids of terms by workspace, kind and text, so that a batch asks the database only for terms it
+/// has not seen before. Looked up by `&str`: a hit allocates nothing.
+#[derive(Debug, Default)]
+pub(crate) struct TermCache {
+    by_workspace_and_kind: HashMap<(i64, i64), HashMap<String, i64>>,
+}
+
+impl TermCache {
+    fn get(&self, workspace_id: i64, kind: i64, text: &str) -> Option<i64> {
+        self.by_workspace_and_kind
+            .get(&(workspace_id, kind))
+            .and_then(|ids| ids.get(text))
+            .copied()
+    }
+
+    fn insert(&mut self, workspace_id: i64, kind: i64, text: &str, id: i64) {
+        self.by_workspace_and_kind
+            .entry((workspace_id, kind))
+            .or_default()
+            .insert(text.to_string(), id);
+    }
+
+    /// Forgets every id (after a rollback, or when many terms were deleted).
+    pub(crate) fn clear(&mut self) {
+        self.by_workspace_and_kind.clear();
+    }
+
+    /// Forgets the ids of deleted terms.
+    fn forget(&mut self, deleted: &HashSet<i64>) {
+        for ids in self.by_workspace_and_kind.values_mut() {
+            ids.retain(|_, id| !deleted.contains(id));
+        }
+    }
+}
+
+/// The id of a term, from the cache or the database (created if new; `looked_up` collects the
+/// ids the database gave).
 fn term_id(
     transaction: &Transaction<'_>,
-    cache: &mut HashMap<(i64, i64, String), i64>,
+    cache: &mut TermCache,
+    looked_up: &mut Vec<i64>,
     workspace_id: i64,
     kind: i64,
     text: &str,
 ) -> Result<i64, StoreError> {
-    let key = (workspace_id, kind, text.to_string());
-    if let Some(id) = cache.get(&key) {
-        return Ok(*id);
+    if let Some(id) = cache.get(workspace_id, kind, text) {
+        return Ok(id);
     }
     let mut insert = transaction.prepare_cached(
         "INSERT INTO terms (workspace_id, kind, text) VALUES (?1, ?2, ?3)
@@ -44,22 +83,123 @@ fn term_id(
          RETURNING id",
     )?;
     let id: i64 = insert.query_row(params![workspace_id, kind, text], |row| row.get(0))?;
-    cache.insert(key, id);
+    cache.insert(workspace_id, kind, text, id);
+    looked_up.push(id);
     Ok(id)
 }
 
-/// Term rows written by one multi-row statement.
-const POST_TERMS_PER_STATEMENT: usize = 8;
-
-/// `INSERT … VALUES (?1, ?2), (?1, ?3), …` for [`POST_TERMS_PER_STATEMENT`] terms of one post.
-fn post_terms_chunk_statement() -> String {
-    let rows: Vec<String> = (0..POST_TERMS_PER_STATEMENT)
-        .map(|offset| format!("(?1, ?{})", offset + 2))
-        .collect();
-    format!(
-        "INSERT OR IGNORE INTO post_terms (post_id, term_id) VALUES {}",
-        rows.join(", ")
-    )
+/// Writes the rows of a batch inside `transaction`: each new post with its packed term list,
+/// its monitors, and the post counts of its terms (one update per distinct term of the batch).
+/// Terms first seen in this batch that only duplicates used are removed again.
+fn write_posts<'batch>(
+    transaction: &Transaction<'_>,
+    term_cache: &mut TermCache,
+    posts: &'batch [StoredPost],
+    outcome: &mut BatchOutcome,
+    inserted: &mut Vec<(i64, &'batch StoredPost)>,
+) -> Result<(), StoreError> {
+    let mut insert_post = transaction.prepare_cached(
+        "INSERT INTO posts (workspace_id, source, source_ref, published_at, language, text,
+            author_pseudonym, key_period, is_reply, sentiment, sentiment_score, is_repost,
+            term_ids)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT (workspace_id, source_ref) DO NOTHING
+         RETURNING id",
+    )?;
+    let mut insert_post_monitor = transaction.prepare_cached(
+        "INSERT OR IGNORE INTO post_monitors (post_id, monitor_id) VALUES (?1, ?2)",
+    )?;
+    let mut term_ids: Vec<i64> = Vec::with_capacity(64);
+    let mut packed: Vec<u8> = Vec::with_capacity(128);
+    // Every term id of every stored post of the batch, counted once the batch is written.
+    let mut held_term_ids: Vec<i64> = Vec::new();
+    let mut looked_up: Vec<i64> = Vec::new();
+    for post in posts {
+        let kinds = [
+            (TERM_KIND_WORD, &post.terms),
+            (TERM_KIND_HASHTAG, &post.hashtags),
+            (TERM_KIND_BIGRAM, &post.bigrams),
+        ];
+        term_ids.clear();
+        for (kind, texts) in kinds {
+            for text in texts.iter() {
+                term_ids.push(term_id(
+                    transaction,
+                    term_cache,
+                    &mut looked_up,
+                    post.workspace_id,
+                    kind,
+                    text,
+                )?);
+            }
+        }
+        term_ids.sort_unstable();
+        term_ids.dedup();
+        term_list::encode_into(&term_ids, &mut packed);
+        let mut rows = insert_post.query(params![
+            post.workspace_id,
+            post.source,
+            post.source_ref.as_slice(),
+            post.published_at.timestamp(),
+            post.language.code(),
+            post.deidentified_text,
+            post.author_pseudonym.as_slice(),
+            post.key_period,
+            post.is_reply,
+            post.sentiment.code(),
+            f64::from(post.sentiment_score),
+            post.is_repost,
+            packed.as_slice(),
+        ])?;
+        let Some(row) = rows.next()? else {
+            outcome.duplicates += 1;
+            outcome.stored_flags.push(false);
+            continue;
+        };
+        let post_id: i64 = row.get(0)?;
+        drop(rows);
+        held_term_ids.extend_from_slice(&term_ids);
+        for monitor_id in &post.matched_monitor_ids {
+            insert_post_monitor.execute(params![post_id, monitor_id])?;
+        }
+        inserted.push((post_id, post));
+        outcome.stored += 1;
+        outcome.stored_flags.push(true);
+    }
+    let mut count_posts =
+        transaction.prepare_cached("UPDATE terms SET posts = posts + ?2 WHERE id = ?1")?;
+    // In id order: the updates walk the terms B-tree forwards.
+    held_term_ids.sort_unstable();
+    let mut counted: Vec<(i64, i64)> = Vec::new();
+    for id in held_term_ids {
+        match counted.last_mut() {
+            Some((last_id, posts)) if *last_id == id => *posts += 1,
+            _ => counted.push((id, 1)),
+        }
+    }
+    for (id, posts) in &counted {
+        count_posts.execute(params![id, posts])?;
+    }
+    // A term looked up in the database for this batch that no stored post holds was created
+    // for a duplicate (or was already unused): it goes, so no text lingers without a post.
+    let mut delete_if_unused =
+        transaction.prepare_cached("DELETE FROM terms WHERE id = ?1 AND posts <= 0")?;
+    let mut deleted: HashSet<i64> = HashSet::new();
+    for id in &looked_up {
+        if counted
+            .binary_search_by_key(id, |(counted_id, _)| *counted_id)
+            .is_ok()
+        {
+            continue;
+        }
+        if delete_if_unused.execute(params![id])? > 0 {
+            deleted.insert(*id);
+        }
+    }
+    if !deleted.is_empty() {
+        term_cache.forget(&deleted);
+    }
+    Ok(())
 }
 
 impl Store {
@@ -70,85 +210,18 @@ impl Store {
         let mut inserted: Vec<(i64, &StoredPost)> = Vec::with_capacity(posts.len());
         let mut term_cache = std::mem::take(&mut self.term_ids);
         let transaction = self.connection.transaction()?;
-        {
-            let mut insert_post = transaction.prepare_cached(
-                "INSERT INTO posts (workspace_id, source, source_ref, published_at, language, text,
-                    author_pseudonym, key_period, is_reply, sentiment, sentiment_score, is_repost)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-                 ON CONFLICT (workspace_id, source_ref) DO NOTHING
-                 RETURNING id",
-            )?;
-            let mut insert_post_term = transaction.prepare_cached(
-                "INSERT OR IGNORE INTO post_terms (post_id, term_id) VALUES (?1, ?2)",
-            )?;
-            let mut insert_post_terms_chunk =
-                transaction.prepare_cached(&post_terms_chunk_statement())?;
-            let mut term_ids: Vec<i64> = Vec::with_capacity(64);
-            let mut insert_post_monitor = transaction.prepare_cached(
-                "INSERT OR IGNORE INTO post_monitors (post_id, monitor_id) VALUES (?1, ?2)",
-            )?;
-            for post in posts {
-                let mut rows = insert_post.query(params![
-                    post.workspace_id,
-                    post.source,
-                    post.source_ref.as_slice(),
-                    post.published_at.timestamp(),
-                    post.language.code(),
-                    post.deidentified_text,
-                    post.author_pseudonym.as_slice(),
-                    post.key_period,
-                    post.is_reply,
-                    post.sentiment.code(),
-                    f64::from(post.sentiment_score),
-                    post.is_repost,
-                ])?;
-                let Some(row) = rows.next()? else {
-                    outcome.duplicates += 1;
-                    outcome.stored_flags.push(false);
-                    continue;
-                };
-                let post_id: i64 = row.get(0)?;
-                drop(rows);
-                let kinds = [
-                    (TERM_KIND_WORD, &post.terms),
-                    (TERM_KIND_HASHTAG, &post.hashtags),
-                    (TERM_KIND_BIGRAM, &post.bigrams),
-                ];
-                term_ids.clear();
-                for (kind, texts) in kinds {
-                    for text in texts.iter() {
-                        term_ids.push(term_id(
-                            &transaction,
-                            &mut term_cache,
-                            post.workspace_id,
-                            kind,
-                            text,
-                        )?);
-                    }
-                }
-                term_ids.sort_unstable();
-                term_ids.dedup();
-                // Sorted ids in one multi-row statement per chunk: one statement instead of one
-                // per term, and B-tree inserts in key order.
-                for chunk in term_ids.chunks(POST_TERMS_PER_STATEMENT) {
-                    if chunk.len() == POST_TERMS_PER_STATEMENT {
-                        let mut values: Vec<i64> = Vec::with_capacity(chunk.len() + 1);
-                        values.push(post_id);
-                        values.extend_from_slice(chunk);
-                        insert_post_terms_chunk.execute(params_from_iter(values.iter()))?;
-                    } else {
-                        for id in chunk {
-                            insert_post_term.execute(params![post_id, id])?;
-                        }
-                    }
-                }
-                for monitor_id in &post.matched_monitor_ids {
-                    insert_post_monitor.execute(params![post_id, monitor_id])?;
-                }
-                inserted.push((post_id, post));
-                outcome.stored += 1;
-                outcome.stored_flags.push(true);
-            }
+        let written = write_posts(
+            &transaction,
+            &mut term_cache,
+            posts,
+            &mut outcome,
+            &mut inserted,
+        );
+        if let Err(error) = written {
+            // The transaction rolls back when dropped: ids handed out in it may be reused.
+            term_cache.clear();
+            self.term_ids = term_cache;
+            return Err(error);
         }
         let committed = transaction.commit();
         if committed.is_err() {
@@ -212,43 +285,24 @@ impl Store {
         source_ref: &[u8; 32],
     ) -> Result<bool, StoreError> {
         let transaction = self.connection.transaction()?;
-        let term_ids_of_post: Vec<i64> = {
-            let mut statement = transaction.prepare_cached(
-                "SELECT pt.term_id FROM post_terms pt JOIN posts p ON p.id = pt.post_id
-                 WHERE p.workspace_id = ?1 AND p.source_ref = ?2",
-            )?;
-            let rows = statement
-                .query_map(params![workspace_id, source_ref.as_slice()], |row| {
-                    row.get(0)
-                })?;
-            rows.collect::<Result<Vec<_>, _>>()?
-        };
+        let mut released = TermRelease::default();
         let post_ids: Vec<i64> = {
             let mut statement = transaction.prepare(
-                "DELETE FROM posts WHERE workspace_id = ?1 AND source_ref = ?2 RETURNING id",
+                "DELETE FROM posts WHERE workspace_id = ?1 AND source_ref = ?2
+                 RETURNING id, term_ids",
             )?;
-            let rows = statement
-                .query_map(params![workspace_id, source_ref.as_slice()], |row| {
-                    row.get(0)
-                })?;
-            rows.collect::<Result<Vec<_>, _>>()?
-        };
-        let mut deleted_term_ids = HashSet::new();
-        {
-            let mut delete_unused_term = transaction.prepare_cached(
-                "DELETE FROM terms WHERE id = ?1
-                 AND NOT EXISTS (SELECT 1 FROM post_terms WHERE term_id = ?1)",
-            )?;
-            for term_id in &term_ids_of_post {
-                if delete_unused_term.execute(params![term_id])? > 0 {
-                    deleted_term_ids.insert(*term_id);
-                }
+            let mut rows = statement.query(params![workspace_id, source_ref.as_slice()])?;
+            let mut ids = Vec::new();
+            while let Some(row) = rows.next()? {
+                ids.push(row.get(0)?);
+                released.add(row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?)?;
             }
-        }
+            ids
+        };
+        let deleted_term_ids = released.apply(&transaction)?;
         transaction.commit()?;
         if !deleted_term_ids.is_empty() {
-            self.term_ids
-                .retain(|_, cached_id| !deleted_term_ids.contains(cached_id));
+            self.term_ids.forget(&deleted_term_ids);
         }
         for post_id in &post_ids {
             self.index.delete(*post_id as u64)?;
@@ -290,19 +344,20 @@ impl Store {
         let mut indexed = 0;
         {
             let mut select_post = self.connection.prepare_cached(
-                "SELECT workspace_id, published_at, language, source, text FROM posts WHERE id = ?1",
+                "SELECT workspace_id, published_at, language, source, text, term_ids
+                 FROM posts WHERE id = ?1",
             )?;
-            let mut select_hashtags = self.connection.prepare_cached(
-                "SELECT t.text FROM post_terms pt JOIN terms t ON t.id = pt.term_id
-                 WHERE pt.post_id = ?1 AND t.kind = ?2",
-            )?;
+            let mut select_hashtag = self
+                .connection
+                .prepare_cached("SELECT text FROM terms WHERE id = ?1 AND kind = ?2")?;
             for post_id in &missing {
-                let (workspace_id, published_at, language_code, source, text): (
+                let (workspace_id, published_at, language_code, source, text, packed_terms): (
                     i64,
                     i64,
                     String,
                     String,
                     String,
+                    Vec<u8>,
                 ) = select_post.query_row(params![post_id], |row| {
                     Ok((
                         row.get(0)?,
@@ -310,11 +365,16 @@ impl Store {
                         row.get(2)?,
                         row.get(3)?,
                         row.get(4)?,
+                        row.get(5)?,
                     ))
                 })?;
-                let hashtags = select_hashtags
-                    .query_map(params![post_id, TERM_KIND_HASHTAG], |row| row.get(0))?
-                    .collect::<Result<Vec<String>, _>>()?;
+                let mut hashtags: Vec<String> = Vec::new();
+                for term_id in term_list::decode(&packed_terms)? {
+                    let hashtag: Option<String> = select_hashtag
+                        .query_row(params![term_id, TERM_KIND_HASHTAG], |row| row.get(0))
+                        .optional()?;
+                    hashtags.extend(hashtag);
+                }
                 self.index.add(&IndexablePost {
                     post_id: *post_id as u64,
                     workspace_id: workspace_id as u64,

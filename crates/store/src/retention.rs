@@ -14,9 +14,12 @@
 //! posts (no text, no pseudonyms): only counts leave it.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use rusqlite::{params, Connection, Transaction};
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
+use crate::term_list;
 use crate::{Store, StoreError};
 
 /// What a retention run did in one workspace.
@@ -97,18 +100,96 @@ pub(crate) fn compact_database(connection: &Connection) -> Result<(), StoreError
     checkpoint_and_truncate_wal(connection)
 }
 
-/// Deletes the terms of `workspace_id` that no post uses any more (their text came from posts
-/// that are gone). Returns how many.
-pub(crate) fn delete_unused_terms(
+/// The terms of deleted posts: for each term, how many of the deleted posts held it. Applied in
+/// the transaction that deleted the posts, it lowers the terms' post counts and deletes the terms
+/// no post holds any more, so no term text outlives the last post it came from.
+#[derive(Debug, Default)]
+pub(crate) struct TermRelease {
+    posts_per_term: HashMap<i64, i64>,
+}
+
+impl TermRelease {
+    /// Adds the packed term list of one deleted post.
+    pub(crate) fn add(&mut self, packed: &[u8]) -> Result<(), StoreError> {
+        term_list::for_each_id(packed, |id| {
+            *self.posts_per_term.entry(id).or_insert(0) += 1;
+        })?;
+        Ok(())
+    }
+
+    /// Lowers the post counts and deletes the terms left without posts. Returns their ids.
+    pub(crate) fn apply(self, transaction: &Transaction<'_>) -> Result<HashSet<i64>, StoreError> {
+        let mut released: Vec<(i64, i64)> = self.posts_per_term.into_iter().collect();
+        released.sort_unstable();
+        let mut lower = transaction
+            .prepare_cached("UPDATE terms SET posts = posts - ?2 WHERE id = ?1 RETURNING posts")?;
+        let mut delete = transaction.prepare_cached("DELETE FROM terms WHERE id = ?1")?;
+        let mut deleted = HashSet::new();
+        for (id, posts) in released {
+            let remaining: Option<i64> = lower
+                .query_row(params![id, posts], |row| row.get(0))
+                .optional()?;
+            let Some(remaining) = remaining else {
+                continue;
+            };
+            debug_assert!(remaining >= 0, "term {id} counted fewer posts than held it");
+            if remaining <= 0 {
+                delete.execute(params![id])?;
+                deleted.insert(id);
+            }
+        }
+        Ok(deleted)
+    }
+}
+
+/// Recounts the posts of every term of `workspace_id` from the posts' packed term lists and
+/// deletes the terms no post holds (after an interrupted or foreign deletion; normally there are
+/// none). One scan of the workspace's posts. Returns how many terms were deleted.
+pub(crate) fn sweep_terms(
     transaction: &Transaction<'_>,
     workspace_id: i64,
 ) -> Result<u64, StoreError> {
-    let deleted = transaction.execute(
-        "DELETE FROM terms WHERE workspace_id = ?1
-         AND NOT EXISTS (SELECT 1 FROM post_terms WHERE post_terms.term_id = terms.id)",
-        params![workspace_id],
-    )?;
-    Ok(deleted as u64)
+    let mut held: HashMap<i64, i64> = HashMap::new();
+    {
+        let mut statement =
+            transaction.prepare_cached("SELECT term_ids FROM posts WHERE workspace_id = ?1")?;
+        let mut rows = statement.query(params![workspace_id])?;
+        while let Some(row) = rows.next()? {
+            let packed = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+            term_list::for_each_id(packed, |id| *held.entry(id).or_insert(0) += 1)?;
+        }
+    }
+    let counted: Vec<(i64, i64)> = {
+        let mut statement =
+            transaction.prepare_cached("SELECT id, posts FROM terms WHERE workspace_id = ?1")?;
+        let rows = statement
+            .query_map(params![workspace_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows
+    };
+    let mut delete = transaction.prepare_cached("DELETE FROM terms WHERE id = ?1")?;
+    let mut correct = transaction.prepare_cached("UPDATE terms SET posts = ?2 WHERE id = ?1")?;
+    let mut deleted = 0u64;
+    let mut corrected = 0u64;
+    for (id, posts) in counted {
+        let actual = held.get(&id).copied().unwrap_or(0);
+        if actual == 0 {
+            delete.execute(params![id])?;
+            deleted += 1;
+        } else if actual != posts {
+            correct.execute(params![id, actual])?;
+            corrected += 1;
+        }
+    }
+    if deleted > 0 || corrected > 0 {
+        tracing::warn!(
+            workspace_id,
+            deleted,
+            corrected,
+            "term post counts did not match the stored posts; repaired"
+        );
+    }
+    Ok(deleted)
 }
 
 /// What retention and data-subject requests need to know of a workspace.
@@ -238,17 +319,22 @@ impl Store {
         aggregates_horizon: DateTime<Utc>,
     ) -> Result<(Vec<i64>, u64, u64), StoreError> {
         let transaction = self.connection.transaction()?;
+        let mut released = TermRelease::default();
         let deleted_post_ids: Vec<i64> = {
             let mut statement = transaction.prepare(
-                "DELETE FROM posts WHERE workspace_id = ?1 AND published_at < ?2 RETURNING id",
+                "DELETE FROM posts WHERE workspace_id = ?1 AND published_at < ?2
+                 RETURNING id, term_ids",
             )?;
-            let rows = statement
-                .query_map(params![workspace_id, posts_horizon.timestamp()], |row| {
-                    row.get(0)
-                })?;
-            rows.collect::<Result<Vec<_>, _>>()?
+            let mut rows = statement.query(params![workspace_id, posts_horizon.timestamp()])?;
+            let mut ids = Vec::new();
+            while let Some(row) = rows.next()? {
+                ids.push(row.get(0)?);
+                released.add(row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?)?;
+            }
+            ids
         };
-        let terms_deleted = delete_unused_terms(&transaction, workspace_id)?;
+        let released_terms = released.apply(&transaction)?.len() as u64;
+        let terms_deleted = released_terms + sweep_terms(&transaction, workspace_id)?;
         let scopes_deleted = transaction.execute(
             "DELETE FROM answered_scopes WHERE workspace_id = ?1 AND answered_at < ?2",
             params![workspace_id, aggregates_horizon.timestamp()],

@@ -23,7 +23,7 @@ use peil_deid::{author_pseudonym, PeriodKey};
 use rusqlite::params;
 use serde::Serialize;
 
-use crate::retention::{checkpoint_and_truncate_wal, delete_unused_terms};
+use crate::retention::{checkpoint_and_truncate_wal, TermRelease};
 use crate::{Store, StoreError};
 
 /// How many posts one workspace holds of the data subject.
@@ -301,14 +301,19 @@ impl Store {
             return Ok(0);
         }
         let transaction = self.connection.transaction()?;
+        let mut released = TermRelease::default();
         {
-            let mut delete_post = transaction
-                .prepare_cached("DELETE FROM posts WHERE id = ?1 AND workspace_id = ?2")?;
+            let mut delete_post = transaction.prepare_cached(
+                "DELETE FROM posts WHERE id = ?1 AND workspace_id = ?2 RETURNING term_ids",
+            )?;
             for post_id in post_ids {
-                delete_post.execute(params![post_id, workspace_id])?;
+                let mut rows = delete_post.query(params![post_id, workspace_id])?;
+                while let Some(row) = rows.next()? {
+                    released.add(row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?)?;
+                }
             }
         }
-        let terms_deleted = delete_unused_terms(&transaction, workspace_id)?;
+        let terms_deleted = released.apply(&transaction)?.len() as u64;
         transaction.commit()?;
         if terms_deleted > 0 {
             self.term_ids.clear();

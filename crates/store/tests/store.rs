@@ -235,6 +235,67 @@ fn duplicates_are_stored_once() -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The terms of a workspace with the number of posts holding each, read from the database file.
+fn terms_with_post_counts(data_dir: &Path) -> Result<Vec<(String, i64)>, StoreError> {
+    let connection = rusqlite::Connection::open(data_dir.join(peil_store::DATABASE_FILE))?;
+    let mut statement = connection.prepare("SELECT text, posts FROM terms ORDER BY text")?;
+    let rows = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<Vec<(String, i64)>, _>>()?;
+    Ok(rows)
+}
+
+#[test]
+fn a_term_goes_with_the_last_post_that_held_it_and_duplicates_leave_no_terms(
+) -> Result<(), StoreError> {
+    let directory = temporary_directory()?;
+    let data_dir = directory.path().join("data");
+    let mut store = open(&data_dir);
+    let workspace = active_workspace(&mut store, "termen", 5)?;
+    let first = post(workspace.id, 1, 1, 1, "afval storm", &["afval", "storm"]);
+    let second = post(workspace.id, 2, 2, 1, "afval", &["afval", "afval"]);
+    store.insert_posts(&[first.clone(), second.clone()])?;
+    assert_eq!(
+        terms_with_post_counts(&data_dir)?,
+        vec![("afval".to_string(), 2), ("storm".to_string(), 1)]
+    );
+    // A duplicate whose terms differ (an edit at the source) stores nothing, not even its terms.
+    let edited = post(workspace.id, 1, 1, 1, "bewerkt", &["bewerkt", "afval"]);
+    let outcome = store.insert_posts(std::slice::from_ref(&edited))?;
+    assert_eq!(outcome.duplicates, 1);
+    assert_eq!(
+        terms_with_post_counts(&data_dir)?,
+        vec![("afval".to_string(), 2), ("storm".to_string(), 1)]
+    );
+    // The same after a restart, when the term cache is empty.
+    drop(store);
+    let mut store = open(&data_dir);
+    store.insert_posts(&[edited])?;
+    assert_eq!(terms_with_post_counts(&data_dir)?.len(), 2);
+    // Deleting the first post takes the term only it held, at once.
+    assert!(store.delete_post_by_reference(workspace.id, &first.source_ref)?);
+    assert_eq!(
+        terms_with_post_counts(&data_dir)?,
+        vec![("afval".to_string(), 1)]
+    );
+    // A post stored again after its term went gets a fresh term row.
+    store.insert_posts(&[first])?;
+    assert_eq!(
+        terms_with_post_counts(&data_dir)?,
+        vec![("afval".to_string(), 2), ("storm".to_string(), 1)]
+    );
+    assert!(store.delete_post_by_reference(workspace.id, &second.source_ref)?);
+    assert_eq!(
+        terms_with_post_counts(&data_dir)?,
+        vec![("afval".to_string(), 1), ("storm".to_string(), 1)]
+    );
+    // Retention of everything leaves no term at all.
+    let report = store.run_retention(moment(2026, 12, 31))?;
+    assert_eq!(report.posts_deleted, 1);
+    assert!(terms_with_post_counts(&data_dir)?.is_empty());
+    Ok(())
+}
+
 #[test]
 fn rows_missing_from_the_index_after_a_crash_are_indexed_on_open() -> Result<(), StoreError> {
     let directory = tempfile::tempdir().map_err(|source| StoreError::Io {
