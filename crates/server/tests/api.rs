@@ -1019,7 +1019,7 @@ async fn configured_connectors_run_in_the_server_resume_stop_cleanly_and_show_no
     };
     let dead_feed = format!(
         "http://{}/feed",
-        dead.local_addr().map_or_else(|e| panic!("{e}"), |a| a)
+        dead.local_addr().unwrap_or_else(|e| panic!("{e}"))
     );
     drop(dead);
     let specs = vec![
