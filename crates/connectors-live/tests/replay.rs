@@ -422,9 +422,17 @@ async fn jetstream_compressed_frames_with_the_dictionary_store_the_same_posts_as
 
     // Compressed with a dictionary, plus one binary frame that is not zstd.
     let (dictionary, trained) = dictionary_for(&frames);
+    let mut compressor = ok(zstd::bulk::Compressor::with_dictionary(3, &dictionary));
+    let plain_bytes: usize = frames.iter().map(String::len).sum();
+    let compressed_bytes: usize = frames
+        .iter()
+        .map(|frame| ok(compressor.compress(frame.as_bytes())).len())
+        .sum();
     eprintln!(
-        "zstd dictionary: {} bytes, trained: {trained}",
-        dictionary.len()
+        "zstd dictionary: {} bytes, trained: {trained}; {} frames: {plain_bytes} bytes plain, \
+         {compressed_bytes} compressed",
+        dictionary.len(),
+        frames.len()
     );
     let directory = ok(tempfile::tempdir());
     let dictionary_path = directory.path().join("zstd_dictionary");
