@@ -1753,4 +1753,26 @@ fn serve_refuses_a_connectors_file_that_is_not_public_before_anything_starts() {
     assert!(!missing.status.success());
     assert!(stderr.contains("zstd dictionary"), "{stderr}");
     assert!(!data_dir.exists());
+
+    // A connector for an organisation that does not exist is refused at start-up too.
+    let unknown = directory.path().join("unknown.json");
+    let written = fs::write(
+        &unknown,
+        r#"[{"name": "nos", "kind": "rss", "endpoints": ["https://feeds.nos.nl/nosnieuwsalgemeen"],
+             "organisation": "Gemeente Onbekend"}]"#,
+    );
+    assert!(written.is_ok());
+    let refused = run_peil(
+        &data_dir,
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--connectors",
+            &unknown.to_string_lossy(),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(stderr.contains("Gemeente Onbekend"), "{stderr}");
 }

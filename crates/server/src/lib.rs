@@ -94,8 +94,16 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
     connectors::check_configuration(&config.connectors)?;
     let origin = format!("http {}", config.listen);
-    let service =
+    let mut service =
         peil_service::Service::open(&config.data_dir, config.key_dir.as_deref(), &origin)?;
+    // A connector for an organisation that does not exist would fail on every start: refuse it.
+    for organisation in config
+        .connectors
+        .iter()
+        .filter_map(|spec| spec.organisation.clone())
+    {
+        service.monitored_workspaces(&peil_service::ImportScope::Organisation(organisation))?;
+    }
     let state = AppState::new(service, config.key_dir.clone(), config.settings.clone())
         .with_connectors(config.connectors.clone());
     let listener = tokio::net::TcpListener::bind(config.listen)
