@@ -1699,3 +1699,80 @@ fn generated_documents_state_the_configured_safeguards() {
     let register = expect_success(&data_dir, &["docs", "register", "--org", "Gemeente Test"]);
     assert!(register.contains("Gemeente Test"));
 }
+
+#[test]
+fn serve_refuses_a_connectors_file_that_is_not_public_before_anything_starts() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    let login = directory.path().join("login.json");
+    let written = fs::write(
+        &login,
+        r#"[{"name": "bluesky", "kind": "jetstream",
+             "endpoints": ["wss://jetstream2.us-east.bsky.network/subscribe"]},
+            {"name": "besloten", "kind": "mastodon", "endpoints": ["https://mastodon.example"],
+             "username": "iemand", "password": "geheim-wachtwoord"}]"#,
+    );
+    assert!(written.is_ok());
+    let refused = run_peil(
+        &data_dir,
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--connectors",
+            &login.to_string_lossy(),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(stderr.contains("connector `besloten` refused"), "{stderr}");
+    assert!(stderr.contains("logt nooit in"), "{stderr}");
+    assert!(!stderr.contains("geheim-wachtwoord") && !stderr.contains("iemand"));
+    assert!(!data_dir.exists(), "nothing was opened");
+
+    // A Jetstream zstd dictionary that cannot be read fails the same way.
+    let zstd = directory.path().join("zstd.json");
+    let written = fs::write(
+        &zstd,
+        r#"[{"name": "bluesky", "kind": "jetstream",
+             "endpoints": ["wss://jetstream2.us-east.bsky.network/subscribe"],
+             "zstd_dictionary": "/nonexistent/zstd_dictionary"}]"#,
+    );
+    assert!(written.is_ok());
+    let missing = run_peil(
+        &data_dir,
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--connectors",
+            &zstd.to_string_lossy(),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(!missing.status.success());
+    assert!(stderr.contains("zstd dictionary"), "{stderr}");
+    assert!(!data_dir.exists());
+
+    // A connector for an organisation that does not exist is refused at start-up too.
+    let unknown = directory.path().join("unknown.json");
+    let written = fs::write(
+        &unknown,
+        r#"[{"name": "nos", "kind": "rss", "endpoints": ["https://feeds.nos.nl/nosnieuwsalgemeen"],
+             "organisation": "Gemeente Onbekend"}]"#,
+    );
+    assert!(written.is_ok());
+    let refused = run_peil(
+        &data_dir,
+        &[
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--connectors",
+            &unknown.to_string_lossy(),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(stderr.contains("Gemeente Onbekend"), "{stderr}");
+}

@@ -5,13 +5,18 @@
 //! [
 //!   {"name": "bluesky", "kind": "jetstream",
 //!    "endpoints": ["wss://jetstream1.us-east.bsky.network/subscribe",
-//!                  "wss://jetstream2.us-east.bsky.network/subscribe"]},
+//!                  "wss://jetstream2.us-east.bsky.network/subscribe"],
+//!    "zstd_dictionary": "/etc/peil/jetstream_zstd_dictionary"},
 //!   {"name": "mastodon-nl", "kind": "mastodon", "endpoints": ["https://mastodon.nl"],
 //!    "hashtag": "afval", "streaming": true},
 //!   {"name": "nos", "kind": "rss", "endpoints": ["https://feeds.nos.nl/nosnieuwsalgemeen"],
 //!    "poll_seconds": 300}
 //! ]
 //! ```
+//!
+//! `organisation` limits a connector to one organisation's workspaces (default: every active
+//! workspace of the installation). `zstd_dictionary` (Jetstream only) switches on Jetstream's
+//! compressed mode.
 //!
 //! A Mastodon app token is never written in the file: `token_env` names the environment variable
 //! that holds it, and `token_kind` must say `app`. The fields `session_cookie`, `username`,
@@ -106,6 +111,9 @@ pub struct ConnectorSpec {
     pub token_kind: Option<String>,
     /// Feed only this organisation's workspaces (default: every active workspace).
     pub organisation: Option<String>,
+    /// Jetstream: Jetstream's zstd dictionary file; the connector then asks for compressed
+    /// frames (`compress=true`) and decodes them with it.
+    pub zstd_dictionary: Option<std::path::PathBuf>,
     /// Refused when set (public sources only).
     pub session_cookie: Option<String>,
     /// Refused when set (public sources only).
@@ -134,6 +142,12 @@ pub enum ConfigError {
     Json(#[from] serde_json::Error),
     #[error("two connectors are named `{0}`")]
     DuplicateName(String),
+    #[error("connector `{connector}`: `{field}` applies to {applies_to} connectors only")]
+    Misplaced {
+        connector: String,
+        field: &'static str,
+        applies_to: &'static str,
+    },
     #[error(transparent)]
     Refused(#[from] crate::public_only::Refusal),
 }
@@ -146,6 +160,13 @@ pub fn parse_connectors(text: &str) -> Result<Vec<ConnectorSpec>, ConfigError> {
     for spec in &specs {
         if !names.insert(spec.name.clone()) {
             return Err(ConfigError::DuplicateName(spec.name.clone()));
+        }
+        if spec.zstd_dictionary.is_some() && spec.kind != ConnectorKind::Jetstream {
+            return Err(ConfigError::Misplaced {
+                connector: spec.name.clone(),
+                field: "zstd_dictionary",
+                applies_to: "jetstream",
+            });
         }
         crate::public_only::check(spec)?;
     }

@@ -11,8 +11,11 @@
 //! * On a failed or lost connection the next endpoint is tried (failover), after a delay with
 //!   exponential backoff and full jitter. A connection that stays silent for `IDLE_TIMEOUT` is
 //!   dropped and made again.
-//! * zstd-compressed frames (`compress=true`) are not asked for: they need Jetstream's custom
-//!   dictionary. Binary frames are counted as unreadable.
+//! * Compressed mode: with `zstd_dictionary` set (`--zstd-dictionary FILE`), the connector asks
+//!   for `compress=true` and decodes Jetstream's binary frames (zstd, made with Jetstream's custom
+//!   dictionary, `pkg/models/zstd_dictionary` in the bluesky-social/jetstream repository) with
+//!   one reused decoder context. A frame that does not decode, and any binary frame without a
+//!   dictionary, is counted as unreadable; its bytes are never shown.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,14 +42,79 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long a connection attempt may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// The largest decoded frame accepted (Jetstream events are a few kilobytes).
+pub const MAX_DECODED_FRAME: usize = 1024 * 1024;
+
+/// Decodes Jetstream's compressed frames: zstd with Jetstream's dictionary, one decoder context
+/// and one output buffer reused for every frame.
+pub struct FrameDecoder {
+    context: zstd::bulk::Decompressor<'static>,
+    buffer: Vec<u8>,
+}
+
+impl std::fmt::Debug for FrameDecoder {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("FrameDecoder")
+            .finish_non_exhaustive()
+    }
+}
+
+impl FrameDecoder {
+    /// A decoder with `dictionary` (the bytes of Jetstream's `zstd_dictionary` file).
+    pub fn new(dictionary: &[u8]) -> std::io::Result<FrameDecoder> {
+        Ok(FrameDecoder {
+            context: zstd::bulk::Decompressor::with_dictionary(dictionary)?,
+            buffer: Vec::with_capacity(MAX_DECODED_FRAME),
+        })
+    }
+
+    /// The decoded frame; `None` when it is not a zstd frame made with this dictionary, or
+    /// decodes to more than [`MAX_DECODED_FRAME`] bytes.
+    pub fn decode(&mut self, frame: &[u8]) -> Option<&[u8]> {
+        self.buffer.clear();
+        match self.context.decompress_to_buffer(frame, &mut self.buffer) {
+            Ok(_) => Some(&self.buffer),
+            Err(_) => None,
+        }
+    }
+}
+
+/// Reads the zstd dictionary of `spec`, if it has one. The error names the connector and the
+/// kind of I/O failure.
+pub fn load_dictionary(spec: &ConnectorSpec) -> Result<Option<FrameDecoder>, LiveError> {
+    let Some(path) = &spec.zstd_dictionary else {
+        return Ok(None);
+    };
+    let fatal = |reason: String| LiveError::Fatal {
+        connector: spec.name.clone(),
+        reason,
+    };
+    let bytes = std::fs::read(path).map_err(|error| {
+        fatal(format!(
+            "cannot read the zstd dictionary {}: {}",
+            path.display(),
+            error.kind()
+        ))
+    })?;
+    FrameDecoder::new(&bytes)
+        .map(Some)
+        .map_err(|_| fatal(format!("{} is not a zstd dictionary", path.display())))
+}
+
 /// The envelope fields the connector needs besides the record.
 #[derive(Deserialize)]
 struct Envelope {
     time_us: Option<i64>,
 }
 
-/// The subscribe URL for `endpoint`, resuming at `cursor` (µs) when given.
-pub fn subscribe_url(endpoint: &str, cursor: Option<i64>) -> Result<String, String> {
+/// The subscribe URL for `endpoint`, resuming at `cursor` (µs) when given, asking for
+/// compressed frames when `compress`.
+pub fn subscribe_url(
+    endpoint: &str,
+    cursor: Option<i64>,
+    compress: bool,
+) -> Result<String, String> {
     let mut url =
         reqwest::Url::parse(endpoint).map_err(|_| "endpoint is not a valid URL".to_string())?;
     {
@@ -54,6 +122,9 @@ pub fn subscribe_url(endpoint: &str, cursor: Option<i64>) -> Result<String, Stri
         pairs.append_pair("wantedCollections", POST_COLLECTION);
         if let Some(cursor) = cursor {
             pairs.append_pair("cursor", &cursor.to_string());
+        }
+        if compress {
+            pairs.append_pair("compress", "true");
         }
     }
     Ok(url.to_string())
@@ -84,6 +155,27 @@ enum Outcome {
 }
 
 impl Reader {
+    /// A frame that could not be decoded: counted as received and unreadable.
+    async fn unreadable(
+        &mut self,
+        sender: &mpsc::Sender<LiveEvent>,
+        metrics: &ConnectorMetrics,
+    ) -> Outcome {
+        self.received += 1;
+        metrics.received();
+        metrics.error();
+        let event = LiveEvent::Unreadable {
+            cursor: self.cursor.map(|cursor| cursor.to_string()),
+        };
+        if !send(sender, event).await {
+            return Outcome::Finished;
+        }
+        if self.stop_after.is_some_and(|limit| self.received >= limit) {
+            return Outcome::Finished;
+        }
+        Outcome::Continue
+    }
+
     async fn frame(
         &mut self,
         bytes: &[u8],
@@ -163,6 +255,7 @@ pub async fn run(
         received: 0,
         stop_after: options.stop_after,
     };
+    let mut decoder = load_dictionary(spec)?;
     let mut backoff = Backoff::new(options.backoff.0, options.backoff.1);
     let mut endpoint_index = 0usize;
     let mut first = true;
@@ -183,9 +276,11 @@ pub async fn run(
             metrics.reconnect();
         }
         first = false;
-        let url = subscribe_url(endpoint, reader.cursor).map_err(|reason| LiveError::Fatal {
-            connector: spec.name.clone(),
-            reason,
+        let url = subscribe_url(endpoint, reader.cursor, decoder.is_some()).map_err(|reason| {
+            LiveError::Fatal {
+                connector: spec.name.clone(),
+                reason,
+            }
         })?;
         let host = host_of(endpoint);
         let connected = tokio::select! {
@@ -230,11 +325,25 @@ pub async fn run(
                             }
                             reader.frame(text.as_bytes(), &sender, &metrics).await
                         }
-                        Message::Binary(_) => {
-                            metrics.received();
-                            metrics.error();
-                            reader.received += 1;
-                            Outcome::Continue
+                        Message::Binary(bytes) => {
+                            let decoded =
+                                decoder.as_mut().and_then(|decoder| decoder.decode(&bytes));
+                            match decoded {
+                                Some(frame) => {
+                                    if !healthy {
+                                        healthy = true;
+                                        backoff.reset();
+                                    }
+                                    reader.frame(frame, &sender, &metrics).await
+                                }
+                                None => {
+                                    tracing::debug!(
+                                        connector = spec.name.as_str(),
+                                        "undecodable compressed Jetstream frame"
+                                    );
+                                    reader.unreadable(&sender, &metrics).await
+                                }
+                            }
                         }
                         Message::Close(_) => break,
                         _ => Outcome::Continue,
@@ -281,10 +390,16 @@ mod tests {
         let url = subscribe_url(
             "wss://jetstream.example/subscribe",
             Some(1_725_000_000_000_000),
+            false,
         );
         assert_eq!(
             url.as_deref().ok(),
             Some("wss://jetstream.example/subscribe?wantedCollections=app.bsky.feed.post&cursor=1725000000000000")
+        );
+        let compressed = subscribe_url("wss://jetstream.example/subscribe", None, true);
+        assert_eq!(
+            compressed.as_deref().ok(),
+            Some("wss://jetstream.example/subscribe?wantedCollections=app.bsky.feed.post&compress=true")
         );
     }
 }

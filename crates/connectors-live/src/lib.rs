@@ -68,6 +68,8 @@ pub struct Batch {
     pub errors: u64,
     pub cursor: Option<String>,
     pub newest_source_time: Option<DateTime<Utc>>,
+    /// Deletions at the source among `records` (whether or not Peil stored the post).
+    pub deletions: u64,
 }
 
 impl Batch {
@@ -88,6 +90,9 @@ impl Batch {
                 cursor,
                 source_time,
             } => {
+                if matches!(record, Record::Delete { .. }) {
+                    self.deletions += 1;
+                }
                 self.records.push(record);
                 if cursor.is_some() {
                     self.cursor = cursor;

@@ -1,7 +1,10 @@
 //! A loopback Jetstream that replays recorded frames, for the replay tests and `peil bench
 //! --connector jetstream`. It listens on 127.0.0.1 only, honours `cursor` (serves the frames with
 //! `time_us >= cursor`, as Jetstream does) and can inject faults on its first connection: a
-//! malformed frame, a duplicated frame, two frames out of order, a disconnect mid-stream.
+//! malformed frame, a duplicated frame, two frames out of order, a disconnect mid-stream. Served
+//! with a zstd dictionary ([`serve_jetstream_compressed`]), it answers a client that asks for
+//! `compress=true` with binary zstd frames made with that dictionary, as Jetstream does (its
+//! malformed frame is then binary garbage).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -65,6 +68,37 @@ pub async fn serve_jetstream(
     frames: Vec<String>,
     faults: Faults,
 ) -> std::io::Result<JetstreamReplay> {
+    serve(frames, faults, None).await
+}
+
+/// Like [`serve_jetstream`], and a client that asks for `compress=true` gets binary frames,
+/// compressed with zstd and `dictionary` (trained or raw content).
+pub async fn serve_jetstream_compressed(
+    frames: Vec<String>,
+    faults: Faults,
+    dictionary: Vec<u8>,
+) -> std::io::Result<JetstreamReplay> {
+    // Fail here rather than on the connection when the dictionary is unusable.
+    zstd::bulk::Compressor::with_dictionary(3, &dictionary)?;
+    serve(frames, faults, Some(Arc::new(dictionary))).await
+}
+
+/// The frame as the client asked for it: text, or zstd with the dictionary.
+fn message(frame: &str, compressor: Option<&mut zstd::bulk::Compressor<'static>>) -> Message {
+    match compressor.map(|compressor| compressor.compress(frame.as_bytes())) {
+        Some(Ok(bytes)) => Message::binary(bytes),
+        // Not reached with a dictionary that was checked at the start; an empty binary frame
+        // is then what the client sees (it counts it as unreadable).
+        Some(Err(_)) => Message::binary(Vec::new()),
+        None => Message::text(frame.to_string()),
+    }
+}
+
+async fn serve(
+    frames: Vec<String>,
+    faults: Faults,
+    dictionary: Option<Arc<Vec<u8>>>,
+) -> std::io::Result<JetstreamReplay> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     let frames: Arc<Vec<(Option<i64>, String)>> = Arc::new(
@@ -89,6 +123,7 @@ pub async fn serve_jetstream(
             } else {
                 Faults::default()
             };
+            let dictionary = dictionary.clone();
             tokio::spawn(async move {
                 let query = Arc::new(Mutex::new(String::new()));
                 let seen_query = Arc::clone(&query);
@@ -109,6 +144,13 @@ pub async fn serve_jetstream(
                     all.push(query.clone());
                 }
                 let cursor = cursor_of(&query);
+                let compress = query.split('&').any(|pair| pair == "compress=true");
+                let mut compressor = match (&dictionary, compress) {
+                    (Some(dictionary), true) => {
+                        zstd::bulk::Compressor::with_dictionary(3, dictionary).ok()
+                    }
+                    _ => None,
+                };
                 let mut selected: Vec<&str> = frames
                     .iter()
                     .filter(|(time_us, _)| match (cursor, time_us) {
@@ -127,13 +169,15 @@ pub async fn serve_jetstream(
                         // Drop the TCP connection without a close frame.
                         return;
                     }
-                    if faults.malformed_before == Some(index)
-                        && stream
-                            .send(Message::text("{\"did\": \"did:plc:x\", \"kind\": "))
-                            .await
-                            .is_err()
-                    {
-                        return;
+                    if faults.malformed_before == Some(index) {
+                        let malformed = if compressor.is_some() {
+                            Message::binary(b"not a zstd frame".to_vec())
+                        } else {
+                            Message::text("{\"did\": \"did:plc:x\", \"kind\": ")
+                        };
+                        if stream.send(malformed).await.is_err() {
+                            return;
+                        }
                     }
                     let copies = if faults.duplicate == Some(index) {
                         2
@@ -141,7 +185,11 @@ pub async fn serve_jetstream(
                         1
                     };
                     for _ in 0..copies {
-                        if stream.send(Message::text(frame.to_string())).await.is_err() {
+                        if stream
+                            .send(message(frame, compressor.as_mut()))
+                            .await
+                            .is_err()
+                        {
                             return;
                         }
                     }

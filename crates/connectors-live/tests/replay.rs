@@ -15,7 +15,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, Request, Response, StatusCode};
-use peil_connectors_live::replay::{serve_jetstream, Faults};
+use peil_connectors_live::replay::{serve_jetstream, serve_jetstream_compressed, Faults};
 use peil_connectors_live::{
     next_batch, run, shutdown_pair, ConnectorKind, ConnectorMetrics, ConnectorSpec,
     MetricsSnapshot, RunOptions,
@@ -377,6 +377,140 @@ async fn jetstream_deletes_remove_stored_posts_even_out_of_order() {
     )
     .await;
     assert_eq!(stored(&mut early), 0);
+}
+
+/// A zstd dictionary for the recorded frames: trained from them (`dict::from_samples`), or, when
+/// training on so few samples fails, raw content (recorded frames), which zstd loads as a
+/// dictionary too. Returns the dictionary and whether it was trained.
+fn dictionary_for(frames: &[String]) -> (Vec<u8>, bool) {
+    let samples: Vec<&[u8]> = frames.iter().map(|frame| frame.as_bytes()).collect();
+    match zstd::dict::from_samples(&samples, 8 * 1024) {
+        Ok(dictionary) => (dictionary, true),
+        Err(_) => (
+            frames
+                .iter()
+                .take(24)
+                .flat_map(|frame| frame.bytes())
+                .collect(),
+            false,
+        ),
+    }
+}
+
+#[tokio::test]
+async fn jetstream_compressed_frames_with_the_dictionary_store_the_same_posts_as_plain_ones() {
+    let Some(fixtures) = fixtures() else { return };
+    let frames = jetstream_frames(&fixtures);
+    let target = last_time_us(&frames);
+
+    // Plain text, the reference.
+    let plain_directory = ok(tempfile::tempdir());
+    let mut plain = service_with_monitor(plain_directory.path(), BLUESKY_MONITOR);
+    let server = ok(serve_jetstream(frames.clone(), Faults::default()).await);
+    watch(
+        &mut plain,
+        jetstream_spec(vec![server.endpoint()]),
+        None,
+        reached(target),
+    )
+    .await;
+    let expected = stored(&mut plain);
+    let expected_matched = ok(plain.connector_states(&Actor::LocalOperator))
+        .first()
+        .map(|state| state.matched);
+    assert!(expected >= 3, "{expected}");
+
+    // Compressed with a dictionary, plus one binary frame that is not zstd.
+    let (dictionary, trained) = dictionary_for(&frames);
+    let mut compressor = ok(zstd::bulk::Compressor::with_dictionary(3, &dictionary));
+    let plain_bytes: usize = frames.iter().map(String::len).sum();
+    let compressed_bytes: usize = frames
+        .iter()
+        .map(|frame| ok(compressor.compress(frame.as_bytes())).len())
+        .sum();
+    eprintln!(
+        "zstd dictionary: {} bytes, trained: {trained}; {} frames: {plain_bytes} bytes plain, \
+         {compressed_bytes} compressed",
+        dictionary.len(),
+        frames.len()
+    );
+    let directory = ok(tempfile::tempdir());
+    let dictionary_path = directory.path().join("zstd_dictionary");
+    ok(std::fs::write(&dictionary_path, &dictionary));
+    let mut service = service_with_monitor(&directory.path().join("data"), BLUESKY_MONITOR);
+    let compressed_server = ok(serve_jetstream_compressed(
+        frames.clone(),
+        Faults {
+            malformed_before: Some(5),
+            ..Faults::default()
+        },
+        dictionary.clone(),
+    )
+    .await);
+    let mut spec = jetstream_spec(vec![compressed_server.endpoint()]);
+    spec.zstd_dictionary = Some(dictionary_path.clone());
+    let compressed = watch(&mut service, spec, None, reached(target)).await;
+    let requests = compressed_server.requests();
+    assert!(
+        requests
+            .first()
+            .is_some_and(|query| query.contains("compress=true")),
+        "{requests:?}"
+    );
+    assert_eq!(compressed.metrics.received, frames.len() as u64 + 1);
+    assert_eq!(
+        compressed.rejected, 1,
+        "the frame that is not zstd is an error"
+    );
+    assert_eq!(
+        stored(&mut service),
+        expected,
+        "the same posts as plain text"
+    );
+    assert_eq!(
+        ok(service.connector_states(&Actor::LocalOperator))
+            .first()
+            .map(|state| state.matched),
+        expected_matched
+    );
+
+    // Another dictionary: no frame decodes; each is counted as an error, nothing is stored.
+    let wrong_directory = ok(tempfile::tempdir());
+    let wrong_path = wrong_directory.path().join("other_dictionary");
+    let other: Vec<u8> = if trained {
+        let shuffled: Vec<String> = frames.iter().rev().skip(40).cloned().collect();
+        dictionary_for(&shuffled).0
+    } else {
+        b"{\"other\": \"dictionary\"}".repeat(40)
+    };
+    ok(std::fs::write(&wrong_path, &other));
+    let mut wrong = service_with_monitor(&wrong_directory.path().join("data"), BLUESKY_MONITOR);
+    let server =
+        ok(serve_jetstream_compressed(frames.clone(), Faults::default(), dictionary).await);
+    let mut spec = jetstream_spec(vec![server.endpoint()]);
+    spec.zstd_dictionary = Some(wrong_path);
+    let mismatched = watch(&mut wrong, spec, Some(frames.len() as u64), |_, _| false).await;
+    assert_eq!(mismatched.rejected, frames.len() as u64);
+    assert_eq!(stored(&mut wrong), 0);
+
+    // A dictionary file that is missing stops the connector before it connects.
+    let mut missing = jetstream_spec(vec![server.endpoint()]);
+    missing.zstd_dictionary = Some(wrong_directory.path().join("absent"));
+    let (_trigger, shutdown) = shutdown_pair();
+    let (sender, _receiver) = mpsc::channel(4);
+    let outcome = run(
+        missing,
+        None,
+        sender,
+        Arc::new(ConnectorMetrics::default()),
+        shutdown,
+        RunOptions::default(),
+    )
+    .await;
+    assert!(matches!(
+        outcome,
+        Err(peil_connectors_live::LiveError::Fatal { .. })
+    ));
 }
 
 // ---- HTTP replays (Mastodon, RSS) ----

@@ -22,6 +22,7 @@
 //! Adding routes: add a module under `routes/`, list its routes in its `routes()` function and
 //! in `routes::all()`, and give each a row in `table::ROUTES`; the tests fail until both agree.
 
+pub mod connectors;
 pub mod error;
 pub mod headers;
 pub mod json;
@@ -49,6 +50,8 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     pub key_dir: Option<PathBuf>,
     pub settings: ServerSettings,
+    /// Live connectors to run inside the server (`--connectors FILE`).
+    pub connectors: Vec<peil_connectors_live::ConnectorSpec>,
 }
 
 /// Errors of starting or running the server.
@@ -63,6 +66,9 @@ pub enum ServerError {
     },
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),
+    /// A configured connector reaches beyond public sources (nothing was started).
+    #[error(transparent)]
+    Refused(#[from] peil_connectors_live::Refusal),
 }
 
 /// The whole application: every route of `routes::all()` with the route table's authentication,
@@ -82,12 +88,24 @@ pub fn router(state: AppState) -> Router {
     headers::apply(api, state.settings.body_limit_bytes)
 }
 
-/// Opens the service and serves until Ctrl-C or SIGTERM.
+/// Opens the service and serves until Ctrl-C or SIGTERM. Configured connectors are checked
+/// (public sources only) before anything opens or connects, run as background tasks, and are
+/// stopped (last batch written, cursor saved, session closed) after the last request.
 pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
+    connectors::check_configuration(&config.connectors)?;
     let origin = format!("http {}", config.listen);
-    let service =
+    let mut service =
         peil_service::Service::open(&config.data_dir, config.key_dir.as_deref(), &origin)?;
-    let state = AppState::new(service, config.key_dir.clone(), config.settings.clone());
+    // A connector for an organisation that does not exist would fail on every start: refuse it.
+    for organisation in config
+        .connectors
+        .iter()
+        .filter_map(|spec| spec.organisation.clone())
+    {
+        service.monitored_workspaces(&peil_service::ImportScope::Organisation(organisation))?;
+    }
+    let state = AppState::new(service, config.key_dir.clone(), config.settings.clone())
+        .with_connectors(config.connectors.clone());
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServerError::Listen {
@@ -98,12 +116,15 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
     if let Some(interval) = config.settings.retention_interval {
         tokio::spawn(retention::retention_schedule(state.clone(), interval));
     }
-    axum::serve(
+    let connector_tasks = connectors::start(&state);
+    let served = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    .await;
+    connector_tasks.stop().await;
+    served?;
     Ok(())
 }
 

@@ -33,6 +33,7 @@ use crate::routes;
         routes::tokens::issue,
         routes::audit::entries,
         routes::audit::verify,
+        routes::connectors::list,
     ),
     components(schemas(
         ErrorBody,
@@ -47,6 +48,9 @@ use crate::routes;
         routes::query::QueryBody,
         routes::tokens::TokenRequest,
         routes::tokens::IssuedTokenView,
+        routes::connectors::ConnectorsView,
+        routes::connectors::ConnectorView,
+        crate::connectors::RunState,
     )),
     modifiers(&SecuritySchemes),
     security(("session" = []), ("api_token" = []))

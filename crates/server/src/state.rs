@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use peil_connectors_live::ConnectorSpec;
 use peil_service::{AuthPolicy, Service};
+
+use crate::connectors::Connectors;
 
 use crate::error::ApiError;
 
@@ -32,6 +35,9 @@ pub struct ServerSettings {
     /// How often the server applies retention (`None`: never; then run `peil retention run`
     /// from cron).
     pub retention_interval: Option<Duration>,
+    /// How long a failed connector waits before it is started again: the first delay and the
+    /// cap of the exponential backoff (with jitter).
+    pub connector_restart_backoff: (Duration, Duration),
 }
 
 impl Default for ServerSettings {
@@ -43,6 +49,7 @@ impl Default for ServerSettings {
             login_attempts_per_window: 20,
             login_window: Duration::from_secs(60),
             retention_interval: Some(Duration::from_secs(24 * 60 * 60)),
+            connector_restart_backoff: (Duration::from_secs(1), Duration::from_secs(300)),
         }
     }
 }
@@ -56,6 +63,8 @@ pub struct AppState {
     service: Arc<Mutex<Service>>,
     pub key_dir: Option<PathBuf>,
     pub settings: Arc<ServerSettings>,
+    /// The live connectors of the configuration (`peil serve --connectors`), empty without.
+    pub connectors: Connectors,
     login_attempts: Arc<Mutex<LoginAttempts>>,
 }
 
@@ -65,8 +74,16 @@ impl AppState {
             service: Arc::new(Mutex::new(service)),
             key_dir,
             settings: Arc::new(settings),
+            connectors: Connectors::default(),
             login_attempts: Arc::new(Mutex::new(HashMap::new())),
         }
+    }
+
+    /// The state with the live connectors `specs` (checked public with
+    /// [`crate::connectors::check_configuration`]); start them with [`crate::connectors::start`].
+    pub fn with_connectors(mut self, specs: Vec<ConnectorSpec>) -> AppState {
+        self.connectors = Connectors::new(specs);
+        self
     }
 
     /// Runs `call` on the service on a blocking thread (the service is synchronous).

@@ -136,6 +136,11 @@ pub const ROUTES: &[RouteRule] = &[
         "/api/v1/audit/verify",
         Session(Operation::VerifyAudit),
     ),
+    rule(
+        "GET",
+        "/api/v1/connectors",
+        Session(Operation::ViewConnectorHealth),
+    ),
     // The HTML screens (routes/pages). Public ones: the stylesheets, the login form and the
     // organisations' transparency pages (published by the installation, see pages/public.rs).
     rule("GET", "/static/{*path}", Public),

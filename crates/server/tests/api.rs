@@ -54,9 +54,18 @@ struct Fixture {
     afval: i64,
     verkeer: i64,
     other_organisation: i64,
+    /// The state behind `app` (to start the configured connectors).
+    state: AppState,
 }
 
 fn fixture_with(settings: ServerSettings) -> Fixture {
+    fixture_with_connectors(settings, Vec::new())
+}
+
+fn fixture_with_connectors(
+    settings: ServerSettings,
+    connectors: Vec<peil_connectors_live::ConnectorSpec>,
+) -> Fixture {
     let directory = match tempfile::tempdir() {
         Ok(directory) => directory,
         Err(error) => panic!("no temp dir: {error}"),
@@ -94,7 +103,8 @@ fn fixture_with(settings: ServerSettings) -> Fixture {
         secrets.insert(name.to_string(), secret);
     }
     let data_dir = directory.path().to_path_buf();
-    let app = peil_server::router(AppState::new(service, None, settings));
+    let state = AppState::new(service, None, settings).with_connectors(connectors);
+    let app = peil_server::router(state.clone());
     Fixture {
         _directory: directory,
         data_dir,
@@ -104,6 +114,7 @@ fn fixture_with(settings: ServerSettings) -> Fixture {
         afval,
         verkeer,
         other_organisation,
+        state,
     }
 }
 
@@ -908,4 +919,269 @@ async fn the_scheduled_retention_run_is_the_audited_service_operation() {
         std::fs::read_to_string(directory.path().join("audit/audit-log.jsonl")).unwrap_or_default();
     assert!(log.contains("retention_run"), "{log}");
     assert!(log.contains("local-operator"));
+}
+
+/// Jetstream frames of `count` posts about waste (they match the `afval` monitor) by ten
+/// made-up authors, then deletions of the first `deletes` of them.
+fn jetstream_frames(count: usize, deletes: usize) -> Vec<String> {
+    let start = Utc::now().timestamp_micros() - 60_000_000;
+    let mut frames: Vec<String> = (0..count)
+        .map(|number| {
+            json!({
+                "did": format!("did:plc:auteur{}", number % 10),
+                "time_us": start + number as i64,
+                "kind": "commit",
+                "commit": {
+                    "rev": "3l3qo2vutsw2b",
+                    "operation": "create",
+                    "collection": "app.bsky.feed.post",
+                    "rkey": format!("3l3qo2vuowo2{number}"),
+                    "record": {
+                        "$type": "app.bsky.feed.post",
+                        "text": format!("Het afval in wijk {number} is weer niet opgehaald"),
+                        "createdAt": Utc::now().to_rfc3339(),
+                        "langs": ["nl"],
+                    },
+                    "cid": "bafyreidc6sydkkbchcyg62v77wbhzvb2mvytlmsychqgwf2xojjtirmzj4",
+                },
+            })
+            .to_string()
+        })
+        .collect();
+    for number in 0..deletes {
+        frames.push(
+            json!({
+                "did": format!("did:plc:auteur{}", number % 10),
+                "time_us": start + (count + number) as i64,
+                "kind": "commit",
+                "commit": {"rev": "3l3qo2vutsw2c", "operation": "delete",
+                    "collection": "app.bsky.feed.post", "rkey": format!("3l3qo2vuowo2{number}")},
+            })
+            .to_string(),
+        );
+    }
+    frames
+}
+
+/// Polls `GET /api/v1/connectors` as `login` until `done` holds (at most 30 s).
+async fn connectors_until(
+    fixture: &Fixture,
+    login: &Login,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let reply = fixture.get("/api/v1/connectors", login).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        if done(&reply.body) {
+            return reply.body;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "connectors did not get there: {}",
+            reply.body
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+fn connector<'a>(body: &'a Value, name: &str) -> &'a Value {
+    body["connectors"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|row| row["name"] == name))
+        .unwrap_or(&Value::Null)
+}
+
+fn connector_names(body: &Value) -> BTreeSet<String> {
+    body["connectors"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|row| row["name"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configured_connectors_run_in_the_server_resume_stop_cleanly_and_show_no_other_tenant() {
+    use peil_connectors_live::replay::{serve_jetstream, Faults};
+    use peil_connectors_live::{ConnectorKind, ConnectorSpec};
+
+    let frames = jetstream_frames(40, 3);
+    let replay = match serve_jetstream(frames.clone(), Faults::default()).await {
+        Ok(replay) => replay,
+        Err(error) => panic!("replay: {error}"),
+    };
+    let dead = match std::net::TcpListener::bind("127.0.0.1:0") {
+        Ok(listener) => listener,
+        Err(error) => panic!("bind: {error}"),
+    };
+    let dead_feed = format!(
+        "http://{}/feed",
+        dead.local_addr().unwrap_or_else(|e| panic!("{e}"))
+    );
+    drop(dead);
+    let specs = vec![
+        // Every organisation: Bluesky (the loopback Jetstream).
+        ConnectorSpec {
+            name: "bluesky".to_string(),
+            kind: ConnectorKind::Jetstream,
+            endpoints: vec![replay.endpoint()],
+            ..ConnectorSpec::default()
+        },
+        // Gemeente Twee's own feed: never shown to Gemeente Een.
+        ConnectorSpec {
+            name: "twee-feed".to_string(),
+            kind: ConnectorKind::Rss,
+            endpoints: vec![dead_feed],
+            organisation: Some("Gemeente Twee".to_string()),
+            ..ConnectorSpec::default()
+        },
+        // Fails at once (its app token is not set): started again with backoff.
+        ConnectorSpec {
+            name: "kapot".to_string(),
+            kind: ConnectorKind::Mastodon,
+            endpoints: vec!["http://127.0.0.1:9/".to_string()],
+            token_env: Some("PEIL_TEST_TOKEN_THAT_IS_NOT_SET".to_string()),
+            token_kind: Some("app".to_string()),
+            ..ConnectorSpec::default()
+        },
+    ];
+    assert!(peil_server::connectors::check_configuration(&specs).is_ok());
+    let settings = ServerSettings {
+        connector_restart_backoff: (
+            std::time::Duration::from_millis(50),
+            std::time::Duration::from_millis(200),
+        ),
+        ..ServerSettings::default()
+    };
+    let fixture = fixture_with_connectors(settings, specs);
+    let tasks = peil_server::connectors::start(&fixture.state);
+    let fg = fixture.login("fenna").await;
+    let body = connectors_until(&fixture, &fg, |body| {
+        connector(body, "bluesky")["received"].as_u64() >= Some(43)
+            && connector(body, "kapot")["restarts"].as_u64() >= Some(2)
+    })
+    .await;
+    // Sealed tenants: Gemeente Een sees the shared connectors, not Twee's, and no count of what
+    // the pipeline decided.
+    assert_eq!(
+        connector_names(&body),
+        BTreeSet::from(["bluesky".to_string(), "kapot".to_string()])
+    );
+    let text = body["connectors"].to_string();
+    for withheld in [
+        "matched", "dropped", "stored", "cursor\"", "token", "hashtag", "auteur",
+    ] {
+        assert!(!text.contains(withheld), "{withheld}: {text}");
+    }
+    let bluesky = connector(&body, "bluesky");
+    assert_eq!(bluesky["state"], "running");
+    assert_eq!(bluesky["scope"], "installation");
+    assert_eq!(bluesky["hosts"], json!(["127.0.0.1"]));
+    assert_eq!(bluesky["deletions_at_source"], 3);
+    assert_eq!(bluesky["errors"], 0);
+    assert!(bluesky["last_event_at"].is_string() && bluesky["cursor_age_seconds"].is_i64());
+    assert!(bluesky["lag_ms"].is_i64());
+    let kapot = connector(&body, "kapot");
+    assert!(kapot["restarts"].as_u64() >= Some(2), "{kapot}");
+    let other = fixture.login("otto").await;
+    let theirs = fixture.get("/api/v1/connectors", &other).await;
+    assert_eq!(
+        connector_names(&theirs.body),
+        BTreeSet::from([
+            "bluesky".to_string(),
+            "kapot".to_string(),
+            "twee-feed".to_string()
+        ])
+    );
+    assert_eq!(
+        connector(&theirs.body, "twee-feed")["scope"],
+        "organisation"
+    );
+    let analyst = fixture.login("bas").await;
+    let refused = fixture.get("/api/v1/connectors", &analyst).await;
+    assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
+
+    // A clean stop: the last batch written, the cursor saved, each session closed in the log.
+    tasks.stop().await;
+    let stopped = fixture.get("/api/v1/connectors", &fg).await;
+    for name in ["bluesky", "kapot"] {
+        assert_eq!(connector(&stopped.body, name)["state"], "stopped", "{name}");
+    }
+    let (cursor, posts) = match fixture
+        .state
+        .call(|service| {
+            let states = service.connector_states(&Actor::LocalOperator)?;
+            let check = service.check_store(&Actor::LocalOperator)?;
+            Ok((states, check.posts_in_database))
+        })
+        .await
+    {
+        Ok((states, posts)) => (
+            states
+                .iter()
+                .find(|state| state.name == "bluesky")
+                .and_then(|state| state.cursor.clone()),
+            posts,
+        ),
+        Err(error) => panic!("{error}"),
+    };
+    assert_eq!(
+        posts, 37,
+        "40 matching posts stored, 3 deleted at the source"
+    );
+    let last_time_us = frames
+        .iter()
+        .filter_map(|frame| serde_json::from_str::<Value>(frame).ok())
+        .filter_map(|value| value["time_us"].as_i64())
+        .max();
+    assert_eq!(cursor, last_time_us.map(|time| time.to_string()));
+    let log =
+        std::fs::read_to_string(fixture.data_dir.join("audit/audit-log.jsonl")).unwrap_or_default();
+    let bluesky_entries: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("connector:bluesky"))
+        .collect();
+    assert_eq!(
+        bluesky_entries.len(),
+        2,
+        "one entry at the start, one at the end"
+    );
+    assert!(
+        bluesky_entries[1].contains("stop: read 43 stored 40"),
+        "{}",
+        bluesky_entries[1]
+    );
+    assert!(
+        log.lines()
+            .filter(|line| line.contains("connector:kapot"))
+            .count()
+            >= 4
+    );
+
+    // Started again (a server restart): resumes from the saved cursor, stores nothing twice.
+    let again = peil_server::connectors::start(&fixture.state);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while replay.requests().len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "no second connection");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        replay.requests()[1].contains(&format!("cursor={}", cursor.unwrap_or_default())),
+        "{:?}",
+        replay.requests()
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    again.stop().await;
+    let posts = fixture
+        .state
+        .call(|service| {
+            Ok(service
+                .check_store(&Actor::LocalOperator)?
+                .posts_in_database)
+        })
+        .await;
+    assert_eq!(posts.ok(), Some(37));
 }

@@ -56,7 +56,7 @@ pub use peil_audit::{IndexedEntry, VerificationReport};
 pub use peil_docs::{DocumentKind, Language as DocumentLanguage};
 pub use query::{QueryAnswer, QueryRequest};
 pub use subjects::{author_ids_for, DataSubject};
-pub use watch::{WatchBatch, WatchSession};
+pub use watch::{ConfiguredConnector, ConnectorHealth, PipelineCounts, WatchBatch, WatchSession};
 // What callers need of the store's types, without access to the store itself.
 pub use peil_store::{
     create_private_dir, AggregateReport, Burst, Cell, ConnectorState, ErasureReport, GatedShare,

@@ -61,11 +61,12 @@ pub enum Operation {
     ConfigureOidc,
     Watch,
     ViewConnectors,
+    ViewConnectorHealth,
 }
 
 impl Operation {
     /// Every operation, for the completeness tests and the documentation.
-    pub const ALL: [Operation; 35] = [
+    pub const ALL: [Operation; 36] = [
         Operation::CreateOrganisation,
         Operation::AddUser,
         Operation::ListUsers,
@@ -101,6 +102,7 @@ impl Operation {
         Operation::ConfigureOidc,
         Operation::Watch,
         Operation::ViewConnectors,
+        Operation::ViewConnectorHealth,
     ];
 
     /// The stable code of the operation (audit objects, API documentation).
@@ -224,6 +226,14 @@ impl Operation {
             // counted over every organisation's workspaces ("matched", "dropped"), so only the
             // local operator who runs the installation sees them (sealed tenants, invariant 11).
             Operation::ViewConnectors => row("view_connectors", I, &[], A::View, false),
+            // The health of the connectors that feed the user's organisation (`GET
+            // /api/v1/connectors`): name, kind, public host, state, events received, errors,
+            // deletions at the source, lag, times. Nothing the pipeline decided (matched,
+            // dropped, stored), which would tell one organisation about another's monitors; and
+            // only connectors that feed every organisation or the user's own (watch.rs).
+            Operation::ViewConnectorHealth => {
+                row("view_connector_health", O, ADMIN_FG, A::View, false)
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use peil_connectors::Record;
 use peil_pipeline::{IngestStats, Pipeline};
 use peil_store::{ConnectorProgress, ConnectorState, Store};
+use serde::Serialize;
 
 use crate::operation::Operation;
 use crate::{Actor, ImportScope, Service, ServiceError};
@@ -28,7 +29,10 @@ const REFRESH_EVERY: Duration = Duration::from_secs(60);
 pub struct WatchSession {
     connector: String,
     kind: String,
+    /// The organisation whose workspaces are fed (`None`: every organisation).
     organisation_id: Option<i64>,
+    /// The organisation the start was authorised for (`None`: the installation).
+    authorised_for: Option<i64>,
     pipeline: Pipeline,
     prepared_at: Instant,
     totals: IngestStats,
@@ -91,20 +95,26 @@ impl Service {
         connector: &str,
         kind: &str,
     ) -> Result<(WatchSession, Option<String>), ServiceError> {
-        let organisation_id = match scope {
+        let (organisation_id, authorised_for) = match scope {
             ImportScope::Installation => match actor {
-                Actor::LocalOperator => None,
-                Actor::User(user) => Some(user.organisation_id),
+                Actor::LocalOperator => (None, None),
+                Actor::User(user) => (Some(user.organisation_id), Some(user.organisation_id)),
             },
             ImportScope::Organisation(name) => {
-                Some(self.organisation_for(actor, Operation::Watch, name)?.id)
+                let id = self.organisation_for(actor, Operation::Watch, name)?.id;
+                match actor {
+                    // The local operator may feed every organisation (a watch without scope,
+                    // the connectors `peil serve` runs from its configuration), so also one.
+                    Actor::LocalOperator => (Some(id), None),
+                    Actor::User(_) => (Some(id), Some(id)),
+                }
             }
         };
-        let object = format!("connector:{connector} kind:{kind}");
+        let object = watch_object(connector, kind, organisation_id, authorised_for);
         let (pipeline, cursor) = self.perform(
             actor,
             Operation::Watch,
-            organisation_id,
+            authorised_for,
             &object,
             Some("start"),
             |store, _| {
@@ -121,6 +131,7 @@ impl Service {
                 connector: connector.to_string(),
                 kind: kind.to_string(),
                 organisation_id,
+                authorised_for,
                 pipeline,
                 prepared_at: Instant::now(),
                 totals: IngestStats::default(),
@@ -182,12 +193,17 @@ impl Service {
         actor: &Actor,
         mut session: WatchSession,
     ) -> Result<IngestStats, ServiceError> {
-        let object = format!("connector:{} kind:{}", session.connector, session.kind);
-        let organisation_id = session.organisation_id;
+        let object = watch_object(
+            &session.connector,
+            &session.kind,
+            session.organisation_id,
+            session.authorised_for,
+        );
+        let authorised_for = session.authorised_for;
         self.perform_described(
             actor,
             Operation::Watch,
-            organisation_id,
+            authorised_for,
             &object,
             |store, _| {
                 session.pipeline.flush(store)?;
@@ -213,6 +229,143 @@ impl Service {
             None,
             |store, _| Ok(store.connector_states()?),
         )
+    }
+
+    /// The health of the connectors `configured` (those `peil serve` runs) as `actor` may see it
+    /// (operation `view_connector_health`: admin and FG, and the local operator).
+    ///
+    /// Sealed tenants (invariant 11): a user sees only the connectors that feed every
+    /// organisation or their own, and per connector only what says nothing about any
+    /// organisation: its name, kind, events received, unreadable events, lag and the time of its
+    /// last progress. What the pipeline decided (matched, dropped, deleted stored posts) depends
+    /// on every organisation's monitors and is left out (`pipeline: None`); the local operator
+    /// gets it, and also sees connectors that ran outside the configuration (`peil watch`).
+    pub fn connector_health(
+        &mut self,
+        actor: &Actor,
+        configured: &[ConfiguredConnector],
+    ) -> Result<Vec<ConnectorHealth>, ServiceError> {
+        let own_organisation = actor.organisation_id();
+        self.perform(
+            actor,
+            Operation::ViewConnectorHealth,
+            own_organisation,
+            "connectors",
+            None,
+            |store, _| {
+                let own_name = match own_organisation {
+                    Some(id) => Some(store.organisation_by_id(id)?.name),
+                    None => None,
+                };
+                let mut states: std::collections::BTreeMap<String, ConnectorState> = store
+                    .connector_states()?
+                    .into_iter()
+                    .map(|state| (state.name.clone(), state))
+                    .collect();
+                let mut rows = Vec::new();
+                for connector in configured {
+                    let visible = match (&own_name, &connector.organisation) {
+                        (None, _) | (_, None) => true,
+                        (Some(own), Some(fed)) => own == fed,
+                    };
+                    let state = states.remove(&connector.name);
+                    if visible {
+                        rows.push(ConnectorHealth::of(
+                            &connector.name,
+                            &connector.kind,
+                            state.as_ref(),
+                            own_name.is_none(),
+                        ));
+                    }
+                }
+                if own_name.is_none() {
+                    for state in states.values() {
+                        rows.push(ConnectorHealth::of(
+                            &state.name,
+                            &state.kind,
+                            Some(state),
+                            true,
+                        ));
+                    }
+                }
+                Ok(rows)
+            },
+        )
+    }
+}
+
+/// A connector `peil serve` runs: its name, kind and the organisation it feeds (`None`: every
+/// organisation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfiguredConnector {
+    pub name: String,
+    pub kind: String,
+    pub organisation: Option<String>,
+}
+
+/// What the pipeline did with a connector's events, counted over every organisation's
+/// workspaces: for the local operator only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PipelineCounts {
+    /// Posts stored in at least one workspace.
+    pub matched: u64,
+    /// Posts that matched no monitor, duplicates and skipped events.
+    pub dropped: u64,
+    /// Deletions at the source that removed a stored post.
+    pub deleted: u64,
+}
+
+/// The stored health of one connector (totals over all its runs), as an actor may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConnectorHealth {
+    pub name: String,
+    pub kind: String,
+    /// Events received (good or bad).
+    pub received: u64,
+    /// Events that could not be read.
+    pub errors: u64,
+    /// The last measured delay between an event's time at the source and its processing (ms).
+    pub lag_ms: Option<i64>,
+    /// When the connector last saved progress (its cursor); `None`: it never ran.
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// For the local operator only (`None` for users, see [`Service::connector_health`]).
+    pub pipeline: Option<PipelineCounts>,
+}
+
+impl ConnectorHealth {
+    fn of(
+        name: &str,
+        kind: &str,
+        state: Option<&ConnectorState>,
+        with_pipeline: bool,
+    ) -> ConnectorHealth {
+        ConnectorHealth {
+            name: name.to_string(),
+            kind: kind.to_string(),
+            received: state.map_or(0, |state| state.received),
+            errors: state.map_or(0, |state| state.errors),
+            lag_ms: state.and_then(|state| state.lag_ms),
+            updated_at: state.map(|state| state.updated_at),
+            pipeline: with_pipeline.then(|| PipelineCounts {
+                matched: state.map_or(0, |state| state.matched),
+                dropped: state.map_or(0, |state| state.dropped),
+                deleted: state.map_or(0, |state| state.deleted),
+            }),
+        }
+    }
+}
+
+/// The audit object of a watch: the connector, and the organisation it feeds when that is not
+/// already the entry's scope.
+fn watch_object(
+    connector: &str,
+    kind: &str,
+    organisation_id: Option<i64>,
+    authorised_for: Option<i64>,
+) -> String {
+    match (organisation_id, authorised_for) {
+        (Some(fed), None) => format!("connector:{connector} kind:{kind} feeds:organisation:{fed}"),
+        _ => format!("connector:{connector} kind:{kind}"),
     }
 }
 

@@ -411,6 +411,17 @@ fn every_operation_leaves_exactly_one_audit_entry_whatever_its_outcome() {
             false,
             Box::new(|s| s.connector_states(&fg).is_ok()),
         ),
+        (
+            // The health of the connectors that feed the FG's organisation: allowed, audited.
+            Operation::ViewConnectorHealth,
+            true,
+            Box::new(|s| s.connector_health(&fg, &[]).is_ok()),
+        ),
+        (
+            Operation::ViewConnectorHealth,
+            false,
+            Box::new(|s| s.connector_health(&analyst, &[]).is_ok()),
+        ),
     ];
     let mut exercised = BTreeSet::new();
     for (operation, should_succeed, step) in &steps {
@@ -598,4 +609,84 @@ fn only_the_service_and_the_ingest_path_depend_on_the_store() {
         }
     }
     assert!(checked >= 8, "found only {checked} crates");
+}
+
+#[test]
+fn connector_health_shows_a_user_only_what_says_nothing_about_another_organisation() {
+    let directory = temp_dir();
+    let mut service = ok(Service::open(directory.path(), None, "test"));
+    let (admin, analyst, fg) = setup(&mut service);
+    let operator = Actor::LocalOperator;
+    ok(service.create_organisation(&operator, "Gemeente Twee", "test"));
+    ok(service.add_user(&operator, "Gemeente Twee", "otto", Role::Admin, "beheer"));
+    let other_admin = ok(service.actor(Some("otto")));
+    // Three configured connectors (every organisation, Een's, Twee's) and one run by hand.
+    // The local operator runs the configured ones, also for an organisation that has users.
+    let configured = [
+        ("alle", None),
+        ("een", Some("Gemeente Een")),
+        ("twee", Some("Gemeente Twee")),
+    ]
+    .map(|(name, organisation)| peil_service::ConfiguredConnector {
+        name: name.to_string(),
+        kind: "jetstream".to_string(),
+        organisation: organisation.map(str::to_string),
+    });
+    for (connector, scope) in [
+        ("alle", ImportScope::Installation),
+        ("een", ImportScope::Organisation("Gemeente Een".to_string())),
+        (
+            "twee",
+            ImportScope::Organisation("Gemeente Twee".to_string()),
+        ),
+        ("handmatig", ImportScope::Installation),
+    ] {
+        let (mut session, cursor) = ok(service.start_watch(&operator, &scope, connector, "rss"));
+        assert_eq!(cursor, None);
+        ok(service.watch_batch(
+            &mut session,
+            peil_service::WatchBatch {
+                records: Vec::new(),
+                errors: 2,
+                cursor: Some("etag-1".to_string()),
+                lag_ms: Some(40),
+            },
+        ));
+        ok(service.finish_watch(&operator, session));
+    }
+    let entries = ok(service.audit_entries(&operator));
+    assert!(entries
+        .iter()
+        .any(|entry| entry.entry.object.contains("connector:twee")
+            && entry.entry.object.contains("feeds:organisation:")));
+
+    let names = |rows: &[peil_service::ConnectorHealth]| -> Vec<String> {
+        rows.iter().map(|row| row.name.clone()).collect()
+    };
+    for user in [&admin, &fg] {
+        let rows = ok(service.connector_health(user, &configured));
+        assert_eq!(names(&rows), ["alle", "een"], "never Twee's connector");
+        assert!(
+            rows.iter().all(|row| row.pipeline.is_none()),
+            "no matched/dropped"
+        );
+        assert!(rows
+            .iter()
+            .all(|row| row.errors == 2 && row.lag_ms == Some(40)));
+        let text =
+            ok(serde_json::to_string(&rows).map_err(|e| ServiceError::InvalidInput(e.to_string())));
+        assert!(
+            !text.contains("matched") && !text.contains("etag-1"),
+            "{text}"
+        );
+    }
+    let other = ok(service.connector_health(&other_admin, &configured));
+    assert_eq!(names(&other), ["alle", "twee"]);
+    let everything = ok(service.connector_health(&operator, &configured));
+    assert_eq!(names(&everything), ["alle", "een", "twee", "handmatig"]);
+    assert!(everything.iter().all(|row| row.pipeline.is_some()));
+    assert!(matches!(
+        service.connector_health(&analyst, &configured),
+        Err(ServiceError::Forbidden(_))
+    ));
 }

@@ -405,6 +405,7 @@ fn serve_demo(arguments: &DemoArgs, logins: &DemoLogins, language: OutputLanguag
         data_dir: arguments.dir.clone(),
         key_dir: None,
         settings,
+        connectors: Vec::new(),
     })
     .with_context(|| format!("peil demo dashboard on {}", arguments.listen))
 }

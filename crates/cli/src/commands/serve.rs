@@ -8,6 +8,7 @@
 
 use std::io::BufRead as _;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand};
@@ -28,9 +29,49 @@ pub struct ServeArgs {
     /// 0 turns it off (then schedule `peil retention run` yourself).
     #[arg(long, default_value_t = 24)]
     retention_interval_hours: u64,
+    /// Run the live connectors of this JSON file inside the server (format: crates/connectors-live
+    /// /src/config.rs). Refused at start-up, before anything connects, unless every source is
+    /// public.
+    #[arg(long, value_name = "FILE")]
+    connectors: Option<PathBuf>,
+}
+
+/// Reads and checks the connectors file (public sources only); prints why each source is public.
+fn read_connectors(
+    path: &Path,
+    language: crate::OutputLanguage,
+) -> Result<Vec<peil_connectors_live::ConnectorSpec>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the connectors file {}", path.display()))?;
+    let specs = peil_connectors_live::parse_connectors(&text).with_context(|| {
+        format!(
+            "{} {}",
+            language.pick(
+                "connectoren geweigerd, er is niets gestart:",
+                "connectors refused, nothing was started:"
+            ),
+            path.display()
+        )
+    })?;
+    for spec in &specs {
+        // A missing or broken zstd dictionary fails here, before anything starts.
+        peil_connectors_live::jetstream::load_dictionary(spec)?;
+        eprintln!(
+            "{} `{}` ({}): {}",
+            language.pick("connector", "connector"),
+            spec.name,
+            spec.kind,
+            peil_connectors_live::public_statement(spec.kind)
+        );
+    }
+    Ok(specs)
 }
 
 pub fn run(context: &Context, arguments: ServeArgs) -> Result<()> {
+    let connectors = match &arguments.connectors {
+        Some(path) => read_connectors(path, context.language)?,
+        None => Vec::new(),
+    };
     let mut settings = ServerSettings {
         retention_interval: (arguments.retention_interval_hours > 0)
             .then(|| std::time::Duration::from_secs(arguments.retention_interval_hours * 60 * 60)),
@@ -55,6 +96,7 @@ pub fn run(context: &Context, arguments: ServeArgs) -> Result<()> {
         data_dir: context.data_dir.clone(),
         key_dir: context.key_dir.clone(),
         settings,
+        connectors,
     })
     .with_context(|| format!("peil serve on {}", arguments.listen))
 }

@@ -56,6 +56,10 @@ pub struct WatchArgs {
     /// Mastodon: the environment variable holding an app token (never a user's token).
     #[arg(long)]
     app_token_env: Option<String>,
+    /// Jetstream: Jetstream's zstd dictionary (`pkg/models/zstd_dictionary` of the
+    /// bluesky-social/jetstream repository); asks for compressed frames and decodes them.
+    #[arg(long, value_name = "FILE")]
+    zstd_dictionary: Option<PathBuf>,
 }
 
 /// What one watch did.
@@ -252,9 +256,15 @@ pub fn run(context: &Context, arguments: WatchArgs) -> Result<()> {
         token_kind: arguments.app_token_env.as_ref().map(|_| "app".to_string()),
         token_env: arguments.app_token_env,
         organisation: arguments.org.clone(),
+        zstd_dictionary: arguments.zstd_dictionary,
         ..ConnectorSpec::default()
     };
+    if spec.zstd_dictionary.is_some() && kind != ConnectorKind::Jetstream {
+        anyhow::bail!("--zstd-dictionary applies to --connector jetstream only");
+    }
     peil_connectors_live::public_only::check(&spec)?;
+    // A missing or broken dictionary fails here, before the session starts.
+    peil_connectors_live::jetstream::load_dictionary(&spec)?;
     eprintln!("{}", public_statement(kind));
     let (mut service, actor) = context.open_service()?;
     let scope = match arguments.org {

@@ -2,6 +2,7 @@
 //! router builder. Every route needs a row in `crate::table::ROUTES` (tests check both ways).
 
 pub mod audit;
+pub mod connectors;
 pub mod health;
 pub mod monitors;
 pub mod oidc;
@@ -46,6 +47,7 @@ pub fn all() -> Vec<Route> {
     routes.extend(query::routes());
     routes.extend(tokens::routes());
     routes.extend(audit::routes());
+    routes.extend(connectors::routes());
     routes.extend(pages::routes());
     routes.extend(oidc::routes());
     routes
