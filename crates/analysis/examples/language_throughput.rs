@@ -19,54 +19,35 @@ const POSTS: [&str; 6] = [
     "Vanavond debat in de gemeenteraad over de begroting, de woningnood en het openbaar vervoer.",
 ];
 
+const ROUNDS: usize = 100_000;
+
+/// Runs `step` on the posts in turn, `ROUNDS` times, and prints posts/s and µs per post.
+fn measure(name: &str, mut step: impl FnMut(&str)) {
+    let started = Instant::now();
+    for round in 0..ROUNDS {
+        step(black_box(POSTS[round % POSTS.len()]));
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{name}: {:.0} posts/s ({:.2} µs/post)",
+        ROUNDS as f64 / seconds,
+        seconds * 1e6 / ROUNDS as f64
+    );
+}
+
 fn main() {
-    let rounds = 100_000;
-    let started = Instant::now();
-    for round in 0..rounds {
-        black_box(language::detect(black_box(POSTS[round % POSTS.len()])));
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    println!(
-        "language::detect: {:.0} posts/s ({:.2} µs/post)",
-        rounds as f64 / seconds,
-        seconds * 1e6 / rounds as f64
-    );
-
+    measure("language::detect", |post| {
+        black_box(language::detect(post));
+    });
     let sentiment = SentimentModel::default();
-    let started = Instant::now();
-    for round in 0..rounds {
-        black_box(sentiment.score(black_box(POSTS[round % POSTS.len()]), Language::Nl));
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    println!(
-        "SentimentModel::score: {:.0} posts/s ({:.2} µs/post)",
-        rounds as f64 / seconds,
-        seconds * 1e6 / rounds as f64
-    );
-
-    let started = Instant::now();
-    for round in 0..rounds {
-        black_box(terms::extract(
-            black_box(POSTS[round % POSTS.len()]),
-            Language::Nl,
-        ));
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    println!(
-        "terms::extract: {:.0} posts/s ({:.2} µs/post)",
-        rounds as f64 / seconds,
-        seconds * 1e6 / rounds as f64
-    );
-
+    measure("SentimentModel::score", |post| {
+        black_box(sentiment.score(post, Language::Nl));
+    });
+    measure("terms::extract", |post| {
+        black_box(terms::extract(post, Language::Nl));
+    });
     let analyzer = Analyzer::new();
-    let started = Instant::now();
-    for round in 0..rounds {
-        black_box(analyzer.analyse(black_box(POSTS[round % POSTS.len()]), None));
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    println!(
-        "Analyzer::analyse: {:.0} posts/s ({:.2} µs/post)",
-        rounds as f64 / seconds,
-        seconds * 1e6 / rounds as f64
-    );
+    measure("Analyzer::analyse", |post| {
+        black_box(analyzer.analyse(post, None));
+    });
 }

@@ -458,17 +458,9 @@ fn read_rows(
          WHERE p.id >= ?1 AND p.id <= ?2 AND +p.workspace_id = ?3 ORDER BY p.id"
     ))?;
     let mut rows_read: Vec<RawRow> = Vec::with_capacity(sorted_ids.len());
-    let mut range_start = 0usize;
-    while range_start < sorted_ids.len() {
-        let mut range_end = range_start;
-        while range_end + 1 < sorted_ids.len()
-            && sorted_ids[range_end + 1].saturating_sub(sorted_ids[range_end]) <= RANGE_SCAN_GAP
-        {
-            range_end += 1;
-        }
-        let wanted = &sorted_ids[range_start..=range_end];
+    for wanted in id_runs(sorted_ids) {
         let (Some(first_id), Some(last_id)) = (wanted.first(), wanted.last()) else {
-            break;
+            continue;
         };
         let mut rows = statement.query(params![first_id, last_id, workspace_id])?;
         let mut wanted_position = 0usize;
@@ -502,9 +494,26 @@ fn read_rows(
                 source,
             });
         }
-        range_start = range_end + 1;
     }
     Ok(rows_read)
+}
+
+/// Splits sorted ids into runs whose neighbours lie at most [`RANGE_SCAN_GAP`] apart: each run is
+/// read with one range scan of the posts table.
+fn id_runs(sorted_ids: &[i64]) -> Vec<&[i64]> {
+    let mut runs = Vec::new();
+    let mut run_start = 0usize;
+    while run_start < sorted_ids.len() {
+        let mut run_end = run_start;
+        while run_end + 1 < sorted_ids.len()
+            && sorted_ids[run_end + 1].saturating_sub(sorted_ids[run_end]) <= RANGE_SCAN_GAP
+        {
+            run_end += 1;
+        }
+        runs.push(&sorted_ids[run_start..=run_end]);
+        run_start = run_end + 1;
+    }
+    runs
 }
 
 /// The union of sorted, deduplicated id lists.
@@ -756,17 +765,9 @@ pub(crate) fn term_posts_outside(
         "SELECT p.id, p.term_ids FROM posts p
          WHERE p.id >= ?1 AND p.id <= ?2 AND +p.workspace_id = ?3 ORDER BY p.id",
     )?;
-    let mut range_start = 0usize;
-    while range_start < other_ids.len() {
-        let mut range_end = range_start;
-        while range_end + 1 < other_ids.len()
-            && other_ids[range_end + 1].saturating_sub(other_ids[range_end]) <= RANGE_SCAN_GAP
-        {
-            range_end += 1;
-        }
-        let wanted = &other_ids[range_start..=range_end];
+    for wanted in id_runs(&other_ids) {
         let (Some(first_id), Some(last_id)) = (wanted.first(), wanted.last()) else {
-            break;
+            continue;
         };
         let mut rows = statement.query(params![first_id, last_id, workspace_id])?;
         while let Some(row) = rows.next()? {
@@ -781,7 +782,6 @@ pub(crate) fn term_posts_outside(
                 }
             })?;
         }
-        range_start = range_end + 1;
     }
     Ok(posts_by_term)
 }
