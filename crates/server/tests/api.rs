@@ -1185,3 +1185,28 @@ async fn configured_connectors_run_in_the_server_resume_stop_cleanly_and_show_no
         .await;
     assert_eq!(posts.ok(), Some(37));
 }
+
+#[tokio::test]
+async fn a_workspace_id_that_is_not_a_number_answers_invalid_input_not_a_plain_text_400() {
+    let fixture = fixture();
+    let analyst = fixture.login("bas").await;
+    for id in ["abc", "1.5", "99999999999999999999", "%00"] {
+        let reply = fixture
+            .get(&format!("/api/v1/workspaces/{id}/monitors"), &analyst)
+            .await;
+        assert_error(&reply, StatusCode::BAD_REQUEST, "invalid_input");
+        assert!(
+            !reply.body.to_string().contains(id),
+            "the value is echoed: {}",
+            reply.body
+        );
+        let query = fixture
+            .post(
+                &format!("/api/v1/workspaces/{id}/query"),
+                &analyst,
+                json!({"text": "afval"}),
+            )
+            .await;
+        assert_error(&query, StatusCode::BAD_REQUEST, "invalid_input");
+    }
+}
