@@ -1211,6 +1211,54 @@ async fn a_workspace_id_that_is_not_a_number_answers_invalid_input_not_a_plain_t
     }
 }
 
+#[tokio::test]
+async fn the_audit_entries_page_back_with_before_and_limit() {
+    let fixture = fixture();
+    let fg = fixture.login("fenna").await;
+    let index_list = |reply: &Reply| -> Vec<u64> {
+        reply
+            .body
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| item["index"].as_u64())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let newest = fixture.get("/api/v1/audit/entries?limit=3", &fg).await;
+    assert_eq!(newest.status, StatusCode::OK, "{}", newest.body);
+    let newest_indexes = index_list(&newest);
+    // Every entry now: those of the page, then the page's own view entry.
+    let all = fixture.get("/api/v1/audit/entries", &fg).await;
+    let every = index_list(&all);
+    assert!(every.len() > 7, "{every:?}");
+    let end = every.len() - 1;
+    // Oldest first within the page; the page is the newest three.
+    assert_eq!(newest_indexes, every[end - 3..end].to_vec());
+    let before = newest_indexes[0];
+    let older = fixture
+        .get(
+            &format!("/api/v1/audit/entries?before={before}&limit=3"),
+            &fg,
+        )
+        .await;
+    assert_eq!(index_list(&older), every[end - 6..end - 3].to_vec());
+    for bad in [
+        "limit=0",
+        "limit=1001",
+        "limit=x",
+        "before=-1",
+        "before=abc",
+    ] {
+        let reply = fixture
+            .get(&format!("/api/v1/audit/entries?{bad}"), &fg)
+            .await;
+        assert_error(&reply, StatusCode::BAD_REQUEST, "invalid_input");
+    }
+}
+
 /// Who calls in the route × role × tenant matrix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Caller {
