@@ -607,6 +607,18 @@ test('FG (TOTP): console and approval, audit log, documents, subject requests', 
 
     await navigate(page, () => page.click('nav a[href="/fg/audit"]'));
     await check(page, 'audit log');
+    // Pages of 50 entries, newest first, with "older"/"newer" links in a named navigation.
+    const rows = await page.locator('table.peil-audit tbody tr').count();
+    assert.ok(rows > 0 && rows <= 50, `audit rows on one page: ${rows}`);
+    const older = page.locator('nav.peil-pagination a[rel=next]');
+    if (rows === 50 && (await older.count()) === 1) {
+      await navigate(page, () => older.click());
+      assert.equal(status(page), 200);
+      assert.match(page.url(), /\/fg\/audit\?before=\d+$/);
+      await check(page, 'audit log, older page');
+      await navigate(page, () => page.locator('nav.peil-pagination a[rel=prev]').click());
+      await check(page, 'audit log, newer page');
+    }
     await navigate(page, () => page.click('main form button[type=submit]'));
     assert.equal(status(page), 200);
     await check(page, 'audit log, verified');

@@ -1185,3 +1185,375 @@ async fn configured_connectors_run_in_the_server_resume_stop_cleanly_and_show_no
         .await;
     assert_eq!(posts.ok(), Some(37));
 }
+
+#[tokio::test]
+async fn a_workspace_id_that_is_not_a_number_answers_invalid_input_not_a_plain_text_400() {
+    let fixture = fixture();
+    let analyst = fixture.login("bas").await;
+    for id in ["abc", "1.5", "99999999999999999999", "%00"] {
+        let reply = fixture
+            .get(&format!("/api/v1/workspaces/{id}/monitors"), &analyst)
+            .await;
+        assert_error(&reply, StatusCode::BAD_REQUEST, "invalid_input");
+        assert!(
+            !reply.body.to_string().contains(id),
+            "the value is echoed: {}",
+            reply.body
+        );
+        let query = fixture
+            .post(
+                &format!("/api/v1/workspaces/{id}/query"),
+                &analyst,
+                json!({"text": "afval"}),
+            )
+            .await;
+        assert_error(&query, StatusCode::BAD_REQUEST, "invalid_input");
+    }
+}
+
+#[tokio::test]
+async fn the_audit_entries_page_back_with_before_and_limit() {
+    let fixture = fixture();
+    let fg = fixture.login("fenna").await;
+    let index_list = |reply: &Reply| -> Vec<u64> {
+        reply
+            .body
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| item["index"].as_u64())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let newest = fixture.get("/api/v1/audit/entries?limit=3", &fg).await;
+    assert_eq!(newest.status, StatusCode::OK, "{}", newest.body);
+    let newest_indexes = index_list(&newest);
+    // Every entry now: those of the page, then the page's own view entry.
+    let all = fixture.get("/api/v1/audit/entries", &fg).await;
+    let every = index_list(&all);
+    assert!(every.len() > 7, "{every:?}");
+    let end = every.len() - 1;
+    // Oldest first within the page; the page is the newest three.
+    assert_eq!(newest_indexes, every[end - 3..end].to_vec());
+    let before = newest_indexes[0];
+    let older = fixture
+        .get(
+            &format!("/api/v1/audit/entries?before={before}&limit=3"),
+            &fg,
+        )
+        .await;
+    assert_eq!(index_list(&older), every[end - 6..end - 3].to_vec());
+    for bad in [
+        "limit=0",
+        "limit=1001",
+        "limit=x",
+        "before=-1",
+        "before=abc",
+    ] {
+        let reply = fixture
+            .get(&format!("/api/v1/audit/entries?{bad}"), &fg)
+            .await;
+        assert_error(&reply, StatusCode::BAD_REQUEST, "invalid_input");
+    }
+}
+
+/// Who calls in the route × role × tenant matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    Admin,
+    Analyst,
+    Webcare,
+    Fg,
+    /// A user of Gemeente Twee with the role the operation allows (so a refusal can only come
+    /// from the tenant seal, not from the role table), with ids of Gemeente Een.
+    OtherOrganisation,
+    Anonymous,
+}
+
+const CALLERS: [Caller; 6] = [
+    Caller::Admin,
+    Caller::Analyst,
+    Caller::Webcare,
+    Caller::Fg,
+    Caller::OtherOrganisation,
+    Caller::Anonymous,
+];
+
+/// Every JSON API route with the status each caller gets:
+/// [admin, analyst, webcare, fg, other organisation, anonymous].
+const ROUTE_MATRIX: &[(&str, &str, [u16; 6])] = &[
+    ("GET", "/healthz", [200, 200, 200, 200, 200, 200]),
+    (
+        "GET",
+        "/api/v1/openapi.json",
+        [200, 200, 200, 200, 200, 200],
+    ),
+    // Each caller logs in again as itself; nobody presents a wrong password.
+    ("POST", "/api/v1/session", [200, 200, 200, 200, 200, 401]),
+    ("DELETE", "/api/v1/session", [204, 204, 204, 204, 204, 401]),
+    ("GET", "/api/v1/workspaces", [200, 200, 200, 200, 200, 401]),
+    ("POST", "/api/v1/workspaces", [201, 403, 403, 403, 201, 401]),
+    (
+        "GET",
+        "/api/v1/workspaces/{id}",
+        [200, 200, 200, 200, 404, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/workspaces/{id}/approve",
+        [403, 403, 403, 200, 404, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/workspaces/{id}/activate",
+        [200, 403, 403, 403, 404, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/workspaces/{id}/close",
+        [200, 403, 403, 200, 404, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/workspaces/{id}/monitors",
+        [200, 200, 403, 200, 404, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/workspaces/{id}/monitors",
+        [201, 201, 403, 403, 404, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/workspaces/{id}/query",
+        [403, 200, 403, 200, 404, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/workspaces/{id}/tokens",
+        [201, 403, 403, 403, 404, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/audit/entries",
+        [200, 403, 403, 200, 200, 401],
+    ),
+    (
+        "GET",
+        "/api/v1/audit/verify",
+        [200, 403, 403, 200, 200, 401],
+    ),
+    ("GET", "/api/v1/connectors", [200, 403, 403, 200, 200, 401]),
+];
+
+/// Adds `name` with `role` to Gemeente Twee (password, and TOTP where the role needs it).
+async fn add_other_user(fixture: &mut Fixture, name: &'static str, role: Role) {
+    let secret = fixture
+        .state
+        .call(move |service| {
+            let other_admin = service.actor(Some("otto"))?;
+            service.add_user(&other_admin, "Gemeente Twee", name, role, "matrix")?;
+            service.set_password(&Actor::LocalOperator, name, PASSWORD)?;
+            if role == Role::Fg {
+                let enrolment = service.enrol_totp(&Actor::LocalOperator, name)?;
+                return Ok(totp_secret_of_uri(&enrolment.otpauth_uri));
+            }
+            Ok(None)
+        })
+        .await;
+    match secret {
+        Ok(Some(secret)) => {
+            fixture.secrets.insert(name.to_string(), secret);
+        }
+        Ok(None) => {}
+        Err(error) => panic!("add {name}: {error}"),
+    }
+}
+
+/// A workspace of Gemeente Een created (and optionally approved) for one cell of the matrix.
+async fn matrix_workspace(fixture: &Fixture, name: &'static str, approve: bool) -> i64 {
+    let created = fixture
+        .state
+        .call(move |service| {
+            let admin = service.actor(Some("anna"))?;
+            let workspace = service.create_workspace(&admin, "Gemeente Een", &draft(name), "x")?;
+            if approve {
+                let fg = service.actor(Some("fenna"))?;
+                service.set_workspace_status(&fg, name, None, WorkspaceStatus::Approved, "x")?;
+            }
+            Ok(workspace.id)
+        })
+        .await;
+    match created {
+        Ok(id) => id,
+        Err(error) => panic!("workspace {name}: {error}"),
+    }
+}
+
+#[tokio::test]
+async fn every_api_route_answers_each_role_another_tenant_and_nobody_as_the_matrix_says() {
+    let mut fixture = fixture();
+    add_other_user(&mut fixture, "olga", Role::Fg).await;
+    add_other_user(&mut fixture, "oscar", Role::Analyst).await;
+    // Targets whose state lets the allowed role succeed: a draft to approve, an approved
+    // workspace to activate, one workspace for each role that may close.
+    let to_approve = fixture.verkeer;
+    let to_activate = matrix_workspace(&fixture, "te-activeren", true).await;
+    let close_admin = matrix_workspace(&fixture, "sluiten-beheer", false).await;
+    let close_fg = matrix_workspace(&fixture, "sluiten-fg", false).await;
+
+    // Every JSON API row of the route table has a row in the matrix, and the matrix agrees with
+    // the service's role table: a role outside an operation's row gets 403, a role inside never.
+    let api_rows: Vec<_> = ROUTES.iter().filter(|row| !row.access.is_page()).collect();
+    for row in ROUTES.iter().filter(|row| !row.access.is_page()) {
+        if row.path.starts_with("/static/")
+            || row.path.starts_with("/login")
+            || row.path.starts_with("/transparency/")
+        {
+            continue;
+        }
+        assert!(
+            ROUTE_MATRIX
+                .iter()
+                .any(|(method, path, _)| *method == row.method && *path == row.path),
+            "{} {} is missing from ROUTE_MATRIX",
+            row.method,
+            row.path
+        );
+    }
+    assert!(api_rows.len() >= ROUTE_MATRIX.len());
+    for (method, path, expected) in ROUTE_MATRIX {
+        let Some(row) = peil_server::table::lookup(method, path) else {
+            panic!("{method} {path} is in ROUTE_MATRIX but not in the route table");
+        };
+        let Some(operation) = row.access.operation() else {
+            continue;
+        };
+        if matches!(
+            operation,
+            peil_service::Operation::Login | peil_service::Operation::Logout
+        ) {
+            continue;
+        }
+        for (index, role) in [Role::Admin, Role::Analyst, Role::Webcare, Role::Fg]
+            .into_iter()
+            .enumerate()
+        {
+            let allowed = operation.allowed_roles().contains(&role);
+            assert_eq!(
+                expected[index] == 403,
+                !allowed,
+                "{method} {path}: the matrix and the role table disagree for {role:?}"
+            );
+        }
+    }
+
+    let mut sessions: HashMap<&str, Login> = HashMap::new();
+    for name in ["anna", "bas", "wim", "fenna", "otto", "olga", "oscar"] {
+        sessions.insert(name, fixture.login(name).await);
+    }
+    for (method, path, expected) in ROUTE_MATRIX {
+        let operation =
+            peil_server::table::lookup(method, path).and_then(|row| row.access.operation());
+        for (caller, status) in CALLERS.iter().zip(expected) {
+            let name = match caller {
+                Caller::Admin => "anna",
+                Caller::Analyst => "bas",
+                Caller::Webcare => "wim",
+                Caller::Fg => "fenna",
+                Caller::Anonymous => "",
+                Caller::OtherOrganisation => {
+                    match operation.and_then(|operation| operation.allowed_roles().first()) {
+                        Some(Role::Fg) => "olga",
+                        Some(Role::Analyst) => "oscar",
+                        _ => "otto",
+                    }
+                }
+            };
+            let id = match (*path, caller) {
+                ("/api/v1/workspaces/{id}/approve", _) => to_approve,
+                ("/api/v1/workspaces/{id}/activate", _) => to_activate,
+                ("/api/v1/workspaces/{id}/close", Caller::Fg) => close_fg,
+                ("/api/v1/workspaces/{id}/close", _) => close_admin,
+                _ => fixture.afval,
+            };
+            let url = path.replace("{id}", &id.to_string());
+            let body = match *path {
+                "/api/v1/session" if *method == "POST" => {
+                    let totp = fixture
+                        .secrets
+                        .contains_key(name)
+                        .then(|| fixture.totp(name));
+                    let password = if name.is_empty() {
+                        "fout wachtwoord 123"
+                    } else {
+                        PASSWORD
+                    };
+                    Some(
+                        json!({"name": if name.is_empty() { "niemand" } else { name },
+                        "password": password, "totp": totp}),
+                    )
+                }
+                "/api/v1/workspaces" if *method == "POST" => Some(json!({
+                    "name": format!("matrix-{caller:?}").to_lowercase(),
+                    "purpose": "trend_policy_analysis", "purpose_text": "x",
+                    "legal_basis": "AVG art. 6(1)(e)", "retention_days_posts": 30,
+                    "retention_days_aggregates": 365, "why": "matrix"})),
+                "/api/v1/workspaces/{id}/monitors" if *method == "POST" => Some(json!({
+                    "query": format!("matrix{} OR afval", *caller as u8), "justification": "matrix"})),
+                "/api/v1/workspaces/{id}/query" => Some(json!({"text": "afval"})),
+                "/api/v1/workspaces/{id}/tokens" => Some(json!({"role": "analyst"})),
+                _ if *method == "POST" => Some(json!({"why": "matrix"})),
+                _ => None,
+            };
+            // The logout ends the session it is sent with: a fresh one.
+            let fresh;
+            let login = if name.is_empty() || *method == "POST" && *path == "/api/v1/session" {
+                None
+            } else if *method == "DELETE" {
+                fresh = fixture.login(name).await;
+                Some(&fresh)
+            } else {
+                sessions.get(name)
+            };
+            let mut headers: Vec<(&str, &str)> = Vec::new();
+            if let Some(login) = login {
+                headers.push(("cookie", &login.cookie));
+                headers.push(("x-csrf-token", &login.csrf));
+            }
+            let verb = match Method::from_bytes(method.as_bytes()) {
+                Ok(verb) => verb,
+                Err(error) => panic!("{method}: {error}"),
+            };
+            let reply = fixture.request(verb, &url, body, &headers).await;
+            let cell = format!("{method} {path} as {caller:?} ({name})");
+            assert_eq!(reply.status.as_u16(), *status, "{cell}: {}", reply.body);
+            assert_security_headers(&reply);
+            if *status >= 400 {
+                let code = match status {
+                    401 if name.is_empty() && *method == "POST" && *path == "/api/v1/session" => {
+                        "invalid_credentials"
+                    }
+                    401 => "unauthenticated",
+                    403 => "forbidden",
+                    404 => "not_found",
+                    _ => "",
+                };
+                assert_eq!(reply.code(), code, "{cell}: {}", reply.body);
+            }
+            if *caller == Caller::OtherOrganisation {
+                let text = reply.body.to_string();
+                assert!(!text.contains("Gemeente Een"), "{cell} leaks: {text}");
+                for own in [fixture.afval, fixture.verkeer, to_activate, close_admin] {
+                    assert!(
+                        !text.contains(&format!("\"workspace:{own}\""))
+                            && !text.contains(&format!("\"id\":{own},")),
+                        "{cell} names workspace {own} of Gemeente Een: {text}"
+                    );
+                }
+            }
+        }
+    }
+}

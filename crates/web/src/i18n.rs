@@ -309,6 +309,9 @@ messages! {
     AuditNotVerified => "Het log is op deze pagina niet gecontroleerd.", "The log was not verified on this page.";
     AuditCaption => "Auditregels, nieuwste eerst", "Audit entries, newest first";
     NoAuditEntries => "Het auditlog is leeg.", "The audit log is empty.";
+    AuditNewer => "Nieuwere regels", "Newer entries";
+    AuditOlder => "Oudere regels", "Older entries";
+    AuditPagination => "Pagina's van het auditlog", "Pages of the audit log";
     ColIndex => "Nr.", "No.";
     ColTime => "Tijd (UTC)", "Time (UTC)";
     ColAction => "Handeling", "Action";

@@ -28,7 +28,8 @@ pub use pages::dashboard::{dashboard_page, DashboardView, QueryForm};
 pub use pages::error::error_page;
 pub use pages::export::{report_csv, report_print_page};
 pub use pages::fg::{
-    audit_log_page, fg_console_page, subject_request_page, DocumentLink, SubjectRequestView,
+    audit_log_page, audit_log_page_paged, audit_page_of, fg_console_page, subject_request_page,
+    AuditPage, DocumentLink, SubjectRequestView, AUDIT_PAGE_SIZE,
 };
 pub use pages::login::{login_page, LoginForm};
 pub use pages::monitors::{monitors_page, GuardFeedback, MonitorForm};

@@ -5,11 +5,13 @@ use axum::extract::State;
 use axum::http::Method;
 use axum::routing::get;
 use axum::Extension;
-use peil_service::{IndexedEntry, VerificationReport};
+use peil_service::{IndexedEntry, ServiceError, VerificationReport};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::Route;
 use crate::error::{ApiError, ErrorBody};
-use crate::json::ApiJson;
+use crate::json::{ApiJson, ApiQuery};
 use crate::session::Principal;
 use crate::state::AppState;
 
@@ -20,20 +22,52 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// The audit entries the principal may read, oldest first (admin, FG).
+/// Which page of the audit log (both optional: without them, every entry).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditPageQuery {
+    /// Only entries with an index below this one; for the next older page, the `index` of the
+    /// first (oldest) entry of this page.
+    #[param(minimum = 0)]
+    pub before: Option<u64>,
+    /// At most this many entries (1–1000): the newest of those before `before`.
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u32>,
+}
+
+/// The largest page of the API.
+pub const MAX_AUDIT_LIMIT: u32 = 1000;
+
+/// The audit entries the principal may read, oldest first (admin, FG), optionally one page of
+/// them (`?before=INDEX&limit=N`: the newest N entries with an index below INDEX).
 #[utoipa::path(get, path = "/api/v1/audit/entries", tag = "audit",
+    params(AuditPageQuery),
     responses(
         (status = 200, description = "Entries (peil_audit::IndexedEntry)", body = [Object]),
+        (status = 400, description = "before or limit is not a number in range", body = ErrorBody),
         (status = 403, description = "Role may not read the audit log", body = ErrorBody)))]
 pub async fn entries(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
+    ApiQuery(query): ApiQuery<AuditPageQuery>,
 ) -> Result<ApiJson<Vec<IndexedEntry>>, ApiError> {
+    if query
+        .limit
+        .is_some_and(|limit| limit == 0 || limit > MAX_AUDIT_LIMIT)
+    {
+        return Err(ServiceError::InvalidInput(format!(
+            "limit moet tussen 1 en {MAX_AUDIT_LIMIT} liggen / limit must be between 1 and {MAX_AUDIT_LIMIT}"
+        ))
+        .into());
+    }
     let actor = principal.actor.clone();
     let entries = state
         .call(move |service| service.audit_entries(&actor).map_err(ApiError::from))
         .await?;
-    Ok(ApiJson(entries))
+    let limit = query.limit.and_then(|limit| usize::try_from(limit).ok());
+    Ok(ApiJson(
+        peil_web::audit_page_of(entries, query.before, limit).entries,
+    ))
 }
 
 /// Verifies the whole log: every entry, every checkpoint's signature and consistency (admin,

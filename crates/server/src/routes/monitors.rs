@@ -1,6 +1,6 @@
 //! Monitors of a workspace: list, and add (after the query guard and the purpose rules).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::routing::get;
 use axum::Extension;
@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::{workspace_name, Route};
 use crate::error::{ApiError, ErrorBody};
-use crate::json::ApiJson;
+use crate::json::{ApiJson, ApiPath};
 use crate::session::Principal;
 use crate::state::AppState;
 
@@ -68,7 +68,7 @@ pub struct MonitorCreate {
 pub async fn list(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<Vec<MonitorView>>, ApiError> {
     let name = workspace_name(&state, &principal, id).await?;
     let actor = principal.actor.clone();
@@ -97,7 +97,7 @@ pub async fn list(
 pub async fn add(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<MonitorCreate>,
 ) -> Result<(StatusCode, ApiJson<MonitorView>), ApiError> {
     let name = workspace_name(&state, &principal, id).await?;

@@ -1,6 +1,6 @@
 //! Aggregate queries of a workspace: the service's guard, the store's k gate, the caveat block.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::routing::post;
 use axum::Extension;
@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use super::{workspace_name, Route};
 use crate::error::{ApiError, ErrorBody};
-use crate::json::ApiJson;
+use crate::json::{ApiJson, ApiPath};
 use crate::session::Principal;
 use crate::state::AppState;
 
@@ -59,7 +59,7 @@ pub struct QueryBody {
 pub async fn query(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<QueryBody>,
 ) -> Result<ApiJson<QueryAnswer>, ApiError> {
     let interval = match body.interval.as_deref() {

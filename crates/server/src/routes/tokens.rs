@@ -1,6 +1,6 @@
 //! API tokens: issued by an admin for one workspace and one role; shown once, stored hashed.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::routing::post;
 use axum::Extension;
@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use super::Route;
 use crate::error::{ApiError, ErrorBody};
-use crate::json::ApiJson;
+use crate::json::{ApiJson, ApiPath};
 use crate::session::Principal;
 use crate::state::AppState;
 
@@ -53,7 +53,7 @@ pub struct IssuedTokenView {
 pub async fn issue(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<(StatusCode, ApiJson<IssuedTokenView>), ApiError> {
     let role: Role = request

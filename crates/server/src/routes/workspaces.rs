@@ -2,7 +2,7 @@
 //! approve (FG), activate (admin) and close (admin, FG). The organisation is always the
 //! principal's; ids of another organisation answer 404.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::routing::{get, post};
 use axum::Extension;
@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use super::{workspace_name, Route};
 use crate::error::{ApiError, ErrorBody};
-use crate::json::ApiJson;
+use crate::json::{ApiJson, ApiPath};
 use crate::session::Principal;
 use crate::state::AppState;
 
@@ -162,7 +162,7 @@ pub async fn list(
 pub async fn one(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<WorkspaceView>, ApiError> {
     let actor = principal.actor.clone();
     let summaries = state
@@ -190,6 +190,7 @@ pub async fn one(
         (status = 201, description = "Created (status draft)", body = WorkspaceView),
         (status = 400, description = "Invalid input", body = ErrorBody),
         (status = 403, description = "Role may not create workspaces", body = ErrorBody),
+        (status = 409, description = "A workspace with this name exists already", body = ErrorBody),
         (status = 422, description = "A domain rule refused it", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -261,11 +262,12 @@ async fn transition(
     responses(
         (status = 200, description = "Approved", body = WorkspaceView),
         (status = 403, description = "Only the FG approves", body = ErrorBody),
+        (status = 422, description = "A domain rule refused it (an empty why note, a status change the lifecycle does not allow)", body = ErrorBody),
         (status = 404, description = "No such workspace in this organisation", body = ErrorBody)))]
 pub async fn approve(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<Transition>,
 ) -> Result<ApiJson<WorkspaceView>, ApiError> {
     transition(state, principal, id, WorkspaceStatus::Approved, request.why).await
@@ -279,11 +281,12 @@ pub async fn approve(
     responses(
         (status = 200, description = "Active", body = WorkspaceView),
         (status = 403, description = "Role may not activate", body = ErrorBody),
+        (status = 422, description = "A domain rule refused it (an empty why note, a status change the lifecycle does not allow)", body = ErrorBody),
         (status = 404, description = "No such workspace in this organisation", body = ErrorBody)))]
 pub async fn activate(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<Transition>,
 ) -> Result<ApiJson<WorkspaceView>, ApiError> {
     transition(state, principal, id, WorkspaceStatus::Active, request.why).await
@@ -297,11 +300,12 @@ pub async fn activate(
     responses(
         (status = 200, description = "Closed", body = WorkspaceView),
         (status = 403, description = "Role may not close", body = ErrorBody),
+        (status = 422, description = "A domain rule refused it (an empty why note, a status change the lifecycle does not allow)", body = ErrorBody),
         (status = 404, description = "No such workspace in this organisation", body = ErrorBody)))]
 pub async fn close(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<Transition>,
 ) -> Result<ApiJson<WorkspaceView>, ApiError> {
     transition(state, principal, id, WorkspaceStatus::Closed, request.why).await

@@ -173,12 +173,70 @@ pub fn fg_console_page(
     page(context, title, &body, Frame::Full)
 }
 
+/// Entries per page of the audit screen.
+pub const AUDIT_PAGE_SIZE: usize = 50;
+
+/// One page of the audit log: the newest `limit` entries with an index below `before`, with the
+/// way to the next older and newer page. Shared by the screen and `GET /api/v1/audit/entries`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditPage {
+    /// The entries of the page, oldest first.
+    pub entries: Vec<IndexedEntry>,
+    /// `before` of the next older page (`None`: this page holds the oldest entry).
+    pub older: Option<u64>,
+    /// The next newer page: `Some(None)` is the newest page (no `before`), `Some(Some(n))` the
+    /// page before `n`; `None`: this is the newest page.
+    pub newer: Option<Option<u64>>,
+}
+
+/// The page of `entries` (any order) before index `before` (all when `None`) holding at most
+/// `limit` entries (all when `None`).
+pub fn audit_page_of(
+    mut entries: Vec<IndexedEntry>,
+    before: Option<u64>,
+    limit: Option<usize>,
+) -> AuditPage {
+    entries.sort_by_key(|entry| entry.index);
+    let end = before.map_or(entries.len(), |before| {
+        entries.partition_point(|entry| entry.index < before)
+    });
+    let limit = limit.unwrap_or(entries.len()).max(1);
+    let start = end.saturating_sub(limit);
+    let older = entries
+        .get(start)
+        .filter(|_| start > 0)
+        .map(|entry| entry.index);
+    let newer = (end < entries.len()).then(|| entries.get(end + limit).map(|entry| entry.index));
+    entries.truncate(end);
+    entries.drain(..start);
+    AuditPage {
+        entries,
+        older,
+        newer,
+    }
+}
+
 /// The audit log, newest first, with the result of a verification when one was run.
 pub fn audit_log_page(
     context: &PageContext,
     entries: &[IndexedEntry],
     verification: Option<&VerificationReport>,
 ) -> String {
+    let page = AuditPage {
+        entries: entries.to_vec(),
+        older: None,
+        newer: None,
+    };
+    audit_log_page_paged(context, &page, verification)
+}
+
+/// One page of the audit log, newest first, with links to the older and newer pages.
+pub fn audit_log_page_paged(
+    context: &PageContext,
+    audit_page: &AuditPage,
+    verification: Option<&VerificationReport>,
+) -> String {
+    let entries = &audit_page.entries;
     let t = |key| context.t(key);
     let title = t(Key::AuditTitle);
     let mut body = format!("<h1>{}</h1>\n<p>{}</p>\n", html(title), t(Key::AuditIntro));
@@ -278,7 +336,40 @@ pub fn audit_log_page(
         ));
     }
     body.push_str("</tbody>\n</table>\n</div>\n");
+    body.push_str(&audit_pagination(context, audit_page));
     page(context, title, &body, Frame::Full)
+}
+
+/// The links to the newer and older pages of the audit log (none when everything fits).
+fn audit_pagination(context: &PageContext, audit_page: &AuditPage) -> String {
+    let t = |key| context.t(key);
+    let mut links = Vec::new();
+    if let Some(newer) = audit_page.newer {
+        let href = match newer {
+            Some(before) => format!("{}?before={before}", paths::FG_AUDIT),
+            None => paths::FG_AUDIT.to_string(),
+        };
+        links.push(format!(
+            "<li><a href=\"{}\" rel=\"prev\">{}</a></li>",
+            html(&href),
+            t(Key::AuditNewer)
+        ));
+    }
+    if let Some(older) = audit_page.older {
+        links.push(format!(
+            "<li><a href=\"{}?before={older}\" rel=\"next\">{}</a></li>",
+            paths::FG_AUDIT,
+            t(Key::AuditOlder)
+        ));
+    }
+    if links.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<nav class=\"peil-pagination\" aria-label=\"{}\">\n<ul>\n{}\n</ul>\n</nav>\n",
+        html(t(Key::AuditPagination)),
+        links.join("\n")
+    )
 }
 
 /// What the data-subject request page shows. The handle typed by the FG is deliberately absent:

@@ -4,7 +4,7 @@
 //! generated documents.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -12,13 +12,13 @@ use peil_service::{
     DataSubject, DocumentFormat, DocumentKind, DocumentLanguage, Operation, ServiceError,
 };
 use peil_web::{
-    audit_log_page, fg_console_page, subject_request_page, transparency_page, DocumentLink,
-    Language, SubjectRequestView,
+    audit_log_page_paged, audit_page_of, fg_console_page, subject_request_page, transparency_page,
+    DocumentLink, Language, SubjectRequestView, AUDIT_PAGE_SIZE,
 };
 
 use super::public::document_language;
 use super::workspaces::summaries;
-use super::{message_in, pick, FormData, PageRequest};
+use super::{message_in, pick, query_parameter, FormData, PageRequest};
 use crate::error::ApiError;
 use crate::routes::Route;
 use crate::state::AppState;
@@ -52,6 +52,7 @@ async fn audit_page(
     page: &PageRequest,
     state: &AppState,
     verify: bool,
+    before: Option<u64>,
 ) -> Result<Response, ApiError> {
     let actor = page.principal()?.actor.clone();
     let key_dir = state.key_dir.clone();
@@ -71,21 +72,28 @@ async fn audit_page(
             Ok((entries, report))
         })
         .await?;
+    let audit_page = audit_page_of(entries, before, Some(AUDIT_PAGE_SIZE));
     Ok(page.html(
         StatusCode::OK,
-        audit_log_page(&page.context(), &entries, report.as_ref()),
+        audit_log_page_paged(&page.context(), &audit_page, report.as_ref()),
     ))
 }
 
-/// The audit log.
-pub async fn audit(page: PageRequest, State(state): State<AppState>) -> Response {
-    let result = audit_page(&page, &state, false).await;
+/// The audit log, one page (`?before=INDEX`: the page of entries older than INDEX; a value that
+/// is not a number shows the newest page).
+pub async fn audit(
+    page: PageRequest,
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let before = query_parameter(query.as_deref(), "before").and_then(|value| value.parse().ok());
+    let result = audit_page(&page, &state, false, before).await;
     page.finish(result)
 }
 
 /// The audit log after verifying it.
 pub async fn verify(page: PageRequest, State(state): State<AppState>) -> Response {
-    let result = audit_page(&page, &state, true).await;
+    let result = audit_page(&page, &state, true, None).await;
     page.finish(result)
 }
 
