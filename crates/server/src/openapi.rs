@@ -34,6 +34,8 @@ use crate::routes;
         routes::audit::entries,
         routes::audit::verify,
         routes::connectors::list,
+        routes::webcare::inbox,
+        routes::webcare::mark,
     ),
     components(schemas(
         ErrorBody,
@@ -51,6 +53,10 @@ use crate::routes;
         routes::connectors::ConnectorsView,
         routes::connectors::ConnectorView,
         crate::connectors::RunState,
+        routes::webcare::WebcareInboxView,
+        routes::webcare::WebcareMessageView,
+        routes::webcare::WebcareMark,
+        routes::webcare::WebcareMarked,
     )),
     modifiers(&SecuritySchemes),
     security(("session" = []), ("api_token" = []))

@@ -70,6 +70,7 @@ fn post(
         hashtags: vec![],
         bigrams: vec![],
         matched_monitor_ids: vec![],
+        webcare_reference: None,
     }
 }
 
@@ -432,6 +433,7 @@ fn stored_post(workspace_id: i64, spec: PostSpec<'_>) -> StoredPost {
         hashtags: vec![],
         bigrams: vec![],
         matched_monitor_ids: vec![],
+        webcare_reference: None,
     }
 }
 
@@ -1062,6 +1064,7 @@ mod differencing_attacks {
             hashtags: vec![],
             bigrams: vec![],
             matched_monitor_ids: vec![],
+            webcare_reference: None,
         }
     }
 
