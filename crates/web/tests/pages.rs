@@ -10,14 +10,14 @@ use peil_model::{Monitor, Purpose, Role, Workspace, WorkspaceStatus};
 use peil_service::{
     AggregateReport, Burst, Cell, GatedShare, Interval, QueryAnswer, Representativeness,
     RisingTerm, RisingTerms, RisingUnavailable, Significance, SourceCoverage, SubjectHolding,
-    TermCell, TermCluster, TermList, WorkspaceSummary,
+    TermCell, TermCluster, TermList, WebcareInbox, WebcareMessage, WebcareStatus, WorkspaceSummary,
 };
 use peil_web::{
     audit_log_page, dashboard_page, error_page, fg_console_page, login_page, monitors_page,
     overview_page, report_csv, report_print_page, subject_request_page, transparency_page,
     workspace_form_page, DashboardView, DocumentLink, FieldError, GuardFeedback, Language,
-    LoginForm, MonitorForm, PageContext, QueryForm, SubjectRequestView, WorkspaceField,
-    WorkspaceForm, WorkspaceFormMode,
+    LoginForm, MonitorForm, PageContext, QueryForm, SubjectRequestView, WebcareView,
+    WorkspaceField, WorkspaceForm, WorkspaceFormMode,
 };
 
 const HOSTILE: &str = "<img src=x onerror=alert(1)>\"'&";
@@ -1363,4 +1363,71 @@ fn transparency_page_wraps_the_generated_document() {
     assert!(
         transparency_page(&context, "<main><h1>x</h1><script>alert(1)</script></main>").is_err()
     );
+}
+
+fn webcare_message(id: i64, status: WebcareStatus, link: &str) -> WebcareMessage {
+    WebcareMessage {
+        id,
+        published_at: at(3),
+        source: "mastodon".to_string(),
+        language: peil_model::Language::Nl,
+        text: format!("@gemeente {HOSTILE}"),
+        sentiment: peil_model::SentimentLabel::Negative,
+        status,
+        handled_at: (status != WebcareStatus::Open).then(|| at(4)),
+        answer_link: link.to_string(),
+    }
+}
+
+#[test]
+fn the_webcare_inbox_escapes_messages_links_only_to_web_addresses_and_labels_its_forms() {
+    let inbox = WebcareInbox {
+        organisation: "Gemeente Een".to_string(),
+        workspace: format!("webcare{HOSTILE}"),
+        workspace_id: 7,
+        page: 1,
+        page_size: 25,
+        total: 30,
+        open: 1,
+        messages: vec![
+            webcare_message(11, WebcareStatus::Open, "https://social.example/@a/1?x=\"<"),
+            webcare_message(12, WebcareStatus::Answered, "javascript:alert(1)"),
+            webcare_message(13, WebcareStatus::Closed, "https://social.example/@c/3"),
+        ],
+    };
+    for language in LANGUAGES {
+        let context = context(language, Some(Role::Webcare));
+        let view = WebcareView {
+            workspaces: vec!["een".to_string(), inbox.workspace.clone()],
+            inbox: Some(inbox.clone()),
+            notice: None,
+        };
+        let page = peil_web::webcare_page(&context, &view);
+        check_page(&page, language);
+        assert_hostile_escaped(&page);
+        assert!(page.contains("href=\"https://social.example/@a/1?x=&quot;&lt;\""));
+        assert!(!page.contains("javascript:"), "only http(s) links");
+        let open_text = match language {
+            Language::Nl => "Open om te beantwoorden",
+            Language::En => "Open to answer",
+        };
+        assert_eq!(page.matches(open_text).count(), 2);
+        // Forms for the open and the answered message, none for the closed one; each why field
+        // labelled; only the open one can still be marked answered.
+        assert_eq!(page.matches("name=\"why\"").count(), 2);
+        assert!(page.contains("<label class=\"utrecht-form-label\" for=\"why-11\">"));
+        assert_eq!(page.matches("value=\"answered\"").count(), 1);
+        assert_eq!(
+            page.matches("name=\"csrf_token\"").count(),
+            3,
+            "two forms and logout"
+        );
+        // Two pages of 25: a link to the next one.
+        assert!(page.contains("page=2"));
+        assert!(page.contains("aria-current=\"page\""));
+    }
+    let empty = WebcareView::default();
+    let page = peil_web::webcare_page(&context(Language::Nl, Some(Role::Webcare)), &empty);
+    check_page(&page, Language::Nl);
+    assert!(page.contains("geen webcare-werkruimte"));
 }
