@@ -47,7 +47,9 @@ const USERS = {
   admin: { name: 'test-beheer', role: 'admin', password: 'beheer-wachtwoord-2026!', totp: true },
   analyst: { name: 'test-analist', role: 'analyst', password: 'analist-wachtwoord-2026!', totp: false },
   fg: { name: 'test-fg', role: 'fg', password: 'fg-wachtwoord-2026!', totp: true },
+  webcare: { name: 'test-webcare', role: 'webcare', password: 'webcare-wachtwoord-2026!', totp: false },
 };
+const WEBCARE_WORKSPACE = 'webcare-voorbeeld';
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const BLOCKING_IMPACTS = new Set(['serious', 'critical']);
 
@@ -153,7 +155,7 @@ before(async () => {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   // Users: the first by the local operator, the others by that admin.
-  for (const user of [USERS.admin, USERS.analyst, USERS.fg]) {
+  for (const user of [USERS.admin, USERS.analyst, USERS.fg, USERS.webcare]) {
     const acting = user === USERS.admin ? [] : ['--as', USERS.admin.name];
     peil([...acting, 'user', 'add', '--org', ORG, '--name', user.name, '--role', user.role, '--why', 'browsertest']);
     peil(['user', 'password', '--name', user.name], `${user.password}\n`);
@@ -164,6 +166,28 @@ before(async () => {
       env.secrets[user.name] = secret;
     }
   }
+
+  // A webcare workspace with two messages addressed to the own account and one that is not
+  // (the webcare inbox screen).
+  const asAdmin = ['--as', USERS.admin.name];
+  peil([...asAdmin, 'workspace', 'create', '--org', ORG, '--name', WEBCARE_WORKSPACE,
+    '--purpose', 'communication_webcare', '--purpose-text', 'Vragen aan de gemeente beantwoorden',
+    '--legal-basis', 'AVG art. 6 lid 1 sub e', '--retention-days', '7',
+    '--own-account', '@voorbeeldstad', '--why', 'browsertest']);
+  peil(['--as', USERS.fg.name, 'workspace', 'approve', WEBCARE_WORKSPACE, '--why', 'browsertest']);
+  peil([...asAdmin, 'workspace', 'activate', WEBCARE_WORKSPACE, '--why', 'browsertest']);
+  peil([...asAdmin, 'monitor', 'add', '--workspace', WEBCARE_WORKSPACE, '--query', 'vuilnis', '--why', 'browsertest']);
+  const messages = [0, 1, 2].map((number) => JSON.stringify({
+    id: `webcare-${number}`,
+    created_at: new Date(Date.now() - number * 60_000).toISOString(),
+    text: number < 2 ? `@voorbeeldstad wanneer komt de vuilnis ${number}?` : 'vuilnis op straat',
+    author_id: `inwoner-${number}`,
+    lang: 'nl',
+    url: `https://social.example/@inwoner${number}/${number}77`,
+  }));
+  const messageFile = path.join(env.tmp, 'webcare.jsonl');
+  fs.writeFileSync(messageFile, `${messages.join('\n')}\n`);
+  peil([...asAdmin, 'import', messageFile, '--org', ORG]);
 
   const port = await freePort();
   env.base = `http://127.0.0.1:${port}`;
@@ -634,6 +658,33 @@ test('FG (TOTP): console and approval, audit log, documents, subject requests', 
 
     await page.goto(`${env.base}/fg/subject-requests`);
     await check(page, 'subject requests');
+  } finally {
+    await context.close();
+  }
+});
+
+test('webcare: inbox with answer links, mark answered, English', async () => {
+  const { context, page } = await flowContext();
+  try {
+    await login(page, USERS.webcare);
+    await check(page, 'overview (webcare)');
+    await navigate(page, () => page.click('nav a[href="/inbox"]'));
+    assert.equal(status(page), 200);
+    await check(page, 'webcare inbox');
+    const links = await page
+      .locator('main a', { hasText: 'Open om te beantwoorden' })
+      .evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href')));
+    assert.deepEqual(links, ['https://social.example/@inwoner0/077', 'https://social.example/@inwoner1/177']);
+    const card = page.locator('article.peil-card').first();
+    await card.locator('input[name=why]').fill('beantwoord met de ophaaldatum (browsertest)');
+    await navigate(page, () => card.locator('button[value=answered]').click());
+    assert.equal(status(page), 200);
+    await check(page, 'webcare inbox, message answered');
+    assert.match(await page.textContent('main'), /Het bericht is bijgewerkt/);
+    await page.goto(`${env.base}/inbox?lang=en`);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.match(await page.textContent('main'), /Open to answer/);
+    await check(page, 'webcare inbox (English)');
   } finally {
     await context.close();
   }

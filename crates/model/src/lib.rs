@@ -11,7 +11,7 @@ mod post;
 mod workspace;
 
 pub use placeholder::{is_placeholder, strip_placeholders, PlaceholderKind, PLACEHOLDER_PREFIXES};
-pub use post::{Language, SentimentLabel, StoredPost};
+pub use post::{Language, SealedReference, SentimentLabel, StoredPost};
 pub use workspace::{
     validate_end_date, validate_k, AllowEntry, AllowKind, ChangeNote, Monitor, Organisation,
     Purpose, Role, User, Workspace, WorkspaceDraft, WorkspaceStatus, DEFAULT_K, MINIMUM_K,

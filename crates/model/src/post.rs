@@ -130,4 +130,26 @@ pub struct StoredPost {
     /// Word pairs, two words joined by a space.
     pub bigrams: Vec<String>,
     pub matched_monitor_ids: Vec<i64>,
+    /// Only in a `communication_webcare` workspace, only for a post addressed to one of the
+    /// organisation's own accounts: the post's URI at the source (the reference needed to answer
+    /// it), sealed with the workspace's webcare key (DESIGN.md invariant 1's one exception).
+    /// Never the plain URI; `None` for every other post.
+    pub webcare_reference: Option<SealedReference>,
+}
+
+/// An answer reference sealed with XChaCha20-Poly1305 under a workspace's webcare key: a random
+/// 24-byte nonce and the ciphertext with its tag. The plain URI is never kept.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealedReference {
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+}
+
+impl fmt::Debug for SealedReference {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("SealedReference")
+            .field("bytes", &self.ciphertext.len())
+            .finish_non_exhaustive()
+    }
 }

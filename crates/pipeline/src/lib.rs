@@ -21,7 +21,7 @@ use peil_analysis::sentiment::SentimentModel;
 use peil_analysis::text::Analyzers;
 use peil_connectors::{RawPost, Record};
 use peil_deid::{author_pseudonym, organisation_engine, source_reference, Deidentifier};
-use peil_model::{Language, Workspace, WorkspaceStatus};
+use peil_model::{Language, Purpose, Workspace, WorkspaceStatus};
 use peil_query::{MatchDoc, Query, QueryError};
 use peil_store::{ObjectionMatcher, Store, StoreError, StoredPost};
 
@@ -107,6 +107,104 @@ pub struct Pipeline {
 /// The key period (`YYYY-MM`, UTC) a publication time belongs to.
 pub fn key_period(published_at: DateTime<Utc>) -> String {
     published_at.format("%Y-%m").to_string()
+}
+
+/// An own account (`@gemeenteutrecht`, `gemeenteutrecht@social.example`) in lower case, without
+/// the leading `@`.
+fn normalised_account(account: &str) -> String {
+    account.trim().trim_start_matches('@').to_lowercase()
+}
+
+/// Whether `handle` (lower case, without the leading `@`) is one of `own` (normalised). A
+/// Mastodon mention `@name@instance` also matches an own account given without its instance.
+fn is_own_handle(handle: &str, own: &[String]) -> bool {
+    let handle = handle.trim_end_matches(['.', '-']);
+    if handle.is_empty() {
+        return false;
+    }
+    own.iter().any(|account| {
+        handle == account
+            || (!account.contains('@')
+                && handle
+                    .split_once('@')
+                    .is_some_and(|(local, _)| local == account))
+    })
+}
+
+/// Whether a post is addressed to the organisation: it mentions one of the workspace's own
+/// accounts (`@account` in its text) or replies to one. Decided in memory; nothing of it is kept
+/// but the outcome.
+fn is_addressed_to(raw: &RawPost, own_accounts: &[String]) -> bool {
+    let own: Vec<String> = own_accounts
+        .iter()
+        .map(|account| normalised_account(account))
+        .filter(|account| !account.is_empty())
+        .collect();
+    if own.is_empty() {
+        return false;
+    }
+    let mentions = raw.text.match_indices('@').any(|(at, _)| {
+        let before = raw.text[..at].chars().next_back();
+        if before.is_some_and(|character| character.is_alphanumeric() || character == '@') {
+            return false; // part of an e-mail address or of a longer mention
+        }
+        let handle: String = raw.text[at + 1..]
+            .chars()
+            .take_while(|character| {
+                character.is_alphanumeric() || matches!(character, '_' | '.' | '-' | '@')
+            })
+            .collect::<String>()
+            .to_lowercase();
+        is_own_handle(&handle, &own)
+    });
+    if mentions {
+        return true;
+    }
+    let Some(reply_to) = raw.reply_to_author_id.as_deref() else {
+        return false;
+    };
+    let reply_to = reply_to.trim().to_lowercase();
+    // An account id as a profile URL (`https://social.example/@gemeente`), a handle
+    // (`@gemeente`, `gemeente@social.example`, `gemeente.bsky.social`) or a bare name.
+    let last_segment = reply_to
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
+    is_own_handle(last_segment.trim_start_matches('@'), &own)
+}
+
+/// Whether `link` may serve as an answer link: an http(s) URL without spaces or control
+/// characters and of reasonable length.
+fn is_web_link(link: &str) -> bool {
+    (link.starts_with("https://") || link.starts_with("http://"))
+        && link.len() <= 2_048
+        && !link
+            .chars()
+            .any(|character| character.is_whitespace() || character.is_control())
+}
+
+/// The post's URI at the source as a link that opens it there: the source's URL, a source id
+/// that is one, or a Bluesky `at://` post URI as its bsky.app address. `None` when the source
+/// gives nothing that opens the post.
+fn answer_link(raw: &RawPost) -> Option<String> {
+    if let Some(url) = raw.url.as_deref().filter(|url| is_web_link(url)) {
+        return Some(url.to_string());
+    }
+    if is_web_link(&raw.source_id) {
+        return Some(raw.source_id.clone());
+    }
+    let rest = raw.source_id.strip_prefix("at://")?;
+    let mut parts = rest.split('/');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(repository), Some("app.bsky.feed.post"), Some(record), None)
+            if !repository.is_empty() && !record.is_empty() =>
+        {
+            let link = format!("https://bsky.app/profile/{repository}/post/{record}");
+            is_web_link(&link).then_some(link)
+        }
+        _ => None,
+    }
 }
 
 impl Pipeline {
@@ -307,7 +405,7 @@ impl Pipeline {
         };
         let hashtags = peil_analysis::terms::hashtags(&text);
         let match_doc = MatchDoc::new(&mut self.analyzers, &text, language, &raw.source, &hashtags);
-        let mut matches: Vec<(i64, Vec<i64>)> = Vec::new();
+        let mut matches: Vec<(i64, Vec<i64>, Option<String>)> = Vec::new();
         for plan in &organisation.workspaces {
             if !plan.workspace.allows_source(&raw.source) {
                 continue;
@@ -319,7 +417,16 @@ impl Pipeline {
                 .map(|(monitor_id, _)| *monitor_id)
                 .collect();
             if !matched_monitor_ids.is_empty() {
-                matches.push((plan.workspace.id, matched_monitor_ids));
+                // Invariant 1's one exception: in a webcare workspace, a post addressed to one
+                // of its own accounts keeps its URI, sealed (below), for answering it.
+                let answer_link = if plan.workspace.purpose == Purpose::CommunicationWebcare
+                    && is_addressed_to(raw, &plan.workspace.own_accounts)
+                {
+                    answer_link(raw)
+                } else {
+                    None
+                };
+                matches.push((plan.workspace.id, matched_monitor_ids, answer_link));
             }
         }
         if matches.is_empty() {
@@ -339,7 +446,9 @@ impl Pipeline {
         let period = key_period(raw.created_at);
         let copies = matches.len();
         let mut post_terms = Some(post_terms);
-        for (copy, (workspace_id, matched_monitor_ids)) in matches.into_iter().enumerate() {
+        for (copy, (workspace_id, matched_monitor_ids, answer_link)) in
+            matches.into_iter().enumerate()
+        {
             // The last workspace copy takes the terms, the others clone them.
             let terms_of_copy = if copy + 1 == copies {
                 post_terms.take().unwrap_or_default()
@@ -348,13 +457,22 @@ impl Pipeline {
             };
             let (period_label, period_key) = store.keys().period_key(workspace_id, &period)?;
             let reference_key = store.keys().reference_key(workspace_id)?;
+            let source_ref = source_reference(&reference_key, &raw.source, &raw.source_id);
+            let webcare_reference = match answer_link {
+                Some(link) => Some(store.keys().seal_webcare_reference(
+                    workspace_id,
+                    &source_ref,
+                    &link,
+                )?),
+                None => None,
+            };
             self.pending.push(PendingPost {
                 input_sequence: self.input_sequence,
                 post: StoredPost {
                     id: 0,
                     workspace_id,
                     source: raw.source.clone(),
-                    source_ref: source_reference(&reference_key, &raw.source, &raw.source_id),
+                    source_ref,
                     published_at: raw.created_at,
                     language,
                     deidentified_text: text.clone(),
@@ -368,6 +486,7 @@ impl Pipeline {
                     hashtags: terms_of_copy.hashtags,
                     bigrams: terms_of_copy.bigrams,
                     matched_monitor_ids,
+                    webcare_reference,
                 },
             });
         }
@@ -469,6 +588,135 @@ mod tests {
         store.set_workspace_status(workspace.id, WorkspaceStatus::Active, "test", "tester")?;
         store.add_monitor(workspace.id, "afval", "test", "tester")?;
         Ok((organisation.id, workspace.id))
+    }
+
+    /// An active workspace of `purpose` with own account `@gemeente` and the monitor `afval`.
+    fn workspace_with_own_account(
+        store: &mut Store,
+        organisation_id: i64,
+        name: &str,
+        purpose: Purpose,
+    ) -> Result<i64, PipelineError> {
+        let draft = WorkspaceDraft {
+            name: name.into(),
+            purpose,
+            purpose_text: "test".into(),
+            legal_basis: "AVG 6(1)(e)".into(),
+            lead: None,
+            retention_days_posts: 7,
+            retention_days_aggregates: 30,
+            k: 5,
+            allowed_sources: vec![],
+            own_accounts: vec!["@gemeente".into()],
+            fg_contact: None,
+            ends_at: None,
+        };
+        let workspace = store.create_workspace(organisation_id, &draft, "test", "tester")?;
+        store.set_workspace_status(workspace.id, WorkspaceStatus::Approved, "test", "tester")?;
+        store.set_workspace_status(workspace.id, WorkspaceStatus::Active, "test", "tester")?;
+        store.add_monitor(workspace.id, "afval", "test", "tester")?;
+        Ok(workspace.id)
+    }
+
+    #[test]
+    fn only_posts_addressed_to_an_own_account_in_a_webcare_workspace_keep_a_sealed_link(
+    ) -> Result<(), PipelineError> {
+        let (_directory, mut store) = temporary_store()?;
+        let organisation = store.create_organisation("Gemeente Webcare", "test", "tester")?;
+        let webcare = workspace_with_own_account(
+            &mut store,
+            organisation.id,
+            "webcare",
+            Purpose::CommunicationWebcare,
+        )?;
+        let trend = workspace_with_own_account(
+            &mut store,
+            organisation.id,
+            "trend",
+            Purpose::TrendPolicyAnalysis,
+        )?;
+        let mut pipeline = Pipeline::for_active_workspaces(&store)?;
+        // 1: mentions the own account; 2: a reply to it (profile URL as author id);
+        // 3: not addressed; 4: mentions another account whose name starts the same;
+        // 5: an e-mail address, not a mention.
+        let mut mention = raw_post(
+            1,
+            "https://social.example/@bob",
+            "@Gemeente het afval ligt er nog",
+        );
+        if let Record::Post(post) = &mut mention {
+            post.url = Some("https://social.example/@bob/1".into());
+        }
+        let mut reply = raw_post(
+            2,
+            "https://social.example/@eva",
+            "Wanneer komt de afval ophaaldienst?",
+        );
+        if let Record::Post(post) = &mut reply {
+            post.reply_to_author_id = Some("https://social.example/@gemeente".into());
+        }
+        pipeline.process(&mut store, mention)?;
+        pipeline.process(&mut store, reply)?;
+        pipeline.process(
+            &mut store,
+            raw_post(3, "https://social.example/@bob", "Weer afval op straat"),
+        )?;
+        pipeline.process(
+            &mut store,
+            raw_post(4, "https://social.example/@bob", "@gemeentewerken afval"),
+        )?;
+        pipeline.process(
+            &mut store,
+            raw_post(
+                5,
+                "https://social.example/@bob",
+                "afval? mail info@gemeente",
+            ),
+        )?;
+        pipeline.flush(&mut store)?;
+        assert_eq!(store.post_count(webcare)?, 5);
+        assert_eq!(store.post_count(trend)?, 5);
+        let inbox = store.webcare_messages(webcare, 10, 0)?;
+        let mut links: Vec<String> = inbox
+            .messages
+            .iter()
+            .map(|message| message.answer_link.clone())
+            .collect();
+        links.sort();
+        assert_eq!(
+            links,
+            vec![
+                "https://social.example/@bob/1".to_string(),
+                "https://social.example/statuses/2".to_string(),
+            ]
+        );
+        assert_eq!((inbox.total, inbox.open), (2, 2));
+        assert_eq!(
+            store.webcare_message_count(trend)?,
+            0,
+            "not a webcare workspace"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn answer_links_come_from_the_url_the_source_id_or_a_bluesky_uri() {
+        let mut post = match raw_post(1, "did:plc:abc", "x") {
+            Record::Post(post) => post,
+            _ => return,
+        };
+        assert_eq!(
+            answer_link(&post).as_deref(),
+            Some("https://social.example/statuses/1")
+        );
+        post.source_id = "at://did:plc:abc/app.bsky.feed.post/3k2".into();
+        assert_eq!(
+            answer_link(&post).as_deref(),
+            Some("https://bsky.app/profile/did:plc:abc/post/3k2")
+        );
+        post.url = Some("javascript:alert(1)".into());
+        post.source_id = "12345".into();
+        assert_eq!(answer_link(&post), None);
     }
 
     fn raw_post(number: u32, author_id: &str, text: &str) -> Record {

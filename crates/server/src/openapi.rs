@@ -36,6 +36,8 @@ use crate::table::lookup;
         routes::audit::entries,
         routes::audit::verify,
         routes::connectors::list,
+        routes::webcare::inbox,
+        routes::webcare::mark,
     ),
     components(schemas(
         ErrorBody,
@@ -53,6 +55,10 @@ use crate::table::lookup;
         routes::connectors::ConnectorsView,
         routes::connectors::ConnectorView,
         crate::connectors::RunState,
+        routes::webcare::WebcareInboxView,
+        routes::webcare::WebcareMessageView,
+        routes::webcare::WebcareMark,
+        routes::webcare::WebcareMarked,
     )),
     modifiers(&SecuritySchemes, &CommonErrors),
     security(("session" = []), ("api_token" = []))

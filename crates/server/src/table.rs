@@ -141,6 +141,16 @@ pub const ROUTES: &[RouteRule] = &[
         "/api/v1/connectors",
         Session(Operation::ViewConnectorHealth),
     ),
+    rule(
+        "GET",
+        "/api/v1/workspaces/{id}/webcare",
+        SessionOrToken(Operation::ViewWebcareInbox),
+    ),
+    rule(
+        "POST",
+        "/api/v1/workspaces/{id}/webcare/{message}",
+        SessionOrToken(Operation::MarkWebcareMessage),
+    ),
     // The HTML screens (routes/pages). Public ones: the stylesheets, the login form and the
     // organisations' transparency pages (published by the installation, see pages/public.rs).
     rule("GET", "/static/{*path}", Public),
@@ -187,6 +197,8 @@ pub const ROUTES: &[RouteRule] = &[
         Page(Operation::Query),
     ),
     rule("GET", "/workspaces/{name}/report", Page(Operation::Query)),
+    rule("GET", "/inbox", Page(Operation::ViewWebcareInbox)),
+    rule("POST", "/inbox", Page(Operation::MarkWebcareMessage)),
     rule("GET", "/fg", Page(Operation::ApproveWorkspace)),
     rule("GET", "/fg/audit", Page(Operation::ViewAudit)),
     rule("POST", "/fg/audit", Page(Operation::VerifyAudit)),

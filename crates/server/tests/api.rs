@@ -1557,3 +1557,176 @@ async fn every_api_route_answers_each_role_another_tenant_and_nobody_as_the_matr
         }
     }
 }
+
+/// Adds an active webcare workspace `webcare` (own account `@gemeente`) to Gemeente Een with
+/// three messages addressed to it and two that are not; returns its id.
+async fn webcare_workspace(fixture: &Fixture) -> i64 {
+    let created = fixture
+        .state
+        .call(|service| {
+            let admin = service.actor(Some("anna"))?;
+            let fg = service.actor(Some("fenna"))?;
+            let mut webcare_draft = draft("webcare");
+            webcare_draft.purpose = Purpose::CommunicationWebcare;
+            webcare_draft.retention_days_posts = 7;
+            let workspace =
+                service.create_workspace(&admin, "Gemeente Een", &webcare_draft, "webcare")?;
+            service.set_workspace_status(&fg, "webcare", None, WorkspaceStatus::Approved, "ok")?;
+            service.set_workspace_status(&admin, "webcare", None, WorkspaceStatus::Active, "go")?;
+            service.add_monitor(&admin, "webcare", None, "afval", "vragen over afval")?;
+            let mut lines = String::new();
+            for number in 0..5 {
+                let text = if number < 3 {
+                    format!("@gemeente waar blijft het afval {number}")
+                } else {
+                    format!("afval op straat {number}")
+                };
+                lines.push_str(
+                    &json!({
+                        "id": format!("w{number}"),
+                        "created_at": (Utc::now() - chrono::Duration::minutes(number)).to_rfc3339(),
+                        "text": text,
+                        "author_id": format!("inwoner-{number}"),
+                        "lang": "nl",
+                        "url": format!("https://social.example/@inwoner{number}/{number}0077"),
+                    })
+                    .to_string(),
+                );
+                lines.push('\n');
+            }
+            let records = peil_connectors::read_records(
+                std::io::Cursor::new(lines.into_bytes()),
+                peil_connectors::ImportFormat::Jsonl,
+            );
+            let scope = peil_service::ImportScope::Organisation("Gemeente Een".to_string());
+            service.import(&admin, &scope, 100, records, &mut |_| {})?;
+            Ok(workspace.id)
+        })
+        .await;
+    match created {
+        Ok(id) => id,
+        Err(error) => panic!("webcare workspace: {error}"),
+    }
+}
+
+#[tokio::test]
+async fn the_webcare_inbox_answers_only_the_webcare_role_of_its_own_organisation() {
+    let fixture = fixture();
+    let workspace = webcare_workspace(&fixture).await;
+    let inbox_path = format!("/api/v1/workspaces/{workspace}/webcare");
+    let webcare = fixture.login("wim").await;
+    let inbox = fixture.get(&inbox_path, &webcare).await;
+    assert_eq!(inbox.status, StatusCode::OK, "{}", inbox.body);
+    assert_eq!(inbox.body["total"], 3);
+    assert_eq!(inbox.body["open"], 3);
+    let links: Vec<&str> = inbox.body["messages"]
+        .as_array()
+        .map(|messages| {
+            messages
+                .iter()
+                .filter_map(|message| message["answer_link"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        links,
+        vec![
+            "https://social.example/@inwoner0/00077",
+            "https://social.example/@inwoner1/10077",
+            "https://social.example/@inwoner2/20077",
+        ],
+        "newest first"
+    );
+    // Other roles: refused (and audited by the service); another organisation: not found.
+    for name in ["bas", "anna", "fenna"] {
+        let login = fixture.login(name).await;
+        let refused = fixture.get(&inbox_path, &login).await;
+        assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
+        assert!(!refused.body.to_string().contains("social.example"));
+    }
+    let otto = fixture.login("otto").await;
+    let foreign = fixture.get(&inbox_path, &otto).await;
+    assert_error(&foreign, StatusCode::NOT_FOUND, "not_found");
+    // A trend workspace has no inbox.
+    let trend = fixture
+        .get(
+            &format!("/api/v1/workspaces/{}/webcare", fixture.afval),
+            &webcare,
+        )
+        .await;
+    assert_error(&trend, StatusCode::BAD_REQUEST, "invalid_input");
+
+    // Marking: CSRF needed, a why note needed, then the status changes.
+    let first = inbox.body["messages"][0]["id"].as_i64().unwrap_or_default();
+    let mark_path = format!("{inbox_path}/{first}");
+    let without_csrf = fixture
+        .request(
+            Method::POST,
+            &mark_path,
+            Some(json!({"status": "answered", "why": "beantwoord"})),
+            &[("cookie", &webcare.cookie)],
+        )
+        .await;
+    assert_eq!(without_csrf.status, StatusCode::FORBIDDEN);
+    let without_why = fixture
+        .post(
+            &mark_path,
+            &webcare,
+            json!({"status": "answered", "why": " "}),
+        )
+        .await;
+    assert_error(&without_why, StatusCode::BAD_REQUEST, "invalid_input");
+    let unknown_status = fixture
+        .post(&mark_path, &webcare, json!({"status": "weg", "why": "x"}))
+        .await;
+    assert_error(&unknown_status, StatusCode::BAD_REQUEST, "invalid_input");
+    let analyst = fixture.login("bas").await;
+    let by_analyst = fixture
+        .post(
+            &mark_path,
+            &analyst,
+            json!({"status": "closed", "why": "x"}),
+        )
+        .await;
+    assert_error(&by_analyst, StatusCode::FORBIDDEN, "forbidden");
+    let foreign_mark = fixture
+        .post(&mark_path, &otto, json!({"status": "closed", "why": "x"}))
+        .await;
+    assert_error(&foreign_mark, StatusCode::NOT_FOUND, "not_found");
+    let marked = fixture
+        .post(
+            &mark_path,
+            &webcare,
+            json!({"status": "answered", "why": "antwoord gegeven"}),
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::OK, "{}", marked.body);
+    assert_eq!(marked.body["status"], "answered");
+    let after = fixture.get(&inbox_path, &webcare).await;
+    assert_eq!(after.body["open"], 2);
+    assert_eq!(after.body["messages"][0]["status"], "answered");
+    // The plain links are in no file of the data directory.
+    for number in 0..5 {
+        let link = format!("https://social.example/@inwoner{number}/{number}0077");
+        assert!(
+            !any_file_contains(&fixture.data_dir, link.as_bytes()),
+            "plain link {number} on disk"
+        );
+    }
+}
+
+fn any_file_contains(directory: &std::path::Path, needle: &[u8]) -> bool {
+    let Ok(entries) = std::fs::read_dir(directory) else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let path = entry.path();
+        if path.is_dir() {
+            any_file_contains(&path, needle)
+        } else {
+            std::fs::read(&path)
+                .map(|bytes| bytes.windows(needle.len()).any(|window| window == needle))
+                .unwrap_or(false)
+        }
+    })
+}

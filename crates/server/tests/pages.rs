@@ -148,8 +148,33 @@ fn fixture() -> Fixture {
         records.into_iter().map(Ok),
         &mut |_| {},
     ));
+    // A webcare workspace: two messages addressed to the own account `@gemeente`, one not.
+    ok(service.add_user(&admin, "Gemeente Een", "wim", Role::Webcare, "webcare"));
+    let mut webcare_draft = draft("webcare");
+    webcare_draft.purpose = Purpose::CommunicationWebcare;
+    ok(service.create_workspace(&admin, "Gemeente Een", &webcare_draft, "webcare"));
+    ok(service.set_workspace_status(&fg, "webcare", None, WorkspaceStatus::Approved, "akkoord"));
+    ok(service.set_workspace_status(&admin, "webcare", None, WorkspaceStatus::Active, "start"));
+    ok(service.add_monitor(&admin, "webcare", None, "vuilnis", "vragen over vuilnis"));
+    let webcare_records = vec![
+        raw_post(400, 21, "inwoner-a", "@gemeente de vuilnis ligt er nog"),
+        raw_post(
+            401,
+            22,
+            "inwoner-b",
+            "@Gemeente wanneer komt de vuilnisauto? vuilnis",
+        ),
+        raw_post(402, 22, "inwoner-c", "vuilnis op straat"),
+    ];
+    ok(service.import(
+        &operator,
+        &ImportScope::Installation,
+        100,
+        webcare_records.into_iter().map(Ok),
+        &mut |_| {},
+    ));
     let mut secrets = HashMap::new();
-    for name in ["anna", "bas", "fenna", "otto", "olaf"] {
+    for name in ["anna", "bas", "fenna", "otto", "olaf", "wim"] {
         ok(service.set_password(&operator, name, PASSWORD));
     }
     for name in ["anna", "fenna", "otto"] {
@@ -1012,4 +1037,84 @@ async fn the_login_form_locks_an_account_after_repeated_failures_like_the_api() 
         !log.contains("geheim-fout"),
         "a password reached the audit log"
     );
+}
+
+/// The value of the first hidden `message` field in a page.
+fn message_field(html: &str) -> String {
+    let marker = "name=\"message\" value=\"";
+    html.find(marker)
+        .and_then(|start| {
+            let rest = &html[start + marker.len()..];
+            rest.find('"').map(|end| rest[..end].to_string())
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_webcare_inbox_screen_lists_messages_with_answer_links_for_webcare_only() {
+    let fixture = fixture();
+    let mut browser = fixture.login("wim").await;
+    let home = fixture.get(&mut browser, "/").await;
+    assert!(
+        home.body.contains("href=\"/inbox\""),
+        "navigation links the inbox"
+    );
+    let inbox = fixture.get(&mut browser, "/inbox").await;
+    assert_eq!(inbox.status, StatusCode::OK, "{}", inbox.body);
+    assert_html_is_strict(&inbox);
+    assert!(inbox.body.contains("<h1>Webcare-inbox</h1>"));
+    assert!(inbox.body.contains("Open om te beantwoorden"));
+    assert!(inbox
+        .body
+        .contains("href=\"https://social.example/statuses/401\""));
+    assert!(inbox
+        .body
+        .contains("href=\"https://social.example/statuses/400\""));
+    assert!(!inbox.body.contains("statuses/402"), "not addressed");
+    assert!(!inbox.body.contains("inwoner-"), "no author ids");
+    // Newest first.
+    let newest = inbox.body.find("statuses/401").unwrap_or(usize::MAX);
+    let older = inbox.body.find("statuses/400").unwrap_or(0);
+    assert!(newest < older);
+    let english = fixture.get(&mut browser, "/inbox?lang=en").await;
+    assert!(english.body.contains("Open to answer"));
+    assert!(english.body.contains("Mark answered"));
+    let _ = fixture.get(&mut browser, "/inbox?lang=nl").await;
+
+    // Marking answered: without the CSRF field refused, with it the status changes.
+    let message = message_field(&inbox.body);
+    assert!(!message.is_empty());
+    let fields = [
+        ("workspace", "webcare"),
+        ("message", message.as_str()),
+        ("status", "answered"),
+        ("why", "antwoord gegeven"),
+    ];
+    let forged = fixture.post(&mut browser, "/inbox", &fields).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let token = form_token(&inbox.body);
+    let mut with_token = fields.to_vec();
+    with_token.push(("csrf_token", &token));
+    let marked = fixture.post(&mut browser, "/inbox", &with_token).await;
+    assert_eq!(marked.status, StatusCode::OK, "{}", marked.body);
+    assert_html_is_strict(&marked);
+    assert!(marked.body.contains("Het bericht is bijgewerkt."));
+    assert!(marked.body.contains("<dd>beantwoord</dd>"));
+    let mut without_why = with_token.clone();
+    without_why.retain(|(name, _)| *name != "why");
+    let refused = fixture.post(&mut browser, "/inbox", &without_why).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("peil-notice--error"));
+
+    // Other roles get the 403 page without any link; the navigation does not offer the inbox.
+    let mut analyst = fixture.login("bas").await;
+    let home = fixture.get(&mut analyst, "/").await;
+    assert!(!home.body.contains("href=\"/inbox\""));
+    let forbidden = fixture.get(&mut analyst, "/inbox").await;
+    assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    assert_html_is_strict(&forbidden);
+    assert!(!forbidden.body.contains("social.example"));
+    // Another organisation's workspace name answers the 404 page.
+    let foreign = fixture.get(&mut browser, "/inbox?workspace=geheim").await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
 }

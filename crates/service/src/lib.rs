@@ -30,6 +30,7 @@ mod query;
 mod subjects;
 mod watch;
 mod web_support;
+mod webcare;
 
 use std::path::{Path, PathBuf};
 
@@ -57,12 +58,13 @@ pub use peil_docs::{DocumentKind, Language as DocumentLanguage};
 pub use query::{QueryAnswer, QueryRequest};
 pub use subjects::{author_ids_for, DataSubject};
 pub use watch::{ConfiguredConnector, ConnectorHealth, PipelineCounts, WatchBatch, WatchSession};
+pub use webcare::{WebcareInbox, WEBCARE_PAGE_SIZE};
 // What callers need of the store's types, without access to the store itself.
 pub use peil_store::{
     create_private_dir, AggregateReport, Burst, Cell, ConnectorState, ErasureReport, GatedShare,
     Interval, KeyInfo, Representativeness, RetentionReport, RisingTerm, RisingTerms,
     RisingUnavailable, Significance, SourceCoverage, StoreCheck, SubjectHolding, TermCell,
-    TermCluster, TermList, HIGH_FREQUENCY_POSTS_PER_DAY,
+    TermCluster, TermList, WebcareMessage, WebcareStatus, HIGH_FREQUENCY_POSTS_PER_DAY,
 };
 
 /// The service over one data directory: store, key store and audit log.

@@ -62,11 +62,13 @@ pub enum Operation {
     Watch,
     ViewConnectors,
     ViewConnectorHealth,
+    ViewWebcareInbox,
+    MarkWebcareMessage,
 }
 
 impl Operation {
     /// Every operation, for the completeness tests and the documentation.
-    pub const ALL: [Operation; 36] = [
+    pub const ALL: [Operation; 38] = [
         Operation::CreateOrganisation,
         Operation::AddUser,
         Operation::ListUsers,
@@ -103,6 +105,8 @@ impl Operation {
         Operation::Watch,
         Operation::ViewConnectors,
         Operation::ViewConnectorHealth,
+        Operation::ViewWebcareInbox,
+        Operation::MarkWebcareMessage,
     ];
 
     /// The stable code of the operation (audit objects, API documentation).
@@ -142,6 +146,7 @@ impl Operation {
         const READERS: &[Role] = &[Admin, Analyst, Fg];
         const EVERYONE: &[Role] = &[Admin, Analyst, Webcare, Fg];
         const NOBODY: &[Role] = &[];
+        const WEBCARE: &[Role] = &[Webcare];
         let row = |code, reach, roles, audit, changes| Rule {
             code,
             reach,
@@ -234,6 +239,18 @@ impl Operation {
             Operation::ViewConnectorHealth => {
                 row("view_connector_health", O, ADMIN_FG, A::View, false)
             }
+            // The webcare inbox (webcare.rs): messages addressed to the organisation's own
+            // accounts with the links to answer them. The webcare role only: the links are
+            // invariant 1's one exception and no other role sees them (the FG oversees through
+            // the audit log, where each view and each change of status is recorded).
+            Operation::ViewWebcareInbox => row("view_webcare_inbox", O, WEBCARE, A::View, false),
+            Operation::MarkWebcareMessage => row(
+                "mark_webcare_message",
+                O,
+                WEBCARE,
+                A::ConfigurationChange,
+                true,
+            ),
         }
     }
 }
@@ -299,6 +316,13 @@ mod tests {
     }
 
     #[test]
+    fn only_the_webcare_role_sees_or_handles_the_inbox() {
+        for operation in [Operation::ViewWebcareInbox, Operation::MarkWebcareMessage] {
+            assert_eq!(operation.allowed_roles(), &[Role::Webcare]);
+        }
+    }
+
+    #[test]
     fn webcare_reads_no_aggregates_or_configuration_history() {
         for operation in Operation::ALL {
             if operation.allowed_roles().contains(&Role::Webcare) {
@@ -306,7 +330,11 @@ mod tests {
                 assert!(
                     matches!(
                         operation,
-                        Operation::ListWorkspaces | Operation::Login | Operation::Logout
+                        Operation::ListWorkspaces
+                            | Operation::Login
+                            | Operation::Logout
+                            | Operation::ViewWebcareInbox
+                            | Operation::MarkWebcareMessage
                     ),
                     "{}",
                     operation.code()

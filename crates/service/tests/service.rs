@@ -422,6 +422,28 @@ fn every_operation_leaves_exactly_one_audit_entry_whatever_its_outcome() {
             false,
             Box::new(|s| s.connector_health(&analyst, &[]).is_ok()),
         ),
+        // The webcare inbox is the webcare role's only: refusals of other roles are audited
+        // (its successes: the webcare test below).
+        (
+            Operation::ViewWebcareInbox,
+            false,
+            Box::new(|s| s.view_webcare_inbox(&analyst, "afval", None, 1).is_ok()),
+        ),
+        (
+            Operation::MarkWebcareMessage,
+            false,
+            Box::new(|s| {
+                s.mark_webcare_message(
+                    &admin,
+                    "afval",
+                    None,
+                    1,
+                    peil_service::WebcareStatus::Answered,
+                    "beantwoord",
+                )
+                .is_ok()
+            }),
+        ),
     ];
     let mut exercised = BTreeSet::new();
     for (operation, should_succeed, step) in &steps {
@@ -689,4 +711,211 @@ fn connector_health_shows_a_user_only_what_says_nothing_about_another_organisati
         service.connector_health(&analyst, &configured),
         Err(ServiceError::Forbidden(_))
     ));
+}
+
+/// The URI of webcare test message `number`.
+fn webcare_uri(number: usize) -> String {
+    format!("https://social.example/@inwoner{number}/statuses/9{number:04}77")
+}
+
+fn webcare_jsonl() -> String {
+    let mut text = String::new();
+    for number in 0..6 {
+        let at = (Utc::now() - Duration::minutes(number as i64)).to_rfc3339();
+        // 0, 1: mention the own account; 2: replies to it; 3..: about waste, not addressed.
+        let body = match number {
+            0 | 1 => format!("@gemeente het afval in wijk {number} is niet opgehaald"),
+            2 => "Wanneer wordt het afval opgehaald?".to_string(),
+            _ => format!("Weer afval op straat in wijk {number}"),
+        };
+        let mut line = serde_json::json!({
+            "id": format!("w{number}"),
+            "created_at": at,
+            "text": body,
+            "author_id": format!("https://social.example/@inwoner{number}"),
+            "lang": "nl",
+            "url": webcare_uri(number),
+        });
+        if number == 2 {
+            line["reply_to_author_id"] = serde_json::json!("https://social.example/@gemeente");
+        }
+        text.push_str(&line.to_string());
+        text.push('\n');
+    }
+    text
+}
+
+/// Every file under `directory` whose bytes contain `needle`.
+fn files_containing(directory: &Path, needle: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(directory) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_containing(&path, needle));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            if bytes.windows(needle.len()).any(|window| window == needle) {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found
+}
+
+/// Gemeente Een with a webcare user and an active webcare workspace `webcare` (own account
+/// `@gemeente`, monitor `afval`) holding the messages of `webcare_jsonl`; returns the webcare user.
+fn webcare_setup(service: &mut Service) -> (Actor, Actor, Actor, Actor) {
+    let (admin, analyst, fg) = setup(service);
+    ok(service.add_user(&admin, "Gemeente Een", "wim", Role::Webcare, "webcare"));
+    let webcare = ok(service.actor(Some("wim")));
+    let mut webcare_draft = draft("webcare");
+    webcare_draft.purpose = Purpose::CommunicationWebcare;
+    webcare_draft.retention_days_posts = 7;
+    ok(service.create_workspace(&admin, "Gemeente Een", &webcare_draft, "webcare"));
+    ok(service.set_workspace_status(&fg, "webcare", None, WorkspaceStatus::Approved, "akkoord"));
+    ok(service.set_workspace_status(&admin, "webcare", None, WorkspaceStatus::Active, "start"));
+    ok(service.add_monitor(&admin, "webcare", None, "afval", "vragen over afval"));
+    let scope = ImportScope::Organisation("Gemeente Een".to_string());
+    assert_eq!(import(service, &admin, &scope, webcare_jsonl()), 6);
+    (admin, analyst, fg, webcare)
+}
+
+#[test]
+fn the_webcare_inbox_shows_sealed_answer_links_only_to_the_webcare_role() {
+    let directory = temp_dir();
+    let mut service = ok(Service::open(directory.path(), None, "test"));
+    let (admin, analyst, fg, webcare) = webcare_setup(&mut service);
+    let inbox = ok(service.view_webcare_inbox(&webcare, "webcare", None, 1));
+    assert_eq!(
+        (inbox.total, inbox.open),
+        (3, 3),
+        "only the addressed posts"
+    );
+    let links: Vec<&str> = inbox
+        .messages
+        .iter()
+        .map(|message| message.answer_link.as_str())
+        .collect();
+    // Newest first: message 0 was published last.
+    assert_eq!(links, vec![webcare_uri(0), webcare_uri(1), webcare_uri(2)]);
+    assert!(inbox
+        .messages
+        .iter()
+        .all(|message| message.text.contains("afval")));
+    assert!(
+        inbox
+            .messages
+            .iter()
+            .any(|message| message.text.contains("@gemeente")),
+        "own accounts stay readable"
+    );
+    // Stored only sealed: the plain URI is in no file of the data directory.
+    for number in 0..6 {
+        let found = files_containing(directory.path(), webcare_uri(number).as_bytes());
+        assert!(found.is_empty(), "plain URI {number} in {found:?}");
+    }
+    // No other role sees the inbox, and each refusal is audited.
+    for actor in [&admin, &analyst, &fg] {
+        let refused = service.view_webcare_inbox(actor, "webcare", None, 1);
+        assert!(
+            matches!(&refused, Err(error) if error.code() == ErrorCode::Forbidden),
+            "{refused:?}"
+        );
+    }
+    // A trend workspace has no inbox.
+    assert!(service
+        .view_webcare_inbox(&webcare, "afval", None, 1)
+        .is_err());
+    // Paging: page 2 is empty.
+    assert!(ok(service.view_webcare_inbox(&webcare, "webcare", None, 2))
+        .messages
+        .is_empty());
+}
+
+#[test]
+fn marking_a_webcare_message_keeps_the_why_note_in_the_audit_log() {
+    let directory = temp_dir();
+    let mut service = ok(Service::open(directory.path(), None, "test"));
+    let (_, analyst, _, webcare) = webcare_setup(&mut service);
+    let inbox = ok(service.view_webcare_inbox(&webcare, "webcare", None, 1));
+    let Some(first) = inbox.messages.first() else {
+        panic!("no message");
+    };
+    ok(service.mark_webcare_message(
+        &webcare,
+        "webcare",
+        None,
+        first.id,
+        peil_service::WebcareStatus::Answered,
+        "antwoord gestuurd met ophaaldatum",
+    ));
+    let after = ok(service.view_webcare_inbox(&webcare, "webcare", None, 1));
+    assert_eq!(after.open, 2);
+    assert!(after.messages.iter().any(|message| message.id == first.id
+        && message.status == peil_service::WebcareStatus::Answered
+        && message.handled_at.is_some()));
+    let entries = ok(service.audit_entries(&Actor::LocalOperator));
+    assert!(entries.iter().any(|entry| {
+        entry.entry.object.starts_with("mark_webcare_message")
+            && entry
+                .entry
+                .detail
+                .as_deref()
+                .is_some_and(|detail| detail.contains("antwoord gestuurd met ophaaldatum"))
+    }));
+    // No audit entry holds an answer link.
+    for entry in &entries {
+        let text = format!("{} {:?}", entry.entry.object, entry.entry.detail);
+        assert!(!text.contains("social.example"), "{text}");
+    }
+    // Without a why note, with an unknown message, or by an analyst: refused.
+    let mark = peil_service::WebcareStatus::Closed;
+    assert!(service
+        .mark_webcare_message(&webcare, "webcare", None, first.id, mark, " ")
+        .is_err());
+    let unknown = service.mark_webcare_message(&webcare, "webcare", None, 999_999, mark, "x");
+    assert!(matches!(&unknown, Err(error) if error.code() == ErrorCode::NotFound));
+    assert!(service
+        .mark_webcare_message(&analyst, "webcare", None, first.id, mark, "x")
+        .is_err());
+}
+
+#[test]
+fn a_webcare_user_of_another_organisation_gets_not_found() {
+    let directory = temp_dir();
+    let mut service = ok(Service::open(directory.path(), None, "test"));
+    let (_, _, _, webcare) = webcare_setup(&mut service);
+    let operator = Actor::LocalOperator;
+    ok(service.create_organisation(&operator, "Gemeente Twee", "test"));
+    ok(service.add_user(&operator, "Gemeente Twee", "tom", Role::Webcare, "webcare"));
+    let other = ok(service.actor(Some("tom")));
+    let before = audit_count(&mut service);
+    let seen = service.view_webcare_inbox(&other, "webcare", None, 1);
+    assert!(
+        matches!(&seen, Err(error) if error.code() == ErrorCode::NotFound),
+        "{seen:?}"
+    );
+    let marked = service.mark_webcare_message(
+        &other,
+        "webcare",
+        Some("Gemeente Een"),
+        1,
+        peil_service::WebcareStatus::Closed,
+        "x",
+    );
+    assert!(
+        matches!(&marked, Err(error) if error.code() == ErrorCode::NotFound),
+        "{marked:?}"
+    );
+    assert_eq!(
+        audit_count(&mut service),
+        before + 3,
+        "both attempts audited"
+    );
+    assert_eq!(
+        ok(service.view_webcare_inbox(&webcare, "webcare", None, 1)).open,
+        3
+    );
 }

@@ -1750,6 +1750,7 @@ mod equivalence_tests {
             hashtags: vec![],
             bigrams: vec![],
             matched_monitor_ids: vec![],
+            webcare_reference: None,
         }
     }
 

@@ -15,7 +15,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use peil_deid::{PeriodKey, KEY_BYTES};
+use peil_model::SealedReference;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::retention::{checkpoint_and_truncate_wal, compact_database};
@@ -31,6 +34,10 @@ const KEY_SCHEMA: &str = "
         PRIMARY KEY (workspace_id, period, generation)
     );
     CREATE TABLE IF NOT EXISTS reference_keys (
+        workspace_id INTEGER PRIMARY KEY,
+        key BLOB NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS webcare_keys (
         workspace_id INTEGER PRIMARY KEY,
         key BLOB NOT NULL
     );
@@ -50,6 +57,7 @@ pub struct KeyStore {
     /// (workspace, period) → (label, key) of the period's current generation.
     period_keys: HashMap<(i64, String), (String, PeriodKey)>,
     reference_keys: HashMap<i64, PeriodKey>,
+    webcare_keys: HashMap<i64, PeriodKey>,
 }
 
 /// What the key store says about one key (never the key itself).
@@ -85,6 +93,15 @@ fn key_from_blob(blob: Vec<u8>) -> Result<PeriodKey, StoreError> {
     Ok(PeriodKey::from_bytes(bytes))
 }
 
+/// Associated data of a sealed webcare reference: the workspace and the post's source reference.
+fn webcare_aad(workspace_id: i64, source_ref: &[u8; 32]) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(8 + 32 + 16);
+    aad.extend_from_slice(b"peil-webcare-v1");
+    aad.extend_from_slice(&workspace_id.to_be_bytes());
+    aad.extend_from_slice(source_ref);
+    aad
+}
+
 impl KeyStore {
     /// Opens (creating) the key database in `key_dir`.
     pub fn open(key_dir: &Path) -> Result<KeyStore, StoreError> {
@@ -96,6 +113,7 @@ impl KeyStore {
             connection,
             period_keys: HashMap::new(),
             reference_keys: HashMap::new(),
+            webcare_keys: HashMap::new(),
         })
     }
 
@@ -213,6 +231,94 @@ impl KeyStore {
         };
         self.reference_keys.insert(workspace_id, key.clone());
         Ok(key)
+    }
+
+    /// The AEAD key of `workspace_id` that seals the answer references of its webcare messages
+    /// (random, one per workspace, created on first use, kept here apart from the data like the
+    /// other keys and never shown).
+    fn webcare_key(&mut self, workspace_id: i64) -> Result<PeriodKey, StoreError> {
+        if let Some(key) = self.webcare_keys.get(&workspace_id) {
+            return Ok(key.clone());
+        }
+        let stored: Option<Vec<u8>> = self
+            .connection
+            .query_row(
+                "SELECT key FROM webcare_keys WHERE workspace_id = ?1",
+                params![workspace_id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let key = match stored {
+            Some(blob) => key_from_blob(blob)?,
+            None => {
+                let fresh = random_key()?;
+                self.connection.execute(
+                    "INSERT INTO webcare_keys (workspace_id, key) VALUES (?1, ?2)",
+                    params![workspace_id, fresh.as_bytes().as_slice()],
+                )?;
+                fresh
+            }
+        };
+        self.webcare_keys.insert(workspace_id, key.clone());
+        Ok(key)
+    }
+
+    /// Seals `uri` (the answer reference of a webcare message) with XChaCha20-Poly1305 under the
+    /// workspace's webcare key and a random nonce. The post's source reference is bound in as
+    /// associated data, so a sealed reference opens only for the post it was made for.
+    pub fn seal_webcare_reference(
+        &mut self,
+        workspace_id: i64,
+        source_ref: &[u8; 32],
+        uri: &str,
+    ) -> Result<SealedReference, StoreError> {
+        let key = self.webcare_key(workspace_id)?;
+        let cipher = XChaCha20Poly1305::new(&chacha20poly1305::Key::from(*key.as_bytes()));
+        let mut nonce = [0u8; 24];
+        getrandom::fill(&mut nonce).map_err(|error| StoreError::Randomness(error.to_string()))?;
+        let aad = webcare_aad(workspace_id, source_ref);
+        let ciphertext = cipher
+            .encrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: uri.as_bytes(),
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| StoreError::Corrupt("could not seal a webcare reference".into()))?;
+        Ok(SealedReference {
+            nonce: nonce.to_vec(),
+            ciphertext,
+        })
+    }
+
+    /// Opens a reference sealed by [`KeyStore::seal_webcare_reference`] for the same workspace and
+    /// post. A wrong key, post or tampered bytes answer an error (without the bytes).
+    pub fn open_webcare_reference(
+        &mut self,
+        workspace_id: i64,
+        source_ref: &[u8; 32],
+        sealed: &SealedReference,
+    ) -> Result<String, StoreError> {
+        let key = self.webcare_key(workspace_id)?;
+        let cipher = XChaCha20Poly1305::new(&chacha20poly1305::Key::from(*key.as_bytes()));
+        let nonce: [u8; 24] = sealed
+            .nonce
+            .as_slice()
+            .try_into()
+            .map_err(|_| StoreError::Corrupt("a webcare nonce has the wrong length".into()))?;
+        let aad = webcare_aad(workspace_id, source_ref);
+        let plain = cipher
+            .decrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: &sealed.ciphertext,
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| StoreError::Corrupt("a webcare reference does not open".into()))?;
+        String::from_utf8(plain)
+            .map_err(|_| StoreError::Corrupt("a webcare reference is not text".into()))
     }
 
     /// Destroys the pseudonym keys of `workspace_id` for every period before `period`; returns how

@@ -29,6 +29,7 @@ mod retention;
 mod signals;
 mod subjects;
 mod term_list;
+mod webcare;
 
 use std::fs::{self, DirBuilder};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
@@ -51,6 +52,7 @@ pub use representativeness::{
 pub use retention::{RetentionReport, WorkspaceRetention};
 pub use signals::{Burst, RisingTerm, RisingTerms, RisingUnavailable, Significance, TermCluster};
 pub use subjects::{ErasureReport, ObjectionMatcher, SubjectHolding, WorkspaceErasure};
+pub use webcare::{UnknownWebcareStatus, WebcareMessage, WebcarePage, WebcareStatus};
 
 use index::PostIndex;
 use rusqlite::Connection;

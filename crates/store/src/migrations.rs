@@ -229,6 +229,23 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE posts ADD COLUMN term_ids BLOB NOT NULL DEFAULT x'';
     ALTER TABLE terms ADD COLUMN posts INTEGER NOT NULL DEFAULT 0;
     ",
+    // 9: the webcare inbox (DESIGN.md invariant 1's one exception). A post of a
+    // `communication_webcare` workspace addressed to one of the organisation's own accounts keeps
+    // the reference needed to answer it (its URI at the source), sealed with the workspace's
+    // webcare key (XChaCha20-Poly1305; the key lives in the key store), and its handling status.
+    // The row goes with its post (retention, erasure, deletion at the source): ON DELETE CASCADE,
+    // and secure_delete zeroes its bytes.
+    "
+    CREATE TABLE webcare_messages (
+        post_id INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
+        workspace_id INTEGER NOT NULL REFERENCES workspaces(id),
+        reference_nonce BLOB NOT NULL,
+        reference_sealed BLOB NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'answered', 'closed')),
+        handled_at INTEGER
+    );
+    CREATE INDEX webcare_messages_by_workspace ON webcare_messages (workspace_id, post_id);
+    ",
 ];
 
 /// Work in Rust that a migration needs after its SQL, in the same transaction.

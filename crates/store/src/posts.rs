@@ -109,6 +109,10 @@ fn write_posts<'batch>(
     let mut insert_post_monitor = transaction.prepare_cached(
         "INSERT OR IGNORE INTO post_monitors (post_id, monitor_id) VALUES (?1, ?2)",
     )?;
+    let mut insert_webcare_message = transaction.prepare_cached(
+        "INSERT INTO webcare_messages (post_id, workspace_id, reference_nonce, reference_sealed)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
     let mut term_ids: Vec<i64> = Vec::with_capacity(64);
     let mut packed: Vec<u8> = Vec::with_capacity(128);
     // Every term id of every stored post of the batch, counted once the batch is written.
@@ -161,6 +165,14 @@ fn write_posts<'batch>(
         held_term_ids.extend_from_slice(&term_ids);
         for monitor_id in &post.matched_monitor_ids {
             insert_post_monitor.execute(params![post_id, monitor_id])?;
+        }
+        if let Some(sealed) = &post.webcare_reference {
+            insert_webcare_message.execute(params![
+                post_id,
+                post.workspace_id,
+                sealed.nonce.as_slice(),
+                sealed.ciphertext.as_slice(),
+            ])?;
         }
         inserted.push((post_id, post));
         outcome.stored += 1;

@@ -70,6 +70,7 @@ fn post(
         hashtags: vec![],
         bigrams: vec![],
         matched_monitor_ids: vec![],
+        webcare_reference: None,
     }
 }
 
@@ -432,6 +433,7 @@ fn stored_post(workspace_id: i64, spec: PostSpec<'_>) -> StoredPost {
         hashtags: vec![],
         bigrams: vec![],
         matched_monitor_ids: vec![],
+        webcare_reference: None,
     }
 }
 
@@ -565,7 +567,45 @@ fn retention_leaves_no_byte_of_expired_posts_or_keys_on_disk() -> Result<(), Sto
             },
         ));
     }
+    // Webcare messages: three expired posts and one recent one keep a sealed answer link.
+    let webcare_uri =
+        |number: u32| format!("https://social.example/@webcarecanary/statuses/{number}");
+    let mut sealed_expired = Vec::new();
+    for post in posts.iter_mut().filter(|post| {
+        let number = u32::from_le_bytes([
+            post.source_ref[0],
+            post.source_ref[1],
+            post.source_ref[2],
+            post.source_ref[3],
+        ]);
+        number < 3 || number == 100
+    }) {
+        let number = u32::from_le_bytes([
+            post.source_ref[0],
+            post.source_ref[1],
+            post.source_ref[2],
+            post.source_ref[3],
+        ]);
+        let sealed = store.keys().seal_webcare_reference(
+            workspace.id,
+            &post.source_ref,
+            &webcare_uri(number),
+        )?;
+        if number < 3 {
+            sealed_expired.push(sealed.ciphertext.clone());
+        }
+        post.webcare_reference = Some(sealed);
+    }
     store.insert_posts(&posts)?;
+    assert_eq!(store.webcare_message_count(workspace.id)?, 4);
+    // Only sealed: the plain URI is in no file, the ciphertext is in the database.
+    for number in [0, 1, 2, 100] {
+        let plain = files_containing(&data_dir, webcare_uri(number).as_bytes());
+        assert!(plain.is_empty(), "plain answer link in {plain:?}");
+    }
+    for ciphertext in &sealed_expired {
+        assert!(!files_containing(&data_dir, ciphertext).is_empty());
+    }
     // Bookkeeping of answered scopes: one older than the aggregates' retention, one recent.
     {
         let connection = rusqlite::Connection::open(data_dir.join(peil_store::DATABASE_FILE))?;
@@ -616,6 +656,24 @@ fn retention_leaves_no_byte_of_expired_posts_or_keys_on_disk() -> Result<(), Sto
     );
     assert!(index_terms_containing(&data_dir, CANARY_PREFIX).is_empty());
     assert!(!files_containing(&data_dir, recent_key.as_bytes()).is_empty());
+    // The expired webcare messages went with their posts: no byte of their sealed links in any
+    // file; the recent one still opens to its URI.
+    for ciphertext in &sealed_expired {
+        let left = files_containing(&data_dir, ciphertext);
+        assert!(left.is_empty(), "a sealed webcare link remains in {left:?}");
+    }
+    let inbox = store.webcare_messages(workspace.id, 10, 0)?;
+    assert_eq!(inbox.total, 1);
+    assert_eq!(
+        inbox
+            .messages
+            .first()
+            .map(|message| message.answer_link.clone()),
+        Some(webcare_uri(100))
+    );
+    for number in [0, 1, 2, 100] {
+        assert!(files_containing(&data_dir, webcare_uri(number).as_bytes()).is_empty());
+    }
     // Recent posts are still there and searchable.
     assert_eq!(store.post_count(workspace.id)?, 20);
     assert_eq!(
@@ -1062,6 +1120,7 @@ mod differencing_attacks {
             hashtags: vec![],
             bigrams: vec![],
             matched_monitor_ids: vec![],
+            webcare_reference: None,
         }
     }
 
@@ -2105,5 +2164,84 @@ fn representativeness_states_reposts_very_active_authors_and_data_gaps() -> Resu
         assert_eq!(block.high_frequency_authors.percent, expected, "{name}");
         assert_eq!(block.high_frequency_authors.suppressed, expected.is_none());
     }
+    Ok(())
+}
+
+#[test]
+fn a_webcare_message_goes_with_its_post_when_the_source_deletes_it() -> Result<(), StoreError> {
+    let directory = temporary_directory()?;
+    let data_dir = directory.path().join("data");
+    let mut store = open(&data_dir);
+    let workspace = active_workspace_in(&mut store, "Gemeente Webcare", "webcare", 7)?;
+    let uri = "https://social.example/@bron/statuses/42";
+    let mut post = stored_post(
+        workspace.id,
+        PostSpec {
+            number: 42,
+            pseudonym: [7u8; 32],
+            published_at: Utc::now(),
+            key_period: "2026-12",
+            text: "@gemeente het afval".into(),
+            terms: vec!["afval".into()],
+        },
+    );
+    let sealed = store
+        .keys()
+        .seal_webcare_reference(workspace.id, &post.source_ref, uri)?;
+    let ciphertext = sealed.ciphertext.clone();
+    // A sealed link opens only for its own post and workspace.
+    let mut other_post = post.source_ref;
+    other_post[5] ^= 1;
+    assert!(store
+        .keys()
+        .open_webcare_reference(workspace.id, &other_post, &sealed)
+        .is_err());
+    assert!(store
+        .keys()
+        .open_webcare_reference(workspace.id + 1, &post.source_ref, &sealed)
+        .is_err());
+    post.webcare_reference = Some(sealed);
+    store.insert_posts(std::slice::from_ref(&post))?;
+    let inbox = store.webcare_messages(workspace.id, 10, 0)?;
+    assert_eq!(
+        inbox
+            .messages
+            .first()
+            .map(|message| message.answer_link.as_str()),
+        Some(uri)
+    );
+    let message_id = inbox
+        .messages
+        .first()
+        .map(|message| message.id)
+        .unwrap_or_default();
+    store.set_webcare_status(
+        workspace.id,
+        message_id,
+        peil_store::WebcareStatus::Answered,
+        Utc::now(),
+    )?;
+    assert!(
+        store
+            .set_webcare_status(
+                workspace.id + 1,
+                message_id,
+                peil_store::WebcareStatus::Closed,
+                Utc::now()
+            )
+            .is_err(),
+        "another workspace's message is not found"
+    );
+    assert!(store.delete_post_by_reference(workspace.id, &post.source_ref)?);
+    assert_eq!(store.webcare_message_count(workspace.id)?, 0);
+    assert!(files_containing(&data_dir, uri.as_bytes()).is_empty());
+    drop(store);
+    // secure_delete zeroed the row: after a checkpoint no byte of the sealed link remains.
+    {
+        let connection = rusqlite::Connection::open(data_dir.join(peil_store::DATABASE_FILE))?;
+        connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    }
+    let left = files_containing(&data_dir, &ciphertext);
+    assert!(left.is_empty(), "sealed link remains in {left:?}");
     Ok(())
 }

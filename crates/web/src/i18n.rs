@@ -336,6 +336,26 @@ messages! {
     ColWorkspace => "Werkruimte", "Workspace";
     ColLiveKeys => "Doorzochte sleutelperioden", "Key periods searched";
 
+    // Webcare inbox
+    WebcareIntro => "Berichten aan de eigen accounts van de organisatie, nieuwste eerst, zonder namen, handles of profiellinks van de afzenders. Alleen de webcare-rol ziet deze pagina en de links om te beantwoorden; elke weergave en elke afhandeling komt in het auditlog. Een bericht en zijn link verdwijnen met de korte bewaartermijn van de werkruimte.", "Messages addressed to the organisation's own accounts, newest first, without names, handles or profile links of the senders. Only the webcare role sees this page and the links to answer; every view and every change is recorded in the audit log. A message and its link are deleted with the workspace's short retention.";
+    WebcareWorkspaces => "Webcare-werkruimtes", "Webcare workspaces";
+    WebcareNoWorkspace => "Uw organisatie heeft geen webcare-werkruimte.", "Your organisation has no webcare workspace.";
+    WebcareMessagesTitle => "Berichten in {name}", "Messages in {name}";
+    WebcareCounts => "{open} open van {total} berichten.", "{open} open of {total} messages.";
+    WebcareEmpty => "Er zijn geen berichten.", "There are no messages.";
+    WebcareOpenToAnswer => "Open om te beantwoorden", "Open to answer";
+    WebcareWhy => "Reden (komt in het auditlog)", "Why (recorded in the audit log)";
+    WebcareMarkAnswered => "Markeer als beantwoord", "Mark answered";
+    WebcareMarkClosed => "Sluiten", "Close";
+    WebcareStatusOpen => "open", "open";
+    WebcareStatusAnswered => "beantwoord", "answered";
+    WebcareStatusClosed => "gesloten", "closed";
+    WebcareHandledAt => "Afgehandeld (UTC)", "Handled (UTC)";
+    WebcareMarked => "Het bericht is bijgewerkt.", "The message was updated.";
+    WebcarePages => "Pagina's", "Pages";
+    WebcarePrevious => "Vorige pagina", "Previous page";
+    WebcareNext => "Volgende pagina", "Next page";
+
     // Errors
     Error400Title => "Dit verzoek klopt niet", "This request is not valid";
     Error400Text => "Controleer de invoer en probeer het opnieuw.", "Check what you entered and try again.";

@@ -35,6 +35,7 @@ pub use pages::login::{login_page, LoginForm};
 pub use pages::monitors::{monitors_page, GuardFeedback, MonitorForm};
 pub use pages::overview::overview_page;
 pub use pages::transparency::{transparency_page, TransparencyError};
+pub use pages::webcare::{webcare_page, WebcareView};
 pub use pages::workspace_form::{
     workspace_form_page, FieldError, WorkspaceField, WorkspaceForm, WorkspaceFormMode,
 };

@@ -10,14 +10,14 @@ use peil_model::{Monitor, Purpose, Role, Workspace, WorkspaceStatus};
 use peil_service::{
     AggregateReport, Burst, Cell, GatedShare, Interval, QueryAnswer, Representativeness,
     RisingTerm, RisingTerms, RisingUnavailable, Significance, SourceCoverage, SubjectHolding,
-    TermCell, TermCluster, TermList, WorkspaceSummary,
+    TermCell, TermCluster, TermList, WebcareInbox, WebcareMessage, WebcareStatus, WorkspaceSummary,
 };
 use peil_web::{
     audit_log_page, audit_log_page_paged, audit_page_of, dashboard_page, error_page,
     fg_console_page, login_page, monitors_page, overview_page, report_csv, report_print_page,
     subject_request_page, transparency_page, workspace_form_page, DashboardView, DocumentLink,
     FieldError, GuardFeedback, Language, LoginForm, MonitorForm, PageContext, QueryForm,
-    SubjectRequestView, WorkspaceField, WorkspaceForm, WorkspaceFormMode,
+    SubjectRequestView, WebcareView, WorkspaceField, WorkspaceForm, WorkspaceFormMode,
 };
 
 const HOSTILE: &str = "<img src=x onerror=alert(1)>\"'&";
@@ -1365,108 +1365,9 @@ fn transparency_page_wraps_the_generated_document() {
     );
 }
 
-fn audit_entries(indexes: impl IntoIterator<Item = u64>) -> Vec<IndexedEntry> {
-    indexes
-        .into_iter()
-        .map(|index| IndexedEntry {
-            index,
-            entry: AuditEntry {
-                action: AuditAction::View,
-                object: "workspaces".into(),
-                result: AuditResult::Succeeded,
-                actor: "user:1".into(),
-                origin: "web".into(),
-                at: Utc
-                    .with_ymd_and_hms(2026, 11, 1, 12, 0, 0)
-                    .single()
-                    .unwrap_or_default(),
-                detail: None,
-            },
-        })
-        .collect()
-}
-
-fn indexes(page: &peil_web::AuditPage) -> Vec<u64> {
-    page.entries.iter().map(|entry| entry.index).collect()
-}
-
-#[test]
-fn the_audit_log_pages_back_and_forth_by_index() {
-    // Visible entries need not be contiguous (other organisations' entries are filtered out).
-    let visible: Vec<u64> = (0..25).map(|n| n * 2).collect(); // 0, 2, …, 48
-    let newest = audit_page_of(audit_entries(visible.clone()), None, Some(10));
-    assert_eq!(
-        indexes(&newest),
-        (15..25).map(|n| n * 2).collect::<Vec<_>>()
-    );
-    assert_eq!(newest.newer, None, "the newest page has no newer page");
-    assert_eq!(newest.older, Some(30));
-    let middle = audit_page_of(audit_entries(visible.clone()), newest.older, Some(10));
-    assert_eq!(indexes(&middle), (5..15).map(|n| n * 2).collect::<Vec<_>>());
-    assert_eq!(
-        middle.newer,
-        Some(None),
-        "one page newer is the newest page"
-    );
-    assert_eq!(middle.older, Some(10));
-    let oldest = audit_page_of(audit_entries(visible.clone()), middle.older, Some(10));
-    assert_eq!(indexes(&oldest), (0..5).map(|n| n * 2).collect::<Vec<_>>());
-    assert_eq!(oldest.older, None, "the oldest page has no older page");
-    assert_eq!(oldest.newer, Some(Some(30)));
-    // Back from the oldest page: the same page as `middle`.
-    let back = audit_page_of(audit_entries(visible.clone()), Some(30), Some(10));
-    assert_eq!(indexes(&back), indexes(&middle));
-    // A `before` between indexes, past the end or before the start.
-    assert_eq!(
-        indexes(&audit_page_of(
-            audit_entries(visible.clone()),
-            Some(5),
-            Some(10)
-        )),
-        vec![0, 2, 4]
-    );
-    assert_eq!(
-        indexes(&audit_page_of(
-            audit_entries(visible.clone()),
-            Some(1000),
-            Some(3)
-        )),
-        vec![44, 46, 48]
-    );
-    assert!(
-        audit_page_of(audit_entries(visible.clone()), Some(0), Some(3))
-            .entries
-            .is_empty()
-    );
-    // Without a limit: everything before `before`, no links.
-    let all = audit_page_of(audit_entries(visible), None, None);
-    assert_eq!(all.entries.len(), 25);
-    assert_eq!((all.older, all.newer), (None, None));
-
-    for language in LANGUAGES {
-        let context = context(language, Some(Role::Fg));
-        let page = check_page(&audit_log_page_paged(&context, &middle, None), language).to_string();
-        let nav = page
-            .split("<nav class=\"peil-pagination\"")
-            .nth(1)
-            .unwrap_or_default();
-        assert!(
-            nav.starts_with(" aria-label=\""),
-            "a named navigation region"
-        );
-        assert!(nav.contains("href=\"/fg/audit\" rel=\"prev\""), "{nav}");
-        assert!(
-            nav.contains("href=\"/fg/audit?before=10\" rel=\"next\""),
-            "{nav}"
-        );
-        let single = audit_log_page_paged(&context, &all_on_one_page(), None);
-        assert!(
-            !single.contains("peil-pagination"),
-            "no links when all fits"
-        );
-    }
-}
-
-fn all_on_one_page() -> peil_web::AuditPage {
-    audit_page_of(audit_entries(0..3), None, Some(50))
+    audit_log_page, audit_log_page_paged, audit_page_of, dashboard_page, error_page,
+    fg_console_page, login_page, monitors_page, overview_page, report_csv, report_print_page,
+    subject_request_page, transparency_page, workspace_form_page, DashboardView, DocumentLink,
+    FieldError, GuardFeedback, Language, LoginForm, MonitorForm, PageContext, QueryForm,
+    SubjectRequestView, WebcareView, WorkspaceField, WorkspaceForm, WorkspaceFormMode,
 }

@@ -10,6 +10,7 @@ pub mod pages;
 pub mod query;
 pub mod session;
 pub mod tokens;
+pub mod webcare;
 pub mod workspaces;
 
 use axum::http::Method;
@@ -48,6 +49,7 @@ pub fn all() -> Vec<Route> {
     routes.extend(tokens::routes());
     routes.extend(audit::routes());
     routes.extend(connectors::routes());
+    routes.extend(webcare::routes());
     routes.extend(pages::routes());
     routes.extend(oidc::routes());
     routes

@@ -9,6 +9,7 @@ pub mod monitors;
 pub mod overview;
 mod signals;
 pub mod transparency;
+pub mod webcare;
 pub mod workspace_form;
 
 use peil_model::{Purpose, WorkspaceStatus};

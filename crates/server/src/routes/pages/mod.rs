@@ -23,6 +23,7 @@ pub mod fg;
 pub mod login;
 pub mod monitors;
 pub mod public;
+pub mod webcare;
 pub mod workspaces;
 
 use std::convert::Infallible;
@@ -56,6 +57,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(monitors::routes());
     routes.extend(dashboard::routes());
     routes.extend(fg::routes());
+    routes.extend(webcare::routes());
     routes
 }
 
