@@ -1365,9 +1365,175 @@ fn transparency_page_wraps_the_generated_document() {
     );
 }
 
-    audit_log_page, audit_log_page_paged, audit_page_of, dashboard_page, error_page,
-    fg_console_page, login_page, monitors_page, overview_page, report_csv, report_print_page,
-    subject_request_page, transparency_page, workspace_form_page, DashboardView, DocumentLink,
-    FieldError, GuardFeedback, Language, LoginForm, MonitorForm, PageContext, QueryForm,
-    SubjectRequestView, WebcareView, WorkspaceField, WorkspaceForm, WorkspaceFormMode,
+fn audit_entries(indexes: impl IntoIterator<Item = u64>) -> Vec<IndexedEntry> {
+    indexes
+        .into_iter()
+        .map(|index| IndexedEntry {
+            index,
+            entry: AuditEntry {
+                action: AuditAction::View,
+                object: "workspaces".into(),
+                result: AuditResult::Succeeded,
+                actor: "user:1".into(),
+                origin: "web".into(),
+                at: Utc
+                    .with_ymd_and_hms(2026, 11, 1, 12, 0, 0)
+                    .single()
+                    .unwrap_or_default(),
+                detail: None,
+            },
+        })
+        .collect()
+}
+
+fn indexes(page: &peil_web::AuditPage) -> Vec<u64> {
+    page.entries.iter().map(|entry| entry.index).collect()
+}
+
+#[test]
+fn the_audit_log_pages_back_and_forth_by_index() {
+    // Visible entries need not be contiguous (other organisations' entries are filtered out).
+    let visible: Vec<u64> = (0..25).map(|n| n * 2).collect(); // 0, 2, …, 48
+    let newest = audit_page_of(audit_entries(visible.clone()), None, Some(10));
+    assert_eq!(
+        indexes(&newest),
+        (15..25).map(|n| n * 2).collect::<Vec<_>>()
+    );
+    assert_eq!(newest.newer, None, "the newest page has no newer page");
+    assert_eq!(newest.older, Some(30));
+    let middle = audit_page_of(audit_entries(visible.clone()), newest.older, Some(10));
+    assert_eq!(indexes(&middle), (5..15).map(|n| n * 2).collect::<Vec<_>>());
+    assert_eq!(
+        middle.newer,
+        Some(None),
+        "one page newer is the newest page"
+    );
+    assert_eq!(middle.older, Some(10));
+    let oldest = audit_page_of(audit_entries(visible.clone()), middle.older, Some(10));
+    assert_eq!(indexes(&oldest), (0..5).map(|n| n * 2).collect::<Vec<_>>());
+    assert_eq!(oldest.older, None, "the oldest page has no older page");
+    assert_eq!(oldest.newer, Some(Some(30)));
+    // Back from the oldest page: the same page as `middle`.
+    let back = audit_page_of(audit_entries(visible.clone()), Some(30), Some(10));
+    assert_eq!(indexes(&back), indexes(&middle));
+    // A `before` between indexes, past the end or before the start.
+    assert_eq!(
+        indexes(&audit_page_of(
+            audit_entries(visible.clone()),
+            Some(5),
+            Some(10)
+        )),
+        vec![0, 2, 4]
+    );
+    assert_eq!(
+        indexes(&audit_page_of(
+            audit_entries(visible.clone()),
+            Some(1000),
+            Some(3)
+        )),
+        vec![44, 46, 48]
+    );
+    assert!(
+        audit_page_of(audit_entries(visible.clone()), Some(0), Some(3))
+            .entries
+            .is_empty()
+    );
+    // Without a limit: everything before `before`, no links.
+    let all = audit_page_of(audit_entries(visible), None, None);
+    assert_eq!(all.entries.len(), 25);
+    assert_eq!((all.older, all.newer), (None, None));
+
+    for language in LANGUAGES {
+        let context = context(language, Some(Role::Fg));
+        let page = check_page(&audit_log_page_paged(&context, &middle, None), language).to_string();
+        let nav = page
+            .split("<nav class=\"peil-pagination\"")
+            .nth(1)
+            .unwrap_or_default();
+        assert!(
+            nav.starts_with(" aria-label=\""),
+            "a named navigation region"
+        );
+        assert!(nav.contains("href=\"/fg/audit\" rel=\"prev\""), "{nav}");
+        assert!(
+            nav.contains("href=\"/fg/audit?before=10\" rel=\"next\""),
+            "{nav}"
+        );
+        let single = audit_log_page_paged(&context, &all_on_one_page(), None);
+        assert!(
+            !single.contains("peil-pagination"),
+            "no links when all fits"
+        );
+    }
+}
+
+fn all_on_one_page() -> peil_web::AuditPage {
+    audit_page_of(audit_entries(0..3), None, Some(50))
+}
+
+fn webcare_message(id: i64, status: WebcareStatus, link: &str) -> WebcareMessage {
+    WebcareMessage {
+        id,
+        published_at: at(3),
+        source: "mastodon".to_string(),
+        language: peil_model::Language::Nl,
+        text: format!("@gemeente {HOSTILE}"),
+        sentiment: peil_model::SentimentLabel::Negative,
+        status,
+        handled_at: (status != WebcareStatus::Open).then(|| at(4)),
+        answer_link: link.to_string(),
+    }
+}
+
+#[test]
+fn the_webcare_inbox_escapes_messages_links_only_to_web_addresses_and_labels_its_forms() {
+    let inbox = WebcareInbox {
+        organisation: "Gemeente Een".to_string(),
+        workspace: format!("webcare{HOSTILE}"),
+        workspace_id: 7,
+        page: 1,
+        page_size: 25,
+        total: 30,
+        open: 1,
+        messages: vec![
+            webcare_message(11, WebcareStatus::Open, "https://social.example/@a/1?x=\"<"),
+            webcare_message(12, WebcareStatus::Answered, "javascript:alert(1)"),
+            webcare_message(13, WebcareStatus::Closed, "https://social.example/@c/3"),
+        ],
+    };
+    for language in LANGUAGES {
+        let context = context(language, Some(Role::Webcare));
+        let view = WebcareView {
+            workspaces: vec!["een".to_string(), inbox.workspace.clone()],
+            inbox: Some(inbox.clone()),
+            notice: None,
+        };
+        let page = peil_web::webcare_page(&context, &view);
+        check_page(&page, language);
+        assert_hostile_escaped(&page);
+        assert!(page.contains("href=\"https://social.example/@a/1?x=&quot;&lt;\""));
+        assert!(!page.contains("javascript:"), "only http(s) links");
+        let open_text = match language {
+            Language::Nl => "Open om te beantwoorden",
+            Language::En => "Open to answer",
+        };
+        assert_eq!(page.matches(open_text).count(), 2);
+        // Forms for the open and the answered message, none for the closed one; each why field
+        // labelled; only the open one can still be marked answered.
+        assert_eq!(page.matches("name=\"why\"").count(), 2);
+        assert!(page.contains("<label class=\"utrecht-form-label\" for=\"why-11\">"));
+        assert_eq!(page.matches("value=\"answered\"").count(), 1);
+        assert_eq!(
+            page.matches("name=\"csrf_token\"").count(),
+            3,
+            "two forms and logout"
+        );
+        // Two pages of 25: a link to the next one.
+        assert!(page.contains("page=2"));
+        assert!(page.contains("aria-current=\"page\""));
+    }
+    let empty = WebcareView::default();
+    let page = peil_web::webcare_page(&context(Language::Nl, Some(Role::Webcare)), &empty);
+    check_page(&page, Language::Nl);
+    assert!(page.contains("geen webcare-werkruimte"));
 }
