@@ -1346,6 +1346,16 @@ const ROUTE_MATRIX: &[(&str, &str, [u16; 6])] = &[
         [200, 403, 403, 200, 200, 401],
     ),
     ("GET", "/api/v1/connectors", [200, 403, 403, 200, 200, 401]),
+    (
+        "GET",
+        "/api/v1/workspaces/{id}/webcare",
+        [403, 403, 200, 403, 404, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/workspaces/{id}/webcare/{message}",
+        [403, 403, 200, 403, 404, 401],
+    ),
 ];
 
 /// Adds `name` with `role` to Gemeente Twee (password, and TOTP where the role needs it).
@@ -1397,6 +1407,19 @@ async fn every_api_route_answers_each_role_another_tenant_and_nobody_as_the_matr
     let mut fixture = fixture();
     add_other_user(&mut fixture, "olga", Role::Fg).await;
     add_other_user(&mut fixture, "oscar", Role::Analyst).await;
+    add_other_user(&mut fixture, "olaf", Role::Webcare).await;
+    // The webcare inbox: a webcare workspace with messages, and the id of one to mark.
+    let webcare_id = webcare_workspace(&fixture).await;
+    let webcare_session = fixture.login("wim").await;
+    let inbox = fixture
+        .get(
+            &format!("/api/v1/workspaces/{webcare_id}/webcare"),
+            &webcare_session,
+        )
+        .await;
+    let Some(message_id) = inbox.body["messages"][0]["id"].as_i64() else {
+        panic!("no webcare message to mark: {}", inbox.body);
+    };
     // Targets whose state lets the allowed role succeed: a draft to approve, an approved
     // workspace to activate, one workspace for each role that may close.
     let to_approve = fixture.verkeer;
@@ -1451,7 +1474,9 @@ async fn every_api_route_answers_each_role_another_tenant_and_nobody_as_the_matr
     }
 
     let mut sessions: HashMap<&str, Login> = HashMap::new();
-    for name in ["anna", "bas", "wim", "fenna", "otto", "olga", "oscar"] {
+    for name in [
+        "anna", "bas", "wim", "fenna", "otto", "olga", "oscar", "olaf",
+    ] {
         sessions.insert(name, fixture.login(name).await);
     }
     for (method, path, expected) in ROUTE_MATRIX {
@@ -1468,6 +1493,7 @@ async fn every_api_route_answers_each_role_another_tenant_and_nobody_as_the_matr
                     match operation.and_then(|operation| operation.allowed_roles().first()) {
                         Some(Role::Fg) => "olga",
                         Some(Role::Analyst) => "oscar",
+                        Some(Role::Webcare) => "olaf",
                         _ => "otto",
                     }
                 }
@@ -1477,9 +1503,13 @@ async fn every_api_route_answers_each_role_another_tenant_and_nobody_as_the_matr
                 ("/api/v1/workspaces/{id}/activate", _) => to_activate,
                 ("/api/v1/workspaces/{id}/close", Caller::Fg) => close_fg,
                 ("/api/v1/workspaces/{id}/close", _) => close_admin,
+                ("/api/v1/workspaces/{id}/webcare", _)
+                | ("/api/v1/workspaces/{id}/webcare/{message}", _) => webcare_id,
                 _ => fixture.afval,
             };
-            let url = path.replace("{id}", &id.to_string());
+            let url = path
+                .replace("{id}", &id.to_string())
+                .replace("{message}", &message_id.to_string());
             let body = match *path {
                 "/api/v1/session" if *method == "POST" => {
                     let totp = fixture
@@ -1505,6 +1535,9 @@ async fn every_api_route_answers_each_role_another_tenant_and_nobody_as_the_matr
                     "query": format!("matrix{} OR afval", *caller as u8), "justification": "matrix"})),
                 "/api/v1/workspaces/{id}/query" => Some(json!({"text": "afval"})),
                 "/api/v1/workspaces/{id}/tokens" => Some(json!({"role": "analyst"})),
+                "/api/v1/workspaces/{id}/webcare/{message}" => {
+                    Some(json!({"status": "answered", "why": "matrix"}))
+                }
                 _ if *method == "POST" => Some(json!({"why": "matrix"})),
                 _ => None,
             };
