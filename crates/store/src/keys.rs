@@ -86,6 +86,39 @@ fn random_key() -> Result<PeriodKey, StoreError> {
     Ok(PeriodKey::from_bytes(bytes))
 }
 
+/// The one random key per workspace kept in `table` (`reference_keys` or `webcare_keys`):
+/// from `cache`, else from the table, else created and stored on first use.
+fn workspace_key(
+    connection: &Connection,
+    cache: &mut HashMap<i64, PeriodKey>,
+    table: &'static str,
+    workspace_id: i64,
+) -> Result<PeriodKey, StoreError> {
+    if let Some(key) = cache.get(&workspace_id) {
+        return Ok(key.clone());
+    }
+    let stored: Option<Vec<u8>> = connection
+        .query_row(
+            &format!("SELECT key FROM {table} WHERE workspace_id = ?1"),
+            params![workspace_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let key = match stored {
+        Some(blob) => key_from_blob(blob)?,
+        None => {
+            let fresh = random_key()?;
+            connection.execute(
+                &format!("INSERT INTO {table} (workspace_id, key) VALUES (?1, ?2)"),
+                params![workspace_id, fresh.as_bytes().as_slice()],
+            )?;
+            fresh
+        }
+    };
+    cache.insert(workspace_id, key.clone());
+    Ok(key)
+}
+
 fn key_from_blob(blob: Vec<u8>) -> Result<PeriodKey, StoreError> {
     let bytes: [u8; KEY_BYTES] = blob
         .try_into()
@@ -207,60 +240,24 @@ impl KeyStore {
 
     /// The key that turns source ids of `workspace_id` into duplicate-detection references.
     pub fn reference_key(&mut self, workspace_id: i64) -> Result<PeriodKey, StoreError> {
-        if let Some(key) = self.reference_keys.get(&workspace_id) {
-            return Ok(key.clone());
-        }
-        let stored: Option<Vec<u8>> = self
-            .connection
-            .query_row(
-                "SELECT key FROM reference_keys WHERE workspace_id = ?1",
-                params![workspace_id],
-                |row| row.get(0),
-            )
-            .optional()?;
-        let key = match stored {
-            Some(blob) => key_from_blob(blob)?,
-            None => {
-                let fresh = random_key()?;
-                self.connection.execute(
-                    "INSERT INTO reference_keys (workspace_id, key) VALUES (?1, ?2)",
-                    params![workspace_id, fresh.as_bytes().as_slice()],
-                )?;
-                fresh
-            }
-        };
-        self.reference_keys.insert(workspace_id, key.clone());
-        Ok(key)
+        workspace_key(
+            &self.connection,
+            &mut self.reference_keys,
+            "reference_keys",
+            workspace_id,
+        )
     }
 
     /// The AEAD key of `workspace_id` that seals the answer references of its webcare messages
     /// (random, one per workspace, created on first use, kept here apart from the data like the
     /// other keys and never shown).
     fn webcare_key(&mut self, workspace_id: i64) -> Result<PeriodKey, StoreError> {
-        if let Some(key) = self.webcare_keys.get(&workspace_id) {
-            return Ok(key.clone());
-        }
-        let stored: Option<Vec<u8>> = self
-            .connection
-            .query_row(
-                "SELECT key FROM webcare_keys WHERE workspace_id = ?1",
-                params![workspace_id],
-                |row| row.get(0),
-            )
-            .optional()?;
-        let key = match stored {
-            Some(blob) => key_from_blob(blob)?,
-            None => {
-                let fresh = random_key()?;
-                self.connection.execute(
-                    "INSERT INTO webcare_keys (workspace_id, key) VALUES (?1, ?2)",
-                    params![workspace_id, fresh.as_bytes().as_slice()],
-                )?;
-                fresh
-            }
-        };
-        self.webcare_keys.insert(workspace_id, key.clone());
-        Ok(key)
+        workspace_key(
+            &self.connection,
+            &mut self.webcare_keys,
+            "webcare_keys",
+            workspace_id,
+        )
     }
 
     /// Seals `uri` (the answer reference of a webcare message) with XChaCha20-Poly1305 under the
