@@ -15,6 +15,7 @@
 
 mod accounts;
 mod aggregate;
+mod backend;
 mod catalog;
 mod connectors;
 mod differencing;
@@ -39,6 +40,7 @@ pub use accounts::{ApiTokenRecord, Credentials, SessionRecord};
 pub use aggregate::{
     AggregateReport, AggregateRequest, Cell, Interval, TermCell, TermList, Totals,
 };
+pub use backend::{hour_bucket_start, PostBackend, SECONDS_PER_HOUR};
 pub use connectors::{ConnectorProgress, ConnectorState};
 pub use differencing::{DifferencingReason, DifferencingRefusal, REMEMBERED_SCOPES_PER_WORKSPACE};
 pub use error::StoreError;

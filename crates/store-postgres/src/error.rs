@@ -1,0 +1,35 @@
+//! The typed error of the PostgreSQL store.
+//!
+//! It must never carry values of rows: from a database error it keeps the SQLSTATE code and the
+//! primary message only, never the DETAIL (which can hold the values of a conflicting key).
+
+/// What can go wrong in the PostgreSQL store.
+#[derive(Debug, thiserror::Error)]
+pub enum PostgresStoreError {
+    /// The server refused a statement (SQLSTATE code and primary message only).
+    #[error("PostgreSQL refused a statement ({code}): {message}")]
+    Database { code: String, message: String },
+    /// The connection failed or a value could not be sent or read.
+    #[error("PostgreSQL connection or conversion failed: {0}")]
+    Client(String),
+    #[error("invalid schema name: use a–z, 0–9 and _ only, starting with a letter, at most 63")]
+    InvalidSchemaName,
+    #[error("a publication time lies outside the years 1 to 9999 that the partitions cover")]
+    PublicationTimeOutOfRange,
+    #[error("the workspace {workspace_id} is not registered in the PostgreSQL store")]
+    UnknownWorkspace { workspace_id: i64 },
+    #[error("the partition {name} does not follow the posts_yYYYYmMM naming")]
+    UnexpectedPartition { name: String },
+}
+
+impl From<postgres::Error> for PostgresStoreError {
+    fn from(error: postgres::Error) -> PostgresStoreError {
+        if let Some(database_error) = error.as_db_error() {
+            return PostgresStoreError::Database {
+                code: database_error.code().code().to_string(),
+                message: database_error.message().to_string(),
+            };
+        }
+        PostgresStoreError::Client(error.to_string())
+    }
+}

@@ -1,0 +1,157 @@
+//! Versioned migrations of the PostgreSQL schema: a `schema_migrations` table, each migration
+//! applied in one transaction under an advisory lock (several processes may start at once), and
+//! running them again changes nothing.
+//!
+//! The schema is Citus-ready (docs/scale-out.md): every per-workspace table carries
+//! `workspace_id` in its primary key and in every unique constraint; `organisations` and `users`
+//! are reference tables. Migrations must never be edited once released: a change is a new
+//! version.
+
+use postgres::Client;
+
+use crate::PostgresStoreError;
+
+/// Advisory lock key (transaction level) held while a migration is checked and applied.
+pub const MIGRATION_LOCK_KEY: i64 = 0x7065_696c_6d69_6731; // "peilmig1"
+
+/// (version, description, statements).
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[(
+    1,
+    "data path: organisations, users, workspaces, post references, posts partitioned by month, \
+     hourly rollups",
+    r#"
+CREATE TABLE organisations (
+    organisation_id bigint PRIMARY KEY,
+    name text NOT NULL UNIQUE
+);
+
+CREATE TABLE users (
+    user_id bigint PRIMARY KEY,
+    organisation_id bigint NOT NULL REFERENCES organisations (organisation_id),
+    name text NOT NULL UNIQUE
+);
+
+CREATE TABLE workspaces (
+    workspace_id bigint PRIMARY KEY,
+    organisation_id bigint NOT NULL REFERENCES organisations (organisation_id),
+    name text NOT NULL,
+    retention_days_posts integer NOT NULL CHECK (retention_days_posts >= 0),
+    retention_days_aggregates integer NOT NULL CHECK (retention_days_aggregates >= 0)
+);
+
+-- One row per stored post: the deduplication on the source reference, which a unique constraint
+-- on the partitioned posts table cannot enforce (it would have to include published_at).
+CREATE TABLE post_references (
+    workspace_id bigint NOT NULL REFERENCES workspaces (workspace_id),
+    source_ref bytea NOT NULL,
+    post_id bigint NOT NULL,
+    published_at timestamptz NOT NULL,
+    PRIMARY KEY (workspace_id, source_ref)
+);
+CREATE INDEX post_references_published ON post_references (workspace_id, published_at);
+
+CREATE SEQUENCE post_ids AS bigint;
+
+-- De-identified posts, partitioned by month of publication (posts_yYYYYmMM, created on demand),
+-- so that retention drops whole partitions. terms holds the analysed terms of peil_analysis,
+-- kind-prefixed: 'w:' word, 'h:' hashtag, 'b:' word pair.
+CREATE TABLE posts (
+    workspace_id bigint NOT NULL REFERENCES workspaces (workspace_id),
+    post_id bigint NOT NULL,
+    published_at timestamptz NOT NULL,
+    source text NOT NULL,
+    source_ref bytea NOT NULL,
+    language text NOT NULL,
+    text text NOT NULL,
+    author_pseudonym bytea NOT NULL,
+    key_period text NOT NULL,
+    is_reply boolean NOT NULL,
+    is_repost boolean NOT NULL,
+    sentiment text NOT NULL,
+    sentiment_score real NOT NULL,
+    terms text[] NOT NULL,
+    monitor_ids bigint[] NOT NULL,
+    webcare_nonce bytea,
+    webcare_sealed bytea,
+    PRIMARY KEY (workspace_id, post_id, published_at)
+) PARTITION BY RANGE (published_at);
+CREATE INDEX posts_terms ON posts USING gin (terms);
+CREATE INDEX posts_workspace_published ON posts (workspace_id, published_at);
+
+-- Posts per workspace, hour, key period, sentiment, language and source, changed in the same
+-- transaction as the posts.
+CREATE TABLE post_volume_hourly (
+    workspace_id bigint NOT NULL REFERENCES workspaces (workspace_id),
+    hour_start timestamptz NOT NULL,
+    key_period text NOT NULL,
+    sentiment text NOT NULL,
+    language text NOT NULL,
+    source text NOT NULL,
+    posts bigint NOT NULL CHECK (posts >= 0),
+    PRIMARY KEY (workspace_id, hour_start, key_period, sentiment, language, source)
+);
+
+-- Relations that hold deleted rows (dead tuples still in their files) until the next retention
+-- run rewrites them. Bookkeeping of this node only (no workspace data): stays local under Citus.
+CREATE TABLE pending_compaction (
+    relation_name text PRIMARY KEY
+);
+"#,
+)];
+
+/// Creates `schema` when missing, under the migration lock (two processes creating it at once
+/// would otherwise collide). The caller has checked the name: letters, digits and _ only.
+pub(crate) fn create_schema(client: &mut Client, schema: &str) -> Result<(), PostgresStoreError> {
+    let mut transaction = client.transaction()?;
+    transaction.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK_KEY])?;
+    transaction.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))?;
+    transaction.commit()?;
+    Ok(())
+}
+
+/// Applies the migrations not yet applied, in order. Returns the versions it applied.
+pub fn migrate(client: &mut Client) -> Result<Vec<i32>, PostgresStoreError> {
+    let mut applied = Vec::new();
+    {
+        let mut transaction = client.transaction()?;
+        transaction.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK_KEY])?;
+        transaction.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version integer PRIMARY KEY,
+                description text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            )",
+        )?;
+        transaction.commit()?;
+    }
+    for (version, description, statements) in MIGRATIONS {
+        let mut transaction = client.transaction()?;
+        transaction.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK_KEY])?;
+        let already = transaction.query_opt(
+            "SELECT 1 FROM schema_migrations WHERE version = $1",
+            &[version],
+        )?;
+        if already.is_some() {
+            continue;
+        }
+        transaction.batch_execute(statements)?;
+        transaction.execute(
+            "INSERT INTO schema_migrations (version, description) VALUES ($1, $2)",
+            &[version, description],
+        )?;
+        transaction.commit()?;
+        applied.push(*version);
+    }
+    Ok(applied)
+}
+
+/// The versions recorded in `schema_migrations`, in order.
+pub fn applied_versions(client: &mut Client) -> Result<Vec<i32>, PostgresStoreError> {
+    let rows = client.query(
+        "SELECT version FROM schema_migrations ORDER BY version",
+        &[],
+    )?;
+    rows.iter()
+        .map(|row| row.try_get::<_, i32>(0).map_err(PostgresStoreError::from))
+        .collect()
+}

@@ -1,0 +1,615 @@
+//! Tests of the PostgreSQL store against a real PostgreSQL 15 (tests/postgres/with-cluster.sh
+//! starts a throwaway cluster and exports PEIL_TEST_POSTGRES_URL). Without that variable every
+//! test skips with a note, except under CI=true, where a missing PostgreSQL is a failure.
+//!
+//! Each test works in its own schema (dropped at the end), so the tests run in parallel.
+//! Also here: the first slice of the conformance suite, one function generic over
+//! `peil_store::PostBackend` run against the embedded store and PostgreSQL with the same posts.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use peil_model::{Language, Purpose, SentimentLabel, WorkspaceDraft};
+use peil_store::{BatchOutcome, PostBackend, Store, StoredPost};
+use peil_store_postgres::{PostgresStore, PostgresStoreError, WorkspaceRegistration};
+use postgres::{Client, NoTls};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// The test cluster's URL; `None` (with a note) when there is none, a panic under CI=true.
+fn test_url(test: &str) -> Option<String> {
+    if let Ok(url) = std::env::var("PEIL_TEST_POSTGRES_URL") {
+        return Some(url);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!(
+            "{test}: PEIL_TEST_POSTGRES_URL is not set under CI=true; run the tests through \
+             tests/postgres/with-cluster.sh"
+        );
+    }
+    eprintln!(
+        "note: {test} skipped: PEIL_TEST_POSTGRES_URL is not set (run through \
+         tests/postgres/with-cluster.sh)"
+    );
+    None
+}
+
+static SCHEMA_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A schema of its own for one test, dropped when the test ends.
+struct TestSchema {
+    url: String,
+    name: String,
+}
+
+impl TestSchema {
+    fn new(url: &str, label: &str) -> TestSchema {
+        let nanos = Utc::now().timestamp_subsec_nanos();
+        let number = SCHEMA_COUNTER.fetch_add(1, Ordering::Relaxed);
+        TestSchema {
+            url: url.to_string(),
+            name: format!("peil_test_{label}_{}_{nanos}_{number}", std::process::id()),
+        }
+    }
+
+    fn open(&self) -> Result<PostgresStore, PostgresStoreError> {
+        PostgresStore::connect_in_schema(&self.url, &self.name)
+    }
+
+    /// A plain client with the schema on its search path, for checks the store has no API for.
+    fn client(&self) -> Result<Client, postgres::Error> {
+        let mut client = Client::connect(&self.url, NoTls)?;
+        client.batch_execute(&format!(
+            "SET search_path TO {}; SET TimeZone TO 'UTC'",
+            self.name
+        ))?;
+        Ok(client)
+    }
+}
+
+impl Drop for TestSchema {
+    fn drop(&mut self) {
+        if let Ok(mut client) = Client::connect(&self.url, NoTls) {
+            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
+        }
+    }
+}
+
+fn moment(year: i32, month: u32, day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(year, month, day, hour, minute, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn post(workspace_id: i64, number: u32, published_at: DateTime<Utc>, text: &str) -> StoredPost {
+    let mut source_ref = [0u8; 32];
+    source_ref[..4].copy_from_slice(&number.to_le_bytes());
+    let sentiment = SentimentLabel::ALL[(number % 3) as usize];
+    StoredPost {
+        workspace_id,
+        id: 0,
+        source: if number.is_multiple_of(2) {
+            "mastodon"
+        } else {
+            "bluesky"
+        }
+        .into(),
+        source_ref,
+        published_at,
+        language: if number.is_multiple_of(5) {
+            Language::En
+        } else {
+            Language::Nl
+        },
+        deidentified_text: text.into(),
+        author_pseudonym: [(number % 7) as u8; 32],
+        key_period: published_at.format("%Y-%m").to_string(),
+        is_reply: false,
+        is_repost: number.is_multiple_of(4),
+        sentiment,
+        sentiment_score: 0.0,
+        terms: text
+            .split_whitespace()
+            .map(|word| word.to_lowercase())
+            .collect(),
+        hashtags: vec!["afval".into()],
+        bigrams: vec![],
+        matched_monitor_ids: vec![],
+        webcare_reference: None,
+    }
+}
+
+fn register(
+    store: &mut PostgresStore,
+    workspace_id: i64,
+    retention_days_posts: u32,
+) -> Result<(), PostgresStoreError> {
+    store.register_organisation(1, "Gemeente Test")?;
+    store.register_workspace(&WorkspaceRegistration {
+        workspace_id,
+        organisation_id: 1,
+        name: format!("werkruimte {workspace_id}"),
+        retention_days_posts,
+        retention_days_aggregates: 365,
+    })
+}
+
+#[test]
+fn migrations_are_idempotent_and_safe_to_run_from_several_processes() -> TestResult {
+    let Some(url) = test_url("migrations_are_idempotent") else {
+        return Ok(());
+    };
+    let schema = TestSchema::new(&url, "migrations");
+    // Three connections migrate the fresh schema at once: one applies, the others wait and
+    // find it applied.
+    let handles: Vec<_> = (0..3)
+        .map(|_| {
+            let url = url.clone();
+            let name = schema.name.clone();
+            std::thread::spawn(move || PostgresStore::connect_in_schema(&url, &name).map(|_| ()))
+        })
+        .collect();
+    for handle in handles {
+        let joined = handle.join().map_err(|_| "a migrating thread panicked")?;
+        joined?;
+    }
+    let mut store = schema.open()?;
+    assert_eq!(store.migration_versions()?, vec![1]);
+    assert_eq!(store.migrate()?, Vec::<i32>::new(), "nothing left to apply");
+    let mut client = schema.client()?;
+    let rows: i64 = client
+        .query_one("SELECT count(*) FROM schema_migrations", &[])?
+        .try_get(0)?;
+    assert_eq!(rows, 1);
+    // The tables of migration 1 exist, posts as a partitioned table.
+    let kind: i8 = client
+        .query_one(
+            "SELECT relkind FROM pg_class WHERE oid = 'posts'::regclass",
+            &[],
+        )?
+        .try_get(0)?;
+    assert_eq!(kind as u8, b'p', "posts is partitioned");
+    Ok(())
+}
+
+#[test]
+fn a_batch_stored_twice_is_stored_once() -> TestResult {
+    let Some(url) = test_url("a_batch_stored_twice_is_stored_once") else {
+        return Ok(());
+    };
+    let schema = TestSchema::new(&url, "dedup");
+    let mut store = schema.open()?;
+    register(&mut store, 7, 30)?;
+    let published_at = moment(2026, 11, 20, 9, 15);
+    let batch = vec![
+        post(7, 1, published_at, "container vol"),
+        post(7, 2, published_at, "gft bak"),
+        // The same source reference as the first post, in the same batch.
+        post(7, 1, published_at, "container vol"),
+    ];
+    let first = store.store_batch(&batch)?;
+    assert_eq!(
+        first,
+        BatchOutcome {
+            stored: 2,
+            duplicates: 1,
+            stored_flags: vec![true, true, false],
+        }
+    );
+    let second = store.store_batch(&batch)?;
+    assert_eq!(second.stored, 0);
+    assert_eq!(second.duplicates, 3);
+    assert_eq!(second.stored_flags, vec![false, false, false]);
+    assert_eq!(store.post_count(7)?, 2);
+    assert_eq!(store.posts_with_word(7, "container")?, 1);
+    assert_eq!(
+        store.volume_per_hour(7)?,
+        BTreeMap::from([(moment(2026, 11, 20, 9, 0).timestamp(), 2)])
+    );
+    // The partition of November was made on demand, and only that one.
+    assert_eq!(store.partitions()?, vec!["posts_y2026m11".to_string()]);
+    Ok(())
+}
+
+/// Posts per rollup row, keyed by the row's columns joined with `|`.
+type RowCounts = BTreeMap<String, i64>;
+
+/// The rollup rows and a recount of the posts, both as (workspace, hour, key period, sentiment,
+/// language, source) → posts.
+fn rollups_and_recount(client: &mut Client) -> Result<(RowCounts, RowCounts), postgres::Error> {
+    let read = |client: &mut Client, sql: &str| -> Result<BTreeMap<String, i64>, postgres::Error> {
+        let mut rows = BTreeMap::new();
+        for row in client.query(sql, &[])? {
+            rows.insert(row.try_get::<_, String>(0)?, row.try_get::<_, i64>(1)?);
+        }
+        Ok(rows)
+    };
+    let rollups = read(
+        client,
+        "SELECT concat_ws('|', workspace_id, extract(epoch FROM hour_start)::bigint, key_period,
+                sentiment, language, source), posts
+         FROM post_volume_hourly",
+    )?;
+    let recount = read(
+        client,
+        "SELECT concat_ws('|', workspace_id,
+                extract(epoch FROM date_trunc('hour', published_at))::bigint, key_period,
+                sentiment, language, source), count(*)
+         FROM posts
+         GROUP BY workspace_id, date_trunc('hour', published_at), key_period, sentiment,
+                language, source",
+    )?;
+    Ok((rollups, recount))
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    /// Posts (number, workspace 1 or 2, hours after the start), stored as one batch.
+    Batch(Vec<(u32, i64, i64)>),
+    /// Delete at the source the post with this number in this workspace.
+    Delete(u32, i64),
+    /// Run retention this many days after the start.
+    Retention(i64),
+}
+
+fn step_strategy() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => prop::collection::vec((0u32..40, 1i64..=2, 0i64..(24 * 120)), 1..12)
+            .prop_map(Step::Batch),
+        2 => (0u32..40, 1i64..=2).prop_map(|(number, workspace)| Step::Delete(number, workspace)),
+        1 => (0i64..150).prop_map(Step::Retention),
+    ]
+}
+
+#[test]
+fn rollups_equal_a_recount_after_inserts_deletions_and_retention() -> TestResult {
+    let Some(url) = test_url("rollups_equal_a_recount") else {
+        return Ok(());
+    };
+    let schema = TestSchema::new(&url, "rollups");
+    let store = std::cell::RefCell::new(schema.open()?);
+    let client = std::cell::RefCell::new(schema.client()?);
+    {
+        let mut store = store.borrow_mut();
+        register(&mut store, 1, 30)?;
+        register(&mut store, 2, 60)?;
+    }
+    let start = moment(2026, 7, 1, 0, 0);
+    let mut runner = TestRunner::new(Config {
+        cases: 12,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&prop::collection::vec(step_strategy(), 1..10), |steps| {
+        let fail = |error: &dyn std::fmt::Display| TestCaseError::fail(error.to_string());
+        let mut store = store.borrow_mut();
+        let mut client = client.borrow_mut();
+        client
+            .batch_execute("TRUNCATE posts, post_references, post_volume_hourly")
+            .map_err(|error| fail(&error))?;
+        for step in &steps {
+            match step {
+                Step::Batch(posts) => {
+                    let batch: Vec<StoredPost> = posts
+                        .iter()
+                        .map(|(number, workspace, hours)| {
+                            post(
+                                *workspace,
+                                *number,
+                                start + TimeDelta::minutes(hours * 60 + i64::from(*number)),
+                                "afval container",
+                            )
+                        })
+                        .collect();
+                    store.store_batch(&batch).map_err(|error| fail(&error))?;
+                }
+                Step::Delete(number, workspace) => {
+                    let mut source_ref = [0u8; 32];
+                    source_ref[..4].copy_from_slice(&number.to_le_bytes());
+                    store
+                        .delete_post_by_reference(*workspace, &source_ref)
+                        .map_err(|error| fail(&error))?;
+                }
+                Step::Retention(days) => {
+                    store
+                        .run_retention(start + TimeDelta::days(*days))
+                        .map_err(|error| fail(&error))?;
+                }
+            }
+            let (rollups, recount) =
+                rollups_and_recount(&mut client).map_err(|error| fail(&error))?;
+            prop_assert_eq!(rollups, recount, "after {:?}", step);
+        }
+        Ok(())
+    });
+    result.map_err(|error| error.to_string())?;
+    Ok(())
+}
+
+/// Whether any file under `directory` holds `needle`.
+fn files_hold(directory: &Path, needle: &[u8]) -> std::io::Result<Vec<String>> {
+    let mut holding = Vec::new();
+    let mut pending = vec![directory.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue; // removed between listing and reading
+            };
+            if bytes.windows(needle.len()).any(|window| window == needle) {
+                holding.push(path.display().to_string());
+            }
+        }
+    }
+    Ok(holding)
+}
+
+#[test]
+fn postgres_canary_expired_posts_are_gone_from_queries_catalog_and_table_files() -> TestResult {
+    let Some(url) = test_url("postgres_canary") else {
+        return Ok(());
+    };
+    let schema = TestSchema::new(&url, "canary");
+    let mut store = schema.open()?;
+    register(&mut store, 3, 30)?;
+    let unique = format!(
+        "{}x{}",
+        std::process::id(),
+        Utc::now().timestamp_subsec_nanos()
+    );
+    // One canary in August (a partition wholly past the 30 days), one on 10 November (the
+    // boundary partition: the horizon is 15 November), and posts that stay.
+    let old_canary = format!("kanarieoud{unique}");
+    let boundary_canary = format!("kanariegrens{unique}");
+    let posts = vec![
+        post(
+            3,
+            1,
+            moment(2026, 8, 10, 12, 0),
+            &format!("container {old_canary}"),
+        ),
+        post(3, 2, moment(2026, 8, 11, 12, 0), "container vol"),
+        post(
+            3,
+            3,
+            moment(2026, 11, 10, 12, 0),
+            &format!("bak {boundary_canary}"),
+        ),
+        post(3, 4, moment(2026, 11, 20, 12, 0), "container leeg"),
+        post(3, 5, moment(2026, 12, 14, 12, 0), "gft bak"),
+    ];
+    assert_eq!(store.store_batch(&posts)?.stored, 5);
+    let mut client = schema.client()?;
+    let data_directory: String = client.query_one("SHOW data_directory", &[])?.try_get(0)?;
+    let database_oid: u32 = client
+        .query_one(
+            "SELECT oid FROM pg_database WHERE datname = current_database()",
+            &[],
+        )?
+        .try_get(0)?;
+    let database_files = Path::new(&data_directory)
+        .join("base")
+        .join(database_oid.to_string());
+    let files_readable = std::fs::read_dir(&database_files).is_ok();
+    if files_readable {
+        // The scan finds the canaries while they are stored (else the check below proves
+        // nothing).
+        client.batch_execute("CHECKPOINT")?;
+        assert!(!files_hold(&database_files, old_canary.as_bytes())?.is_empty());
+        assert!(!files_hold(&database_files, boundary_canary.as_bytes())?.is_empty());
+    } else if std::env::var("CI").as_deref() == Ok("true") {
+        return Err(
+            format!("the data directory {data_directory} is not readable under CI=true").into(),
+        );
+    } else {
+        eprintln!("note: the data directory is not readable here; the file scan is skipped");
+    }
+    assert_eq!(store.posts_with_word(3, &old_canary)?, 1);
+
+    let report = store.run_retention(moment(2026, 12, 15, 0, 0))?;
+    assert_eq!(report.posts_deleted, 3);
+    assert_eq!(report.posts_deleted_per_workspace, BTreeMap::from([(3, 3)]));
+    assert_eq!(
+        report.partitions_dropped,
+        vec!["posts_y2026m08".to_string()]
+    );
+    assert!(report
+        .relations_compacted
+        .contains(&"posts_y2026m11".to_string()));
+
+    // No query reaches an expired post: not through the store, not through plain SQL.
+    assert_eq!(store.post_count(3)?, 2);
+    assert_eq!(store.posts_with_word(3, &old_canary)?, 0);
+    assert_eq!(store.posts_with_word(3, &boundary_canary)?, 0);
+    let like = format!("%{unique}%");
+    let readable: i64 = client
+        .query_one(
+            "SELECT count(*) FROM posts WHERE text LIKE $1 OR array_to_string(terms, ' ') LIKE $1",
+            &[&like],
+        )?
+        .try_get(0)?;
+    assert_eq!(readable, 0);
+    let references: i64 = client
+        .query_one(
+            "SELECT count(*) FROM post_references WHERE published_at < '2026-11-15'",
+            &[],
+        )?
+        .try_get(0)?;
+    assert_eq!(references, 0);
+    // The August partition no longer exists in the catalog.
+    let august: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = $1 AND c.relname = 'posts_y2026m08'",
+            &[&schema.name],
+        )?
+        .try_get(0)?;
+    assert_eq!(august, 0);
+    assert_eq!(
+        store.partitions()?,
+        vec!["posts_y2026m11".to_string(), "posts_y2026m12".to_string()]
+    );
+    // The rollups lost the expired posts.
+    let hours: BTreeSet<i64> = store.volume_per_hour(3)?.keys().copied().collect();
+    assert_eq!(
+        hours,
+        BTreeSet::from([
+            moment(2026, 11, 20, 12, 0).timestamp(),
+            moment(2026, 12, 14, 12, 0).timestamp()
+        ])
+    );
+    if files_readable {
+        // After a checkpoint the dropped partition's files are unlinked and the rewritten
+        // boundary partition holds no dead tuple: neither canary is in any file of the database.
+        client.batch_execute("CHECKPOINT")?;
+        assert_eq!(
+            files_hold(&database_files, old_canary.as_bytes())?,
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            files_hold(&database_files, boundary_canary.as_bytes())?,
+            Vec::<String>::new()
+        );
+    }
+    Ok(())
+}
+
+/// What a backend answered at each step of the conformance scenario.
+#[derive(Debug, PartialEq, Eq)]
+struct Observations {
+    first_batch: BatchOutcome,
+    second_batch: BatchOutcome,
+    count_after_batches: u64,
+    volumes_after_batches: BTreeMap<i64, u64>,
+    deleted_at_source: bool,
+    deleted_again: bool,
+    count_after_deletion: u64,
+    volumes_after_deletion: BTreeMap<i64, u64>,
+    retention_deleted: u64,
+    count_after_retention: u64,
+    volumes_after_retention: BTreeMap<i64, u64>,
+}
+
+/// The conformance scenario, the same for every backend: two overlapping batches, a deletion at
+/// the source, a retention run.
+fn conformance_scenario<B: PostBackend>(
+    backend: &mut B,
+    workspace_id: i64,
+) -> Result<Observations, B::Error> {
+    let first: Vec<StoredPost> = (0..12)
+        .map(|number| {
+            post(
+                workspace_id,
+                number,
+                moment(2026, 10, 1 + number * 2, 8 + number % 3, 10),
+                "afval container bak",
+            )
+        })
+        .collect();
+    // Overlaps the first batch (numbers 8..12) and repeats a post inside itself.
+    let mut second: Vec<StoredPost> = (8..16)
+        .map(|number| {
+            post(
+                workspace_id,
+                number,
+                moment(2026, 10, 1 + number, 14, 40),
+                "container gft",
+            )
+        })
+        .collect();
+    second.push(second[0].clone());
+    let first_batch = backend.store_post_batch(&first)?;
+    let second_batch = backend.store_post_batch(&second)?;
+    let count_after_batches = backend.stored_post_count(workspace_id)?;
+    let volumes_after_batches = backend.post_volume_per_hour(workspace_id)?;
+    let deleted_at_source = backend.delete_post_at_source(workspace_id, &first[3].source_ref)?;
+    let deleted_again = backend.delete_post_at_source(workspace_id, &first[3].source_ref)?;
+    let count_after_deletion = backend.stored_post_count(workspace_id)?;
+    let volumes_after_deletion = backend.post_volume_per_hour(workspace_id)?;
+    // 30 days of retention as of 20 November: posts before 21 October 00:00 go.
+    let retention_deleted = backend.apply_post_retention(moment(2026, 11, 20, 0, 0))?;
+    Ok(Observations {
+        first_batch,
+        second_batch,
+        count_after_batches,
+        volumes_after_batches,
+        deleted_at_source,
+        deleted_again,
+        count_after_deletion,
+        volumes_after_deletion,
+        retention_deleted,
+        count_after_retention: backend.stored_post_count(workspace_id)?,
+        volumes_after_retention: backend.post_volume_per_hour(workspace_id)?,
+    })
+}
+
+#[test]
+fn conformance_embedded_and_postgres_give_the_same_answers() -> TestResult {
+    let Some(url) = test_url("conformance_embedded_and_postgres") else {
+        return Ok(());
+    };
+    // The embedded store: catalog first, then the same workspace id registered in PostgreSQL.
+    let data_dir = tempfile::tempdir()?;
+    let mut embedded = Store::open(data_dir.path())?;
+    let organisation = embedded.create_organisation("Gemeente Test", "test", "tester")?;
+    let draft = WorkspaceDraft {
+        name: "afval".into(),
+        purpose: Purpose::TrendPolicyAnalysis,
+        purpose_text: "test".into(),
+        legal_basis: "AVG 6(1)(e)".into(),
+        lead: None,
+        retention_days_posts: 30,
+        retention_days_aggregates: 365,
+        k: 10,
+        allowed_sources: vec![],
+        own_accounts: vec![],
+        fg_contact: None,
+        ends_at: None,
+    };
+    let workspace = embedded.create_workspace(organisation.id, &draft, "test", "tester")?;
+    let schema = TestSchema::new(&url, "conformance");
+    let mut postgres = schema.open()?;
+    postgres.register_organisation(organisation.id, &organisation.name)?;
+    postgres.register_workspace(&WorkspaceRegistration {
+        workspace_id: workspace.id,
+        organisation_id: organisation.id,
+        name: workspace.name.clone(),
+        retention_days_posts: 30,
+        retention_days_aggregates: 365,
+    })?;
+
+    let from_embedded = conformance_scenario(&mut embedded, workspace.id)?;
+    let from_postgres = conformance_scenario(&mut postgres, workspace.id)?;
+    assert_eq!(from_embedded, from_postgres);
+    // And the answers are the expected ones (not merely equal).
+    assert_eq!(from_postgres.first_batch.stored, 12);
+    assert_eq!(from_postgres.second_batch.stored, 4);
+    assert_eq!(from_postgres.second_batch.duplicates, 5);
+    assert_eq!(from_postgres.count_after_batches, 16);
+    assert_eq!(
+        from_postgres.volumes_after_batches.values().sum::<u64>(),
+        16
+    );
+    assert!(from_postgres.deleted_at_source);
+    assert!(!from_postgres.deleted_again);
+    assert_eq!(from_postgres.count_after_deletion, 15);
+    assert!(from_postgres.retention_deleted > 0);
+    assert_eq!(
+        from_postgres.count_after_retention,
+        15 - from_postgres.retention_deleted
+    );
+    assert_eq!(
+        from_postgres.volumes_after_retention.values().sum::<u64>(),
+        from_postgres.count_after_retention
+    );
+    Ok(())
+}
