@@ -6,10 +6,12 @@
 //! `BatchOutcome` counts stored and duplicate posts and flags each post of the batch in order.
 //! This module must never log or return post text, pseudonyms or source references.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use peil_store::{hour_bucket_start, BatchOutcome, StoredPost};
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::types::Type;
 use postgres::Transaction;
 
 use crate::{partition_name, partition_range, PostgresStore, PostgresStoreError};
@@ -62,22 +64,49 @@ fn rollup_key(post: &StoredPost) -> Result<RollupKey, PostgresStoreError> {
     ))
 }
 
-/// Adds `change` posts to each rollup row (created when missing; rows that reach zero go). In
-/// key order, so concurrent transactions lock rollup rows in the same order.
+/// Adds `change` posts to each rollup row (created when missing; rows that reach zero go). The
+/// increases go in one statement, in key order, so concurrent transactions lock rollup rows in
+/// the same order; a decrease (a deletion) lowers its row alone.
 pub(crate) fn change_rollups(
     transaction: &mut Transaction<'_>,
     changes: &BTreeMap<RollupKey, i64>,
 ) -> Result<(), PostgresStoreError> {
-    let upsert = transaction.prepare(
-        "INSERT INTO post_volume_hourly
-            (workspace_id, hour_start, key_period, sentiment, language, source, posts)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (workspace_id, hour_start, key_period, sentiment, language, source)
-         DO UPDATE SET posts = post_volume_hourly.posts + excluded.posts
-         RETURNING posts",
-    )?;
-    // A negative change only ever lowers an existing row (an INSERT of a negative count would
-    // fail the CHECK before the conflict is seen).
+    let increases: Vec<(&RollupKey, i64)> = changes
+        .iter()
+        .filter(|(_, change)| **change > 0)
+        .map(|(key, change)| (key, *change))
+        .collect();
+    if !increases.is_empty() {
+        let workspace_ids: Vec<i64> = increases.iter().map(|(key, _)| key.0).collect();
+        let hour_starts: Vec<DateTime<Utc>> = increases.iter().map(|(key, _)| key.1).collect();
+        let key_periods: Vec<&str> = increases.iter().map(|(key, _)| key.2.as_str()).collect();
+        let sentiments: Vec<&str> = increases.iter().map(|(key, _)| key.3.as_str()).collect();
+        let languages: Vec<&str> = increases.iter().map(|(key, _)| key.4.as_str()).collect();
+        let sources: Vec<&str> = increases.iter().map(|(key, _)| key.5.as_str()).collect();
+        let posts: Vec<i64> = increases.iter().map(|(_, change)| *change).collect();
+        transaction.execute(
+            "INSERT INTO post_volume_hourly
+                (workspace_id, hour_start, key_period, sentiment, language, source, posts)
+             SELECT change.workspace_id, change.hour_start, change.key_period, change.sentiment,
+                 change.language, change.source, change.posts
+             FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[],
+                 $5::text[], $6::text[], $7::bigint[]) WITH ORDINALITY AS change
+                 (workspace_id, hour_start, key_period, sentiment, language, source, posts,
+                  position)
+             ORDER BY position
+             ON CONFLICT (workspace_id, hour_start, key_period, sentiment, language, source)
+             DO UPDATE SET posts = post_volume_hourly.posts + excluded.posts",
+            &[
+                &workspace_ids,
+                &hour_starts,
+                &key_periods,
+                &sentiments,
+                &languages,
+                &sources,
+                &posts,
+            ],
+        )?;
+    }
     let lower = transaction.prepare(
         "UPDATE post_volume_hourly SET posts = posts + $7
          WHERE workspace_id = $1 AND hour_start = $2 AND key_period = $3 AND sentiment = $4
@@ -90,12 +119,11 @@ pub(crate) fn change_rollups(
            AND language = $5 AND source = $6 AND posts <= 0",
     )?;
     for ((workspace_id, hour_start, key_period, sentiment, language, source), change) in changes {
-        if *change == 0 {
+        if *change >= 0 {
             continue;
         }
-        let statement = if *change > 0 { &upsert } else { &lower };
         let Some(row) = transaction.query_opt(
-            statement,
+            &lower,
             &[
                 workspace_id,
                 hour_start,
@@ -188,31 +216,71 @@ impl PostgresStore {
             &[&RETENTION_LOCK_KEY],
         )?;
         ensure_partitions(&mut transaction, &months)?;
-        let insert_reference = transaction.prepare(
+        // 1. The references, in one statement: a reference already stored (or earlier in the
+        //    batch) conflicts and is skipped; the ones inserted come back with their new ids. In
+        //    key order, so concurrent batches wait for each other instead of deadlocking.
+        let workspace_ids: Vec<i64> = posts.iter().map(|post| post.workspace_id).collect();
+        let source_refs: Vec<&[u8]> = posts.iter().map(|post| &post.source_ref[..]).collect();
+        let published: Vec<DateTime<Utc>> = posts.iter().map(|post| post.published_at).collect();
+        let inserted = transaction.query(
             "INSERT INTO post_references (workspace_id, source_ref, post_id, published_at)
-             VALUES ($1, $2, nextval('post_ids'), $3)
+             SELECT batch.workspace_id, batch.source_ref, nextval('post_ids'), batch.published_at
+             FROM unnest($1::bigint[], $2::bytea[], $3::timestamptz[])
+                 WITH ORDINALITY AS batch (workspace_id, source_ref, published_at, position)
+             ORDER BY batch.workspace_id, batch.source_ref, batch.position
              ON CONFLICT (workspace_id, source_ref) DO NOTHING
-             RETURNING post_id",
+             RETURNING workspace_id, source_ref, post_id",
+            &[&workspace_ids, &source_refs, &published],
         )?;
-        let insert_post = transaction.prepare(
-            "INSERT INTO posts (workspace_id, post_id, published_at, source, source_ref, language,
-                text, author_pseudonym, key_period, is_reply, is_repost, sentiment,
-                sentiment_score, terms, monitor_ids, webcare_nonce, webcare_sealed)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-        )?;
+        let mut new_ids: HashMap<(i64, Vec<u8>), i64> = HashMap::with_capacity(inserted.len());
+        for row in &inserted {
+            new_ids.insert((row.try_get(0)?, row.try_get(1)?), row.try_get(2)?);
+        }
+        // 2. The posts whose reference was new (the first of the batch with it), by binary COPY.
         let mut rollups: BTreeMap<RollupKey, i64> = BTreeMap::new();
+        let mut stored: Vec<(i64, &StoredPost)> = Vec::with_capacity(new_ids.len());
         for post in posts {
-            let source_ref: &[u8] = &post.source_ref;
-            let inserted = transaction.query_opt(
-                &insert_reference,
-                &[&post.workspace_id, &source_ref, &post.published_at],
-            )?;
-            let Some(row) = inserted else {
+            let key = (post.workspace_id, post.source_ref.to_vec());
+            let Some(post_id) = new_ids.remove(&key) else {
                 outcome.duplicates += 1;
                 outcome.stored_flags.push(false);
                 continue;
             };
-            let post_id: i64 = row.try_get(0)?;
+            stored.push((post_id, post));
+            *rollups.entry(rollup_key(post)?).or_insert(0) += 1;
+            outcome.stored += 1;
+            outcome.stored_flags.push(true);
+        }
+        let sink = transaction.copy_in(
+            "COPY posts (workspace_id, post_id, published_at, source, source_ref, language, text,
+                author_pseudonym, key_period, is_reply, is_repost, sentiment, sentiment_score,
+                terms, monitor_ids, webcare_nonce, webcare_sealed)
+             FROM STDIN (FORMAT binary)",
+        )?;
+        let mut writer = BinaryCopyInWriter::new(
+            sink,
+            &[
+                Type::INT8,
+                Type::INT8,
+                Type::TIMESTAMPTZ,
+                Type::TEXT,
+                Type::BYTEA,
+                Type::TEXT,
+                Type::TEXT,
+                Type::BYTEA,
+                Type::TEXT,
+                Type::BOOL,
+                Type::BOOL,
+                Type::TEXT,
+                Type::FLOAT4,
+                Type::TEXT_ARRAY,
+                Type::INT8_ARRAY,
+                Type::BYTEA,
+                Type::BYTEA,
+            ],
+        );
+        for (post_id, post) in &stored {
+            let source_ref: &[u8] = &post.source_ref;
             let author_pseudonym: &[u8] = &post.author_pseudonym;
             let terms = stored_terms(post);
             let (webcare_nonce, webcare_sealed): (Option<&[u8]>, Option<&[u8]>) =
@@ -220,32 +288,27 @@ impl PostgresStore {
                     Some(sealed) => (Some(&sealed.nonce), Some(&sealed.ciphertext)),
                     None => (None, None),
                 };
-            transaction.execute(
-                &insert_post,
-                &[
-                    &post.workspace_id,
-                    &post_id,
-                    &post.published_at,
-                    &post.source,
-                    &source_ref,
-                    &post.language.code(),
-                    &post.deidentified_text,
-                    &author_pseudonym,
-                    &post.key_period,
-                    &post.is_reply,
-                    &post.is_repost,
-                    &post.sentiment.code(),
-                    &post.sentiment_score,
-                    &terms,
-                    &post.matched_monitor_ids,
-                    &webcare_nonce,
-                    &webcare_sealed,
-                ],
-            )?;
-            *rollups.entry(rollup_key(post)?).or_insert(0) += 1;
-            outcome.stored += 1;
-            outcome.stored_flags.push(true);
+            writer.write(&[
+                &post.workspace_id,
+                post_id,
+                &post.published_at,
+                &post.source,
+                &source_ref,
+                &post.language.code(),
+                &post.deidentified_text,
+                &author_pseudonym,
+                &post.key_period,
+                &post.is_reply,
+                &post.is_repost,
+                &post.sentiment.code(),
+                &post.sentiment_score,
+                &terms,
+                &post.matched_monitor_ids,
+                &webcare_nonce,
+                &webcare_sealed,
+            ])?;
         }
+        writer.finish()?;
         change_rollups(&mut transaction, &rollups)?;
         transaction.commit()?;
         Ok(outcome)

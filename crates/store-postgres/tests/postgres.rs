@@ -613,3 +613,135 @@ fn conformance_embedded_and_postgres_give_the_same_answers() -> TestResult {
     );
     Ok(())
 }
+
+/// Measurement, not a check (run with `--ignored --nocapture`): posts per second stored in
+/// batches of 500, in PostgreSQL and in the embedded store, and the retention run after it.
+#[test]
+#[ignore]
+fn measure_batch_throughput() -> TestResult {
+    let Some(url) = test_url("measure_batch_throughput") else {
+        return Ok(());
+    };
+    let total: u32 = std::env::var("PEIL_MEASURE_POSTS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(20_000);
+    let start = moment(2026, 9, 1, 0, 0);
+    let posts: Vec<StoredPost> = (0..total)
+        .map(|number| {
+            post(
+                1,
+                number,
+                start + TimeDelta::minutes(i64::from(number) * 7),
+                "afval container bak gft leeg vol straat buurt",
+            )
+        })
+        .collect();
+    let schema = TestSchema::new(&url, "measure");
+    let mut postgres = schema.open()?;
+    register(&mut postgres, 1, 30)?;
+    let clock = std::time::Instant::now();
+    for batch in posts.chunks(500) {
+        postgres.store_batch(batch)?;
+    }
+    let postgres_seconds = clock.elapsed().as_secs_f64();
+    let clock = std::time::Instant::now();
+    let report = postgres.run_retention(start + TimeDelta::days(90))?;
+    let retention_seconds = clock.elapsed().as_secs_f64();
+
+    let data_dir = tempfile::tempdir()?;
+    let mut embedded = Store::open(data_dir.path())?;
+    let organisation = embedded.create_organisation("Gemeente Test", "test", "tester")?;
+    let draft = WorkspaceDraft {
+        name: "meting".into(),
+        purpose: Purpose::TrendPolicyAnalysis,
+        purpose_text: "test".into(),
+        legal_basis: "AVG 6(1)(e)".into(),
+        lead: None,
+        retention_days_posts: 30,
+        retention_days_aggregates: 365,
+        k: 10,
+        allowed_sources: vec![],
+        own_accounts: vec![],
+        fg_contact: None,
+        ends_at: None,
+    };
+    let workspace = embedded.create_workspace(organisation.id, &draft, "test", "tester")?;
+    let embedded_posts: Vec<StoredPost> = posts
+        .iter()
+        .map(|post| StoredPost {
+            workspace_id: workspace.id,
+            ..post.clone()
+        })
+        .collect();
+    let clock = std::time::Instant::now();
+    for batch in embedded_posts.chunks(500) {
+        embedded.insert_posts(batch)?;
+    }
+    let embedded_seconds = clock.elapsed().as_secs_f64();
+    eprintln!(
+        "measured: {total} posts in batches of 500: PostgreSQL {:.0} posts/s ({postgres_seconds:.2} s), \
+         embedded {:.0} posts/s ({embedded_seconds:.2} s); PostgreSQL retention deleted {} posts, \
+         dropped {} partitions in {retention_seconds:.2} s",
+        f64::from(total) / postgres_seconds,
+        f64::from(total) / embedded_seconds,
+        report.posts_deleted,
+        report.partitions_dropped.len(),
+    );
+    Ok(())
+}
+
+#[test]
+fn several_writers_store_each_post_once() -> TestResult {
+    let Some(url) = test_url("several_writers_store_each_post_once") else {
+        return Ok(());
+    };
+    let schema = TestSchema::new(&url, "writers");
+    let mut store = schema.open()?;
+    register(&mut store, 4, 30)?;
+    // Four connections store overlapping batches at once (as two `serve` and two `watch`
+    // processes would): posts 0..60, each writer from a different offset, in its own order.
+    let handles: Vec<_> = (0..4u32)
+        .map(|writer| {
+            let url = url.clone();
+            let name = schema.name.clone();
+            std::thread::spawn(move || -> Result<u64, PostgresStoreError> {
+                let mut store = PostgresStore::connect_in_schema(&url, &name)?;
+                let mut stored = 0;
+                for round in 0..3u32 {
+                    let batch: Vec<StoredPost> = (0..30u32)
+                        .map(|index| (index * 7 + writer * 11 + round * 13) % 60)
+                        .map(|number| {
+                            post(
+                                4,
+                                number,
+                                moment(2026, 11, 1 + number % 28, 10, 0),
+                                "container",
+                            )
+                        })
+                        .collect();
+                    stored += store.store_batch(&batch)?.stored;
+                }
+                Ok(stored)
+            })
+        })
+        .collect();
+    let mut stored_by_all = 0;
+    for handle in handles {
+        stored_by_all += handle.join().map_err(|_| "a writer panicked")??;
+    }
+    let expected: BTreeSet<u32> = (0..4u32)
+        .flat_map(|writer| {
+            (0..3u32).flat_map(move |round| {
+                (0..30u32).map(move |index| (index * 7 + writer * 11 + round * 13) % 60)
+            })
+        })
+        .collect();
+    assert_eq!(stored_by_all, expected.len() as u64);
+    assert_eq!(store.post_count(4)?, expected.len() as u64);
+    assert_eq!(
+        store.volume_per_hour(4)?.values().sum::<u64>(),
+        expected.len() as u64
+    );
+    Ok(())
+}
