@@ -13,6 +13,7 @@
 //! anything of the deleted posts: only counts and partition names leave it.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use postgres::Client;
@@ -29,7 +30,13 @@ pub struct PostgresRetentionReport {
     pub partitions_dropped: Vec<String>,
     /// Relations rewritten (`VACUUM FULL`) because they held deleted rows.
     pub relations_compacted: Vec<String>,
+    /// Relations rewritten while another session's older snapshot could still see deleted rows:
+    /// they may keep them, so the next run rewrites them again (empty in a healthy run).
+    pub relations_left_pending: Vec<String>,
 }
+
+/// How long a run waits for older snapshots to end before it rewrites the relations anyway.
+const SNAPSHOT_WAIT: Duration = Duration::from_secs(30);
 
 /// `as_of − days`, or `None` when that lies before the year 1 (then nothing is old enough).
 fn horizon_before(as_of: DateTime<Utc>, days: i32) -> Option<DateTime<Utc>> {
@@ -178,14 +185,60 @@ impl PostgresStore {
                 note_for_compaction(&mut transaction, name)?;
             }
         }
+        // The id of this transaction: a session whose snapshot is older may still see the rows
+        // deleted here, and VACUUM FULL would copy them into the rewritten files.
+        let deleting_transaction: String = transaction
+            .query_one("SELECT pg_current_xact_id()::text", &[])?
+            .try_get(0)?;
         transaction.commit()?;
-        report.relations_compacted = self.compact_pending()?;
+        let snapshots_released =
+            self.wait_for_older_snapshots(&deleting_transaction, SNAPSHOT_WAIT)?;
+        let (compacted, left_pending) = self.compact_pending(snapshots_released)?;
+        report.relations_compacted = compacted;
+        report.relations_left_pending = left_pending;
         Ok(report)
     }
 
+    /// Waits (at most `timeout`) until no other session of this database holds a snapshot or a
+    /// transaction from before `transaction_id` (`pg_stat_activity`; the store's role needs
+    /// `pg_read_all_stats` to see other roles' sessions). Returns whether none is left.
+    fn wait_for_older_snapshots(
+        &mut self,
+        transaction_id: &str,
+        timeout: Duration,
+    ) -> Result<bool, PostgresStoreError> {
+        let started = Instant::now();
+        loop {
+            let older: i64 = self
+                .client
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity
+                     WHERE datname = current_database() AND pid <> pg_backend_pid()
+                       AND ((backend_xmin IS NOT NULL
+                             AND age(backend_xmin) >= age($1::text::xid))
+                         OR (backend_xid IS NOT NULL
+                             AND age(backend_xid) >= age($1::text::xid)))",
+                    &[&transaction_id],
+                )?
+                .try_get(0)?;
+            if older == 0 {
+                return Ok(true);
+            }
+            if started.elapsed() >= timeout {
+                return Ok(false);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Rewrites (`VACUUM FULL`) every relation noted as holding deleted rows, so the deleted
-    /// tuples leave its table and index files. Returns the relations rewritten.
-    fn compact_pending(&mut self) -> Result<Vec<String>, PostgresStoreError> {
+    /// tuples leave its table and index files. When an older snapshot may still see deleted rows
+    /// (`snapshots_released` false) the rewrite may keep them: the relations stay noted for the
+    /// next run. Returns (rewritten, left pending).
+    fn compact_pending(
+        &mut self,
+        snapshots_released: bool,
+    ) -> Result<(Vec<String>, Vec<String>), PostgresStoreError> {
         let pending: Vec<String> = self
             .client
             .query(
@@ -196,6 +249,7 @@ impl PostgresStore {
             .map(|row| row.try_get::<_, String>(0))
             .collect::<Result<_, _>>()?;
         let mut compacted = Vec::new();
+        let mut left_pending = Vec::new();
         for name in pending {
             let is_known = name == "post_references" || partition_range(&name).is_ok();
             let exists = self
@@ -208,12 +262,16 @@ impl PostgresStore {
                     .batch_execute(&format!("VACUUM (FULL) {name}"))?;
                 compacted.push(name.clone());
             }
+            if !snapshots_released && is_known && exists {
+                left_pending.push(name);
+                continue;
+            }
             self.client.execute(
                 "DELETE FROM pending_compaction WHERE relation_name = $1",
                 &[&name],
             )?;
         }
-        Ok(compacted)
+        Ok((compacted, left_pending))
     }
 }
 

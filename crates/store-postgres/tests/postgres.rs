@@ -422,6 +422,7 @@ fn postgres_canary_expired_posts_are_gone_from_queries_catalog_and_table_files()
         report.partitions_dropped,
         vec!["posts_y2026m08".to_string()]
     );
+    assert_eq!(report.relations_left_pending, Vec::<String>::new());
     assert!(report
         .relations_compacted
         .contains(&"posts_y2026m11".to_string()));
