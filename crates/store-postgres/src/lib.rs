@@ -104,6 +104,21 @@ pub fn partition_range(name: &str) -> Result<(DateTime<Utc>, DateTime<Utc>), Pos
     Ok((start, end))
 }
 
+/// Whether the relation `name` exists in the current schema. Read from `pg_class` with the
+/// statement's snapshot: `to_regclass` may answer from a catalog cache that has not yet seen a
+/// partition dropped by another session.
+pub(crate) fn relation_exists(
+    client: &mut impl postgres::GenericClient,
+    name: &str,
+) -> Result<bool, PostgresStoreError> {
+    let row = client.query_one(
+        "SELECT EXISTS (SELECT 1 FROM pg_class
+                        WHERE relname = $1 AND relnamespace = current_schema()::regnamespace)",
+        &[&name],
+    )?;
+    Ok(row.try_get(0)?)
+}
+
 impl PostgresStore {
     /// Connects to `url` (e.g. `postgres://peil@127.0.0.1:5432/peil`), using the `public`
     /// schema, and applies the migrations.

@@ -14,7 +14,7 @@ use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::Type;
 use postgres::Transaction;
 
-use crate::{partition_name, partition_range, PostgresStore, PostgresStoreError};
+use crate::{partition_name, partition_range, relation_exists, PostgresStore, PostgresStoreError};
 use crate::{PARTITION_LOCK_KEY, RETENTION_LOCK_KEY};
 
 /// Prefix of a stored word term.
@@ -162,8 +162,7 @@ fn ensure_partitions(
 ) -> Result<(), PostgresStoreError> {
     let mut locked = false;
     for name in months {
-        let exists = transaction.query_one("SELECT to_regclass($1) IS NOT NULL", &[name])?;
-        if exists.try_get::<_, bool>(0)? {
+        if relation_exists(transaction, name)? {
             continue;
         }
         if !locked {
@@ -325,6 +324,11 @@ impl PostgresStore {
     ) -> Result<bool, PostgresStoreError> {
         let source_ref: &[u8] = source_ref;
         let mut transaction = self.client.transaction()?;
+        // Shared, like a batch: a retention run does not drop the partition under it.
+        transaction.execute(
+            "SELECT pg_advisory_xact_lock_shared($1)",
+            &[&RETENTION_LOCK_KEY],
+        )?;
         let reference = transaction.query_opt(
             "DELETE FROM post_references WHERE workspace_id = $1 AND source_ref = $2
              RETURNING post_id, published_at",

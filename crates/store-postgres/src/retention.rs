@@ -16,10 +16,13 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use postgres::Client;
+use postgres::error::SqlState;
+use postgres::GenericClient;
 
 use crate::posts::note_for_compaction;
-use crate::{partition_range, PostgresStore, PostgresStoreError, RETENTION_LOCK_KEY};
+use crate::{
+    partition_range, relation_exists, PostgresStore, PostgresStoreError, RETENTION_LOCK_KEY,
+};
 
 /// What a retention run did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -46,7 +49,9 @@ fn horizon_before(as_of: DateTime<Utc>, days: i32) -> Option<DateTime<Utc>> {
 }
 
 /// The post partitions of the current schema, in name (= time) order.
-pub(crate) fn partitions(client: &mut Client) -> Result<Vec<String>, PostgresStoreError> {
+pub(crate) fn partitions(
+    client: &mut impl GenericClient,
+) -> Result<Vec<String>, PostgresStoreError> {
     let rows = client.query(
         "SELECT child.relname::text
          FROM pg_inherits
@@ -81,9 +86,10 @@ impl PostgresStore {
         as_of: DateTime<Utc>,
     ) -> Result<PostgresRetentionReport, PostgresStoreError> {
         let mut report = PostgresRetentionReport::default();
-        let partition_names = partitions(&mut self.client)?;
         let mut transaction = self.client.transaction()?;
         transaction.execute("SELECT pg_advisory_xact_lock($1)", &[&RETENTION_LOCK_KEY])?;
+        // Listed under the lock: no batch creates a partition while the run looks at them.
+        let partition_names = partitions(&mut transaction)?;
         let mut horizons: BTreeMap<i64, DateTime<Utc>> = BTreeMap::new();
         for row in transaction.query(
             "SELECT workspace_id, retention_days_posts FROM workspaces ORDER BY workspace_id",
@@ -252,15 +258,17 @@ impl PostgresStore {
         let mut left_pending = Vec::new();
         for name in pending {
             let is_known = name == "post_references" || partition_range(&name).is_ok();
-            let exists = self
-                .client
-                .query_one("SELECT to_regclass($1) IS NOT NULL", &[&name])?
-                .try_get::<_, bool>(0)?;
+            let mut exists = relation_exists(&mut self.client, &name)?;
             if is_known && exists {
                 // Checked above: `post_references` or a partition name (letters, digits, _).
-                self.client
-                    .batch_execute(&format!("VACUUM (FULL) {name}"))?;
-                compacted.push(name.clone());
+                match self.client.batch_execute(&format!("VACUUM (FULL) {name}")) {
+                    Ok(()) => compacted.push(name.clone()),
+                    // Dropped meanwhile by another retention run: its rows are gone with it.
+                    Err(error) if error.code() == Some(&SqlState::UNDEFINED_TABLE) => {
+                        exists = false;
+                    }
+                    Err(error) => return Err(error.into()),
+                }
             }
             if !snapshots_released && is_known && exists {
                 left_pending.push(name);

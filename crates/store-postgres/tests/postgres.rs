@@ -746,3 +746,72 @@ fn several_writers_store_each_post_once() -> TestResult {
     );
     Ok(())
 }
+
+#[test]
+fn retention_runs_and_writers_side_by_side_keep_one_truth() -> TestResult {
+    let Some(url) = test_url("retention_runs_and_writers_side_by_side") else {
+        return Ok(());
+    };
+    let schema = TestSchema::new(&url, "sidebyside");
+    let mut store = schema.open()?;
+    register(&mut store, 5, 30)?;
+    let as_of = moment(2026, 12, 15, 0, 0);
+    // Two writers store posts from August to December while two processes run retention.
+    let mut handles = Vec::new();
+    for writer in 0..2u32 {
+        let url = url.clone();
+        let name = schema.name.clone();
+        handles.push(std::thread::spawn(
+            move || -> Result<(), PostgresStoreError> {
+                let mut store = PostgresStore::connect_in_schema(&url, &name)?;
+                for round in 0..6u32 {
+                    let batch: Vec<StoredPost> = (0..20u32)
+                        .map(|index| {
+                            let number = writer * 1_000 + round * 20 + index;
+                            post(
+                                5,
+                                number,
+                                moment(2026, 8 + (index % 5), 1 + (number % 27), 6, 0),
+                                "container",
+                            )
+                        })
+                        .collect();
+                    store.store_batch(&batch)?;
+                }
+                Ok(())
+            },
+        ));
+    }
+    for _ in 0..2 {
+        let url = url.clone();
+        let name = schema.name.clone();
+        handles.push(std::thread::spawn(
+            move || -> Result<(), PostgresStoreError> {
+                let mut store = PostgresStore::connect_in_schema(&url, &name)?;
+                for _ in 0..3 {
+                    store.run_retention(as_of)?;
+                }
+                Ok(())
+            },
+        ));
+    }
+    for handle in handles {
+        handle.join().map_err(|_| "a thread panicked")??;
+    }
+    // A last run after the writers: nothing before the horizon is left, and the rollups equal
+    // a recount of what is.
+    store.run_retention(as_of)?;
+    let mut client = schema.client()?;
+    let expired: i64 = client
+        .query_one(
+            "SELECT count(*) FROM posts WHERE published_at < '2026-11-15'",
+            &[],
+        )?
+        .try_get(0)?;
+    assert_eq!(expired, 0);
+    let (rollups, recount) = rollups_and_recount(&mut client)?;
+    assert_eq!(rollups, recount);
+    assert!(store.post_count(5)? > 0);
+    assert!(!store.partitions()?.contains(&"posts_y2026m08".to_string()));
+    Ok(())
+}
