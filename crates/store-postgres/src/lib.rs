@@ -271,6 +271,14 @@ impl PostBackend for PostgresStore {
         self.post_count(workspace_id)
     }
 
+    fn stored_posts_with_word(
+        &mut self,
+        workspace_id: i64,
+        word: &str,
+    ) -> Result<u64, PostgresStoreError> {
+        self.posts_with_word(workspace_id, word)
+    }
+
     fn post_volume_per_hour(
         &mut self,
         workspace_id: i64,

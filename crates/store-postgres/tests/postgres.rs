@@ -490,6 +490,8 @@ struct Observations {
     first_batch: BatchOutcome,
     second_batch: BatchOutcome,
     count_after_batches: u64,
+    /// Posts holding the words "container", "gft", "bak" and "afwezig" after the batches.
+    word_matches_after_batches: Vec<u64>,
     volumes_after_batches: BTreeMap<i64, u64>,
     deleted_at_source: bool,
     deleted_again: bool,
@@ -497,7 +499,16 @@ struct Observations {
     volumes_after_deletion: BTreeMap<i64, u64>,
     retention_deleted: u64,
     count_after_retention: u64,
+    word_matches_after_retention: Vec<u64>,
     volumes_after_retention: BTreeMap<i64, u64>,
+}
+
+/// Posts of `workspace_id` holding each of the scenario's words.
+fn word_matches<B: PostBackend>(backend: &mut B, workspace_id: i64) -> Result<Vec<u64>, B::Error> {
+    ["container", "gft", "bak", "afwezig"]
+        .iter()
+        .map(|word| backend.stored_posts_with_word(workspace_id, word))
+        .collect()
 }
 
 /// The conformance scenario, the same for every backend: two overlapping batches, a deletion at
@@ -531,6 +542,7 @@ fn conformance_scenario<B: PostBackend>(
     let first_batch = backend.store_post_batch(&first)?;
     let second_batch = backend.store_post_batch(&second)?;
     let count_after_batches = backend.stored_post_count(workspace_id)?;
+    let word_matches_after_batches = word_matches(backend, workspace_id)?;
     let volumes_after_batches = backend.post_volume_per_hour(workspace_id)?;
     let deleted_at_source = backend.delete_post_at_source(workspace_id, &first[3].source_ref)?;
     let deleted_again = backend.delete_post_at_source(workspace_id, &first[3].source_ref)?;
@@ -542,6 +554,7 @@ fn conformance_scenario<B: PostBackend>(
         first_batch,
         second_batch,
         count_after_batches,
+        word_matches_after_batches,
         volumes_after_batches,
         deleted_at_source,
         deleted_again,
@@ -549,6 +562,7 @@ fn conformance_scenario<B: PostBackend>(
         volumes_after_deletion,
         retention_deleted,
         count_after_retention: backend.stored_post_count(workspace_id)?,
+        word_matches_after_retention: word_matches(backend, workspace_id)?,
         volumes_after_retention: backend.post_volume_per_hour(workspace_id)?,
     })
 }
@@ -596,6 +610,8 @@ fn conformance_embedded_and_postgres_give_the_same_answers() -> TestResult {
     assert_eq!(from_postgres.second_batch.stored, 4);
     assert_eq!(from_postgres.second_batch.duplicates, 5);
     assert_eq!(from_postgres.count_after_batches, 16);
+    // 12 posts "afval container bak" and 4 new "container gft"; no post holds "afwezig".
+    assert_eq!(from_postgres.word_matches_after_batches, vec![16, 4, 12, 0]);
     assert_eq!(
         from_postgres.volumes_after_batches.values().sum::<u64>(),
         16

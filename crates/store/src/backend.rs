@@ -10,8 +10,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
+use crate::posts::TERM_KIND_WORD;
+use crate::term_list;
 use crate::{BatchOutcome, Store, StoreError, StoredPost};
 
 /// Seconds in an hour bucket.
@@ -44,6 +46,11 @@ pub trait PostBackend {
     /// Number of stored posts of a workspace.
     fn stored_post_count(&mut self, workspace_id: i64) -> Result<u64, Self::Error>;
 
+    /// Number of stored posts of a workspace whose analysed words (`StoredPost::terms`, from
+    /// `peil_analysis`) include `word`: both backends match the same posts.
+    fn stored_posts_with_word(&mut self, workspace_id: i64, word: &str)
+        -> Result<u64, Self::Error>;
+
     /// Stored posts of a workspace per hour bucket (start of the hour, Unix seconds); hours
     /// without posts are absent.
     fn post_volume_per_hour(
@@ -73,6 +80,32 @@ impl PostBackend for Store {
 
     fn stored_post_count(&mut self, workspace_id: i64) -> Result<u64, StoreError> {
         self.post_count(workspace_id)
+    }
+
+    fn stored_posts_with_word(&mut self, workspace_id: i64, word: &str) -> Result<u64, StoreError> {
+        let term_id: Option<i64> = self
+            .connection
+            .query_row(
+                "SELECT id FROM terms WHERE workspace_id = ?1 AND kind = ?2 AND text = ?3",
+                params![workspace_id, TERM_KIND_WORD, word],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let Some(term_id) = term_id else {
+            return Ok(0);
+        };
+        let mut statement = self
+            .connection
+            .prepare("SELECT term_ids FROM posts WHERE workspace_id = ?1")?;
+        let mut rows = statement.query(params![workspace_id])?;
+        let mut matching = 0u64;
+        while let Some(row) = rows.next()? {
+            let packed = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+            let mut holds = false;
+            term_list::for_each_id(packed, |id| holds |= id == term_id)?;
+            matching += u64::from(holds);
+        }
+        Ok(matching)
     }
 
     fn post_volume_per_hour(
