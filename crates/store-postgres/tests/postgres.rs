@@ -370,6 +370,8 @@ fn postgres_canary_expired_posts_are_gone_from_queries_catalog_and_table_files()
     // boundary partition: the horizon is 15 November), and posts that stay.
     let old_canary = format!("kanarieoud{unique}");
     let boundary_canary = format!("kanariegrens{unique}");
+    // And one in December, within retention, deleted at the source before the run.
+    let deleted_canary = format!("kanarieweg{unique}");
     let posts = vec![
         post(
             3,
@@ -386,8 +388,14 @@ fn postgres_canary_expired_posts_are_gone_from_queries_catalog_and_table_files()
         ),
         post(3, 4, moment(2026, 11, 20, 12, 0), "container leeg"),
         post(3, 5, moment(2026, 12, 14, 12, 0), "gft bak"),
+        post(
+            3,
+            6,
+            moment(2026, 12, 14, 13, 0),
+            &format!("bak {deleted_canary}"),
+        ),
     ];
-    assert_eq!(store.store_batch(&posts)?.stored, 5);
+    assert_eq!(store.store_batch(&posts)?.stored, 6);
     let mut client = schema.client()?;
     let data_directory: String = client.query_one("SHOW data_directory", &[])?.try_get(0)?;
     let database_oid: u32 = client
@@ -406,6 +414,7 @@ fn postgres_canary_expired_posts_are_gone_from_queries_catalog_and_table_files()
         client.batch_execute("CHECKPOINT")?;
         assert!(!files_hold(&database_files, old_canary.as_bytes())?.is_empty());
         assert!(!files_hold(&database_files, boundary_canary.as_bytes())?.is_empty());
+        assert!(!files_hold(&database_files, deleted_canary.as_bytes())?.is_empty());
     } else if std::env::var("CI").as_deref() == Ok("true") {
         return Err(
             format!("the data directory {data_directory} is not readable under CI=true").into(),
@@ -414,6 +423,8 @@ fn postgres_canary_expired_posts_are_gone_from_queries_catalog_and_table_files()
         eprintln!("note: the data directory is not readable here; the file scan is skipped");
     }
     assert_eq!(store.posts_with_word(3, &old_canary)?, 1);
+    assert!(store.delete_post_by_reference(3, &posts[5].source_ref)?);
+    assert_eq!(store.posts_with_word(3, &deleted_canary)?, 0);
 
     let report = store.run_retention(moment(2026, 12, 15, 0, 0))?;
     assert_eq!(report.posts_deleted, 3);
@@ -423,9 +434,15 @@ fn postgres_canary_expired_posts_are_gone_from_queries_catalog_and_table_files()
         vec!["posts_y2026m08".to_string()]
     );
     assert_eq!(report.relations_left_pending, Vec::<String>::new());
-    assert!(report
-        .relations_compacted
-        .contains(&"posts_y2026m11".to_string()));
+    // The boundary partition, the partition of the deletion at the source and the references
+    // were rewritten.
+    for relation in ["posts_y2026m11", "posts_y2026m12", "post_references"] {
+        assert!(
+            report.relations_compacted.contains(&relation.to_string()),
+            "{relation} not rewritten: {:?}",
+            report.relations_compacted
+        );
+    }
 
     // No query reaches an expired post: not through the store, not through plain SQL.
     assert_eq!(store.post_count(3)?, 2);
@@ -478,6 +495,10 @@ fn postgres_canary_expired_posts_are_gone_from_queries_catalog_and_table_files()
         );
         assert_eq!(
             files_hold(&database_files, boundary_canary.as_bytes())?,
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            files_hold(&database_files, deleted_canary.as_bytes())?,
             Vec::<String>::new()
         );
     }
@@ -829,5 +850,30 @@ fn retention_runs_and_writers_side_by_side_keep_one_truth() -> TestResult {
     assert_eq!(rollups, recount);
     assert!(store.post_count(5)? > 0);
     assert!(!store.partitions()?.contains(&"posts_y2026m08".to_string()));
+    Ok(())
+}
+
+#[test]
+fn errors_carry_no_values_of_rows() -> TestResult {
+    let Some(url) = test_url("errors_carry_no_values_of_rows") else {
+        return Ok(());
+    };
+    let schema = TestSchema::new(&url, "errors");
+    let mut store = schema.open()?;
+    // A workspace of an organisation that does not exist: PostgreSQL's DETAIL names the key
+    // value; the store's error keeps the SQLSTATE and the message only.
+    let Err(error) = store.register_workspace(&WorkspaceRegistration {
+        workspace_id: 9,
+        organisation_id: 424_242,
+        name: "geheim".into(),
+        retention_days_posts: 30,
+        retention_days_aggregates: 365,
+    }) else {
+        return Err("a workspace of an unknown organisation was registered".into());
+    };
+    let shown = format!("{error} {error:?}");
+    assert!(shown.contains("23503"), "{shown}");
+    assert!(!shown.contains("424242"), "{shown}");
+    assert!(!shown.contains("Key ("), "{shown}");
     Ok(())
 }
