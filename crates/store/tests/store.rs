@@ -2387,5 +2387,24 @@ fn an_edit_is_noted_with_old_and_new_values_and_shorter_retention_applies_at_the
         store.edit_workspace(workspace.id, &narrowing, " ", "anna"),
         Err(StoreError::Model(peil_model::ModelError::MissingWhy))
     ));
+    // The database keeps the rules too: no purpose change ever, and no change of the approved
+    // texts outside draft.
+    let connection = rusqlite::Connection::open(data_dir.join(peil_store::DATABASE_FILE))?;
+    assert!(connection
+        .execute(
+            "UPDATE workspaces SET purpose = 'public_order_general_picture' WHERE id = ?1",
+            rusqlite::params![workspace.id],
+        )
+        .is_err());
+    connection.execute(
+        "UPDATE workspaces SET status = 'active' WHERE id = ?1",
+        rusqlite::params![workspace.id],
+    )?;
+    assert!(connection
+        .execute(
+            "UPDATE workspaces SET legal_basis = 'iets anders' WHERE id = ?1",
+            rusqlite::params![workspace.id],
+        )
+        .is_err());
     Ok(())
 }
