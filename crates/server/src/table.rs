@@ -92,6 +92,16 @@ pub const ROUTES: &[RouteRule] = &[
         SessionOrToken(Operation::ListWorkspaces),
     ),
     rule(
+        "PATCH",
+        "/api/v1/workspaces/{id}",
+        Session(Operation::EditWorkspace),
+    ),
+    rule(
+        "POST",
+        "/api/v1/workspaces/{id}/renew",
+        Session(Operation::RenewWorkspace),
+    ),
+    rule(
         "POST",
         "/api/v1/workspaces/{id}/approve",
         Session(Operation::ApproveWorkspace),
