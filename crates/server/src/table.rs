@@ -176,10 +176,16 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/workspaces", Page(Operation::CreateWorkspace)),
     rule("GET", "/workspaces/new", Page(Operation::CreateWorkspace)),
     rule("GET", "/workspaces/{name}", Page(Operation::ListWorkspaces)),
+    rule("POST", "/workspaces/{name}", Page(Operation::EditWorkspace)),
+    rule(
+        "GET",
+        "/workspaces/{name}/renew",
+        Page(Operation::RenewWorkspace),
+    ),
     rule(
         "POST",
-        "/workspaces/{name}",
-        Page(Operation::CreateWorkspace),
+        "/workspaces/{name}/renew",
+        Page(Operation::RenewWorkspace),
     ),
     rule(
         "POST",
