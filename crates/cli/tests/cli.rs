@@ -680,6 +680,18 @@ fn the_demo_runs_without_any_service() {
         .map_or(stdout.len(), |position| position + 2);
     let report = json_of(&stdout[json_start..json_end]);
     assert!(report["report"]["totals"]["posts"].as_u64().unwrap_or(0) > 100);
+    // The webcare workspace's inbox: the seven generated messages addressed to the own account
+    // (the eighth matches the monitor but is addressed to nobody).
+    assert!(
+        stdout.contains(
+            "Webcare-inbox webcare-vragen (@voorbeeldstad): 7 GEGENEREERDE berichten (7 open)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("social.example.org"),
+        "answer links are never printed"
+    );
     // Running it again refills the same demo directory; as text it shows the signals of
     // issue 4: the storm rises against the days before, is a burst, and the report carries the
     // representativeness block.
