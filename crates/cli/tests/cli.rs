@@ -1789,3 +1789,71 @@ fn serve_refuses_a_connectors_file_that_is_not_public_before_anything_starts() {
     assert!(!refused.status.success());
     assert!(stderr.contains("Gemeente Onbekend"), "{stderr}");
 }
+
+#[test]
+fn workspace_edit_changes_only_the_options_given_and_never_the_purpose() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    expect_success(
+        &data_dir,
+        &["org", "create", "--name", "Gemeente Edit", "--why", "test"],
+    );
+    expect_success(
+        &data_dir,
+        &[
+            "workspace",
+            "create",
+            "--org",
+            "Gemeente Edit",
+            "--name",
+            "afval",
+            "--purpose",
+            "trend_policy_analysis",
+            "--legal-basis",
+            "AVG art. 6(1)(e)",
+            "--retention-days",
+            "30",
+            "--source",
+            "mastodon",
+            "--why",
+            "evaluatie",
+        ],
+    );
+    let edited = expect_success(
+        &data_dir,
+        &[
+            "workspace",
+            "edit",
+            "afval",
+            "--k",
+            "12",
+            "--retention-days",
+            "14",
+            "--why",
+            "strenger",
+        ],
+    );
+    assert!(edited.contains("afval: draft"), "{edited}");
+    let listed = json_of(&expect_success(&data_dir, &["workspace", "list", "--json"]));
+    assert_eq!(listed[0]["k"], 12);
+    assert_eq!(listed[0]["retention_days_posts"], 14);
+    assert_eq!(listed[0]["allowed_sources"][0], "mastodon", "untouched");
+    let history = expect_success(&data_dir, &["workspace", "history"]);
+    assert!(
+        history.contains("retention_days_posts 30 -> 14; k 10 -> 12"),
+        "{history}"
+    );
+    let unchanged = run_peil(
+        &data_dir,
+        &["workspace", "edit", "afval", "--k", "12", "--why", "niets"],
+    );
+    assert!(
+        !unchanged.status.success(),
+        "an edit that changes nothing is refused"
+    );
+    let no_why = run_peil(
+        &data_dir,
+        &["workspace", "edit", "afval", "--k", "13", "--why", " "],
+    );
+    assert!(!no_why.status.success(), "a why note is required");
+}
