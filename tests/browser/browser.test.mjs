@@ -589,6 +589,22 @@ test('admin (TOTP): create a workspace through the form, add a monitor, guard re
 
     await page.goto(`${env.base}/workspaces/${NEW_WORKSPACE}`);
     await check(page, 'workspace settings');
+    // Edit in place: the purpose is shown, not offered; without a why note the error is shown
+    // next to the field and in the summary; with one the change is saved.
+    assert.equal(await page.locator('input[name=purpose]').count(), 0, 'the purpose is offered in the edit form');
+    assert.equal(await page.inputValue('#ws-k'), '10', 'the edit form is not prefilled');
+    await page.fill('#ws-k', '12');
+    await navigate(page, () => page.click('main form button[type=submit]'));
+    assert.equal(status(page), 400, `an edit without a why note was accepted (${status(page)})`);
+    assert.equal(await page.locator('.peil-error-summary a[href="#ws-why"]').count(), 1, 'no error summary for the why note');
+    assert.match((await page.getAttribute('#ws-why', 'aria-describedby')) || '', /ws-why-error/);
+    await check(page, 'workspace settings, errors');
+    await page.fill('#ws-k', '12');
+    await page.fill('#ws-why', 'Strengere drempel (browsertest)');
+    await navigate(page, () => page.click('main form button[type=submit]'));
+    assert.equal(new URL(page.url()).pathname, '/', `the edit was not saved: ${page.url()}`);
+    await page.goto(`${env.base}/workspaces/${NEW_WORKSPACE}`);
+    assert.equal(await page.inputValue('#ws-k'), '12', 'the edit was not kept');
 
     await page.goto(`${env.base}/workspaces/${NEW_WORKSPACE}/monitors`);
     await check(page, 'monitors (admin)');

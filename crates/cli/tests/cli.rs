@@ -680,6 +680,18 @@ fn the_demo_runs_without_any_service() {
         .map_or(stdout.len(), |position| position + 2);
     let report = json_of(&stdout[json_start..json_end]);
     assert!(report["report"]["totals"]["posts"].as_u64().unwrap_or(0) > 100);
+    // The webcare workspace's inbox: the seven generated messages addressed to the own account
+    // (the eighth matches the monitor but is addressed to nobody).
+    assert!(
+        stdout.contains(
+            "Webcare-inbox webcare-vragen (@voorbeeldstad): 7 GEGENEREERDE berichten (7 open)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("social.example.org"),
+        "answer links are never printed"
+    );
     // Running it again refills the same demo directory; as text it shows the signals of
     // issue 4: the storm rises against the days before, is a burst, and the report carries the
     // representativeness block.
@@ -1776,4 +1788,72 @@ fn serve_refuses_a_connectors_file_that_is_not_public_before_anything_starts() {
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success());
     assert!(stderr.contains("Gemeente Onbekend"), "{stderr}");
+}
+
+#[test]
+fn workspace_edit_changes_only_the_options_given_and_never_the_purpose() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    expect_success(
+        &data_dir,
+        &["org", "create", "--name", "Gemeente Edit", "--why", "test"],
+    );
+    expect_success(
+        &data_dir,
+        &[
+            "workspace",
+            "create",
+            "--org",
+            "Gemeente Edit",
+            "--name",
+            "afval",
+            "--purpose",
+            "trend_policy_analysis",
+            "--legal-basis",
+            "AVG art. 6(1)(e)",
+            "--retention-days",
+            "30",
+            "--source",
+            "mastodon",
+            "--why",
+            "evaluatie",
+        ],
+    );
+    let edited = expect_success(
+        &data_dir,
+        &[
+            "workspace",
+            "edit",
+            "afval",
+            "--k",
+            "12",
+            "--retention-days",
+            "14",
+            "--why",
+            "strenger",
+        ],
+    );
+    assert!(edited.contains("afval: draft"), "{edited}");
+    let listed = json_of(&expect_success(&data_dir, &["workspace", "list", "--json"]));
+    assert_eq!(listed[0]["k"], 12);
+    assert_eq!(listed[0]["retention_days_posts"], 14);
+    assert_eq!(listed[0]["allowed_sources"][0], "mastodon", "untouched");
+    let history = expect_success(&data_dir, &["workspace", "history"]);
+    assert!(
+        history.contains("retention_days_posts 30 -> 14; k 10 -> 12"),
+        "{history}"
+    );
+    let unchanged = run_peil(
+        &data_dir,
+        &["workspace", "edit", "afval", "--k", "12", "--why", "niets"],
+    );
+    assert!(
+        !unchanged.status.success(),
+        "an edit that changes nothing is refused"
+    );
+    let no_why = run_peil(
+        &data_dir,
+        &["workspace", "edit", "afval", "--k", "13", "--why", " "],
+    );
+    assert!(!no_why.status.success(), "a why note is required");
 }

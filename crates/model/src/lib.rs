@@ -13,9 +13,9 @@ mod workspace;
 pub use placeholder::{is_placeholder, strip_placeholders, PlaceholderKind, PLACEHOLDER_PREFIXES};
 pub use post::{Language, SealedReference, SentimentLabel, StoredPost};
 pub use workspace::{
-    validate_end_date, validate_k, AllowEntry, AllowKind, ChangeNote, Monitor, Organisation,
-    Purpose, Role, User, Workspace, WorkspaceDraft, WorkspaceStatus, DEFAULT_K, MINIMUM_K,
-    PUBLIC_ORDER_MAX_DAYS,
+    validate_end_date, validate_k, AllowEntry, AllowKind, ChangeNote, EditPlan, FieldChange,
+    Monitor, Organisation, Purpose, Role, User, Workspace, WorkspaceDraft, WorkspaceEdit,
+    WorkspaceStatus, DEFAULT_K, MINIMUM_K, PUBLIC_ORDER_MAX_DAYS,
 };
 
 /// Errors raised when a value does not satisfy the domain rules.
@@ -52,4 +52,10 @@ pub enum ModelError {
     EndDatePassed,
     #[error("only a public_order_general_picture workspace is renewed; other purposes have no end date to extend")]
     NotRenewable,
+    #[error("a purpose never changes in place: a new purpose needs a new workspace (and its own FG approval)")]
+    PurposeIsFixed,
+    #[error("a closed workspace cannot be edited; new processing needs a new workspace")]
+    ClosedWorkspace,
+    #[error("the edit changes nothing")]
+    NothingChanged,
 }

@@ -315,6 +315,286 @@ impl Workspace {
     }
 }
 
+/// What an admin changes in a workspace in place: only the fields that are `Some`.
+///
+/// The rules an FG expects (checked by [`WorkspaceEdit::plan`]):
+/// * a purpose never changes in place (`purpose` exists only to refuse a different one);
+/// * a closed workspace cannot be edited;
+/// * k stays at least `MINIMUM_K`, retention at least one day, the legal basis and the purpose
+///   description are not emptied, a public-order picture keeps a lead;
+/// * a change that widens processing — longer retention of posts or aggregates, a lower k, more
+///   sources (or every source), another own account, a new lead, another legal basis or purpose
+///   description (what the FG approved) — sends an approved or active workspace back to `draft`
+///   for the FG's approval; narrowing changes (shorter retention, higher k, fewer sources or own
+///   accounts) and a new FG contact keep the status;
+/// * an edit that changes nothing is refused (there is nothing to record).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkspaceEdit {
+    /// Only to refuse: another purpose than the workspace's is `PurposeIsFixed`.
+    pub purpose: Option<Purpose>,
+    pub purpose_text: Option<String>,
+    pub legal_basis: Option<String>,
+    /// An empty lead removes it (refused where the purpose needs one).
+    pub lead: Option<String>,
+    pub retention_days_posts: Option<u32>,
+    pub retention_days_aggregates: Option<u32>,
+    pub k: Option<u32>,
+    /// An empty list means every source Peil supports.
+    pub allowed_sources: Option<Vec<String>>,
+    pub own_accounts: Option<Vec<String>>,
+    /// An empty contact removes it.
+    pub fg_contact: Option<String>,
+}
+
+/// One changed field of an edit: old and new value as text (configuration only, no personal
+/// data), and whether the change widens processing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub old: String,
+    pub new: String,
+    pub widens: bool,
+}
+
+/// The outcome of checking an edit against a workspace: the edited workspace (with its new
+/// status), the changes, and whether the FG must approve again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditPlan {
+    pub workspace: Workspace,
+    pub changes: Vec<FieldChange>,
+    pub needs_approval: bool,
+}
+
+impl EditPlan {
+    /// The change note's action: `edit: k 10 -> 12; … (status active -> draft, awaiting FG
+    /// approval)`.
+    pub fn describe(&self, previous_status: WorkspaceStatus) -> String {
+        let fields: Vec<String> = self
+            .changes
+            .iter()
+            .map(|change| format!("{} {} -> {}", change.field, change.old, change.new))
+            .collect();
+        let mut action = format!("edit: {}", fields.join("; "));
+        if self.workspace.status != previous_status {
+            action.push_str(&format!(
+                " (status {previous_status} -> {}, awaiting FG approval)",
+                self.workspace.status
+            ));
+        }
+        action
+    }
+}
+
+fn shown_text(value: Option<&str>) -> String {
+    match value {
+        Some(text) if !text.is_empty() => format!("\"{text}\""),
+        _ => "-".to_string(),
+    }
+}
+
+fn shown_list(values: &[String], empty: &str) -> String {
+    if values.is_empty() {
+        return empty.to_string();
+    }
+    format!("[{}]", values.join(", "))
+}
+
+/// Trims, drops empty entries and duplicates (case-insensitive), keeping the order.
+fn cleaned_list(values: &[String]) -> Vec<String> {
+    let mut cleaned: Vec<String> = Vec::with_capacity(values.len());
+    for value in values {
+        let value = value.trim();
+        if value.is_empty() || cleaned.iter().any(|kept| kept.eq_ignore_ascii_case(value)) {
+            continue;
+        }
+        cleaned.push(value.to_string());
+    }
+    cleaned
+}
+
+fn contains_ignoring_case(values: &[String], value: &str) -> bool {
+    values.iter().any(|kept| kept.eq_ignore_ascii_case(value))
+}
+
+impl WorkspaceEdit {
+    /// Whether no field is given.
+    pub fn is_empty(&self) -> bool {
+        *self == WorkspaceEdit::default()
+    }
+
+    /// Checks the edit against `current` (see the rules on the type) and returns what it does.
+    pub fn plan(&self, current: &Workspace) -> Result<EditPlan, ModelError> {
+        if current.status == WorkspaceStatus::Closed {
+            return Err(ModelError::ClosedWorkspace);
+        }
+        if self
+            .purpose
+            .is_some_and(|purpose| purpose != current.purpose)
+        {
+            return Err(ModelError::PurposeIsFixed);
+        }
+        let mut edited = current.clone();
+        let mut changes = Vec::new();
+        if let Some(text) = &self.purpose_text {
+            let text = text.trim();
+            if text.is_empty() {
+                return Err(ModelError::EmptyField {
+                    field: "purpose description",
+                });
+            }
+            if text != current.purpose_text {
+                changes.push(FieldChange {
+                    field: "purpose_text",
+                    old: shown_text(Some(&current.purpose_text)),
+                    new: shown_text(Some(text)),
+                    widens: true,
+                });
+                edited.purpose_text = text.to_string();
+            }
+        }
+        if let Some(basis) = &self.legal_basis {
+            let basis = basis.trim();
+            if basis.is_empty() {
+                return Err(ModelError::EmptyField {
+                    field: "legal basis",
+                });
+            }
+            if basis != current.legal_basis {
+                changes.push(FieldChange {
+                    field: "legal_basis",
+                    old: shown_text(Some(&current.legal_basis)),
+                    new: shown_text(Some(basis)),
+                    widens: true,
+                });
+                edited.legal_basis = basis.to_string();
+            }
+        }
+        if let Some(lead) = &self.lead {
+            let lead = lead.trim();
+            if lead.is_empty() && current.purpose.requires_lead() {
+                return Err(ModelError::MissingLead);
+            }
+            let new_lead = (!lead.is_empty()).then(|| lead.to_string());
+            if new_lead != current.lead {
+                changes.push(FieldChange {
+                    field: "lead",
+                    old: shown_text(current.lead.as_deref()),
+                    new: shown_text(new_lead.as_deref()),
+                    // A new lead is a new reason to look; removing an optional lead narrows.
+                    widens: new_lead.is_some(),
+                });
+                edited.lead = new_lead;
+            }
+        }
+        if let Some(days) = self.retention_days_posts {
+            if days == 0 {
+                return Err(ModelError::RetentionTooShort(days));
+            }
+            if days != current.retention_days_posts {
+                changes.push(FieldChange {
+                    field: "retention_days_posts",
+                    old: current.retention_days_posts.to_string(),
+                    new: days.to_string(),
+                    widens: days > current.retention_days_posts,
+                });
+                edited.retention_days_posts = days;
+            }
+        }
+        if let Some(days) = self.retention_days_aggregates {
+            if days == 0 {
+                return Err(ModelError::RetentionTooShort(days));
+            }
+            if days != current.retention_days_aggregates {
+                changes.push(FieldChange {
+                    field: "retention_days_aggregates",
+                    old: current.retention_days_aggregates.to_string(),
+                    new: days.to_string(),
+                    widens: days > current.retention_days_aggregates,
+                });
+                edited.retention_days_aggregates = days;
+            }
+        }
+        if let Some(k) = self.k {
+            let k = validate_k(k)?;
+            if k != current.k {
+                changes.push(FieldChange {
+                    field: "k",
+                    old: current.k.to_string(),
+                    new: k.to_string(),
+                    widens: k < current.k,
+                });
+                edited.k = k;
+            }
+        }
+        if let Some(sources) = &self.allowed_sources {
+            let sources = cleaned_list(sources);
+            if sources != current.allowed_sources {
+                // Every source (empty) widens a restricted list; otherwise a source that was
+                // not allowed before widens.
+                let widens = match (current.allowed_sources.is_empty(), sources.is_empty()) {
+                    (true, _) => false,
+                    (false, true) => true,
+                    (false, false) => sources
+                        .iter()
+                        .any(|source| !contains_ignoring_case(&current.allowed_sources, source)),
+                };
+                changes.push(FieldChange {
+                    field: "allowed_sources",
+                    old: shown_list(&current.allowed_sources, "all"),
+                    new: shown_list(&sources, "all"),
+                    widens,
+                });
+                edited.allowed_sources = sources;
+            }
+        }
+        if let Some(accounts) = &self.own_accounts {
+            let accounts = cleaned_list(accounts);
+            if accounts != current.own_accounts {
+                let widens = accounts
+                    .iter()
+                    .any(|account| !contains_ignoring_case(&current.own_accounts, account));
+                changes.push(FieldChange {
+                    field: "own_accounts",
+                    old: shown_list(&current.own_accounts, "-"),
+                    new: shown_list(&accounts, "-"),
+                    widens,
+                });
+                edited.own_accounts = accounts;
+            }
+        }
+        if let Some(contact) = &self.fg_contact {
+            let contact = contact.trim();
+            let new_contact = (!contact.is_empty()).then(|| contact.to_string());
+            if new_contact != current.fg_contact {
+                changes.push(FieldChange {
+                    field: "fg_contact",
+                    old: shown_text(current.fg_contact.as_deref()),
+                    new: shown_text(new_contact.as_deref()),
+                    widens: false,
+                });
+                edited.fg_contact = new_contact;
+            }
+        }
+        if changes.is_empty() {
+            return Err(ModelError::NothingChanged);
+        }
+        let widens = changes.iter().any(|change| change.widens);
+        let needs_approval = widens
+            && matches!(
+                current.status,
+                WorkspaceStatus::Approved | WorkspaceStatus::Active
+            );
+        if needs_approval {
+            edited.status = WorkspaceStatus::Draft;
+        }
+        Ok(EditPlan {
+            workspace: edited,
+            changes,
+            needs_approval,
+        })
+    }
+}
+
 /// A Boolean search that decides which posts a workspace stores, with its required justification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Monitor {
@@ -462,6 +742,153 @@ mod tests {
         assert!(Draft.transition_to(Active).is_err());
         assert!(Closed.transition_to(Active).is_err());
         assert!(Active.transition_to(Approved).is_err());
+    }
+
+    fn active_workspace() -> Workspace {
+        let base = draft();
+        Workspace {
+            id: 1,
+            organisation_id: 1,
+            name: base.name,
+            purpose: base.purpose,
+            purpose_text: base.purpose_text,
+            legal_basis: base.legal_basis,
+            lead: None,
+            retention_days_posts: 30,
+            retention_days_aggregates: 365,
+            k: 10,
+            allowed_sources: vec!["mastodon".into(), "bluesky".into()],
+            own_accounts: vec!["@gemeente".into()],
+            fg_contact: None,
+            ends_at: None,
+            status: WorkspaceStatus::Active,
+            created_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn narrowing_edits_keep_the_status_and_widening_edits_need_the_fg_again() {
+        let current = active_workspace();
+        let narrowing = WorkspaceEdit {
+            retention_days_posts: Some(14),
+            k: Some(12),
+            allowed_sources: Some(vec!["mastodon".into()]),
+            own_accounts: Some(vec![]),
+            fg_contact: Some("fg@gemeente.example".into()),
+            ..WorkspaceEdit::default()
+        };
+        let plan = narrowing
+            .plan(&current)
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert!(!plan.needs_approval);
+        assert_eq!(plan.workspace.status, WorkspaceStatus::Active);
+        assert_eq!(plan.workspace.retention_days_posts, 14);
+        assert_eq!(plan.changes.len(), 5);
+        assert!(plan.changes.iter().all(|change| !change.widens));
+        for widening in [
+            WorkspaceEdit {
+                retention_days_posts: Some(31),
+                ..WorkspaceEdit::default()
+            },
+            WorkspaceEdit {
+                retention_days_aggregates: Some(400),
+                ..WorkspaceEdit::default()
+            },
+            WorkspaceEdit {
+                k: Some(5),
+                ..WorkspaceEdit::default()
+            },
+            WorkspaceEdit {
+                allowed_sources: Some(vec![]),
+                ..WorkspaceEdit::default()
+            },
+            WorkspaceEdit {
+                allowed_sources: Some(vec!["mastodon".into(), "rss".into()]),
+                ..WorkspaceEdit::default()
+            },
+            WorkspaceEdit {
+                own_accounts: Some(vec!["@gemeente".into(), "@wethouder_afval".into()]),
+                ..WorkspaceEdit::default()
+            },
+            WorkspaceEdit {
+                lead: Some("nieuwe aanleiding".into()),
+                ..WorkspaceEdit::default()
+            },
+            WorkspaceEdit {
+                legal_basis: Some("AVG art. 6(1)(e) jo. art. 172 Gemeentewet".into()),
+                ..WorkspaceEdit::default()
+            },
+        ] {
+            let plan = widening
+                .plan(&current)
+                .unwrap_or_else(|error| panic!("{error}"));
+            assert!(plan.needs_approval, "{widening:?}");
+            assert_eq!(plan.workspace.status, WorkspaceStatus::Draft);
+            assert!(plan
+                .describe(WorkspaceStatus::Active)
+                .ends_with("(status active -> draft, awaiting FG approval)"));
+        }
+        // A draft stays a draft, widening or not.
+        let mut draft_workspace = current.clone();
+        draft_workspace.status = WorkspaceStatus::Draft;
+        let plan = WorkspaceEdit {
+            k: Some(5),
+            ..WorkspaceEdit::default()
+        }
+        .plan(&draft_workspace)
+        .unwrap_or_else(|error| panic!("{error}"));
+        assert!(!plan.needs_approval);
+        assert_eq!(plan.workspace.status, WorkspaceStatus::Draft);
+    }
+
+    #[test]
+    fn edits_never_change_the_purpose_or_a_closed_workspace_or_break_the_floors() {
+        let current = active_workspace();
+        let purpose = WorkspaceEdit {
+            purpose: Some(Purpose::PublicOrderGeneralPicture),
+            ..WorkspaceEdit::default()
+        };
+        assert_eq!(purpose.plan(&current), Err(ModelError::PurposeIsFixed));
+        let mut closed = current.clone();
+        closed.status = WorkspaceStatus::Closed;
+        let harmless = WorkspaceEdit {
+            fg_contact: Some("fg@x.example".into()),
+            ..WorkspaceEdit::default()
+        };
+        assert_eq!(harmless.plan(&closed), Err(ModelError::ClosedWorkspace));
+        let low_k = WorkspaceEdit {
+            k: Some(4),
+            ..WorkspaceEdit::default()
+        };
+        assert_eq!(
+            low_k.plan(&current),
+            Err(ModelError::KTooSmall {
+                given: 4,
+                minimum: MINIMUM_K
+            })
+        );
+        let no_retention = WorkspaceEdit {
+            retention_days_posts: Some(0),
+            ..WorkspaceEdit::default()
+        };
+        assert_eq!(
+            no_retention.plan(&current),
+            Err(ModelError::RetentionTooShort(0))
+        );
+        let same = WorkspaceEdit {
+            k: Some(10),
+            purpose: Some(current.purpose),
+            ..WorkspaceEdit::default()
+        };
+        assert_eq!(same.plan(&current), Err(ModelError::NothingChanged));
+        let mut public_order = current.clone();
+        public_order.purpose = Purpose::PublicOrderGeneralPicture;
+        public_order.lead = Some("demonstratie".into());
+        let no_lead = WorkspaceEdit {
+            lead: Some(" ".into()),
+            ..WorkspaceEdit::default()
+        };
+        assert_eq!(no_lead.plan(&public_order), Err(ModelError::MissingLead));
     }
 
     #[test]

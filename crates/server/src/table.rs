@@ -92,6 +92,16 @@ pub const ROUTES: &[RouteRule] = &[
         SessionOrToken(Operation::ListWorkspaces),
     ),
     rule(
+        "PATCH",
+        "/api/v1/workspaces/{id}",
+        Session(Operation::EditWorkspace),
+    ),
+    rule(
+        "POST",
+        "/api/v1/workspaces/{id}/renew",
+        Session(Operation::RenewWorkspace),
+    ),
+    rule(
         "POST",
         "/api/v1/workspaces/{id}/approve",
         Session(Operation::ApproveWorkspace),
@@ -166,10 +176,16 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/workspaces", Page(Operation::CreateWorkspace)),
     rule("GET", "/workspaces/new", Page(Operation::CreateWorkspace)),
     rule("GET", "/workspaces/{name}", Page(Operation::ListWorkspaces)),
+    rule("POST", "/workspaces/{name}", Page(Operation::EditWorkspace)),
+    rule(
+        "GET",
+        "/workspaces/{name}/renew",
+        Page(Operation::RenewWorkspace),
+    ),
     rule(
         "POST",
-        "/workspaces/{name}",
-        Page(Operation::CreateWorkspace),
+        "/workspaces/{name}/renew",
+        Page(Operation::RenewWorkspace),
     ),
     rule(
         "POST",

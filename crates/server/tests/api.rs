@@ -1301,6 +1301,16 @@ const ROUTE_MATRIX: &[(&str, &str, [u16; 6])] = &[
         [200, 200, 200, 200, 404, 401],
     ),
     (
+        "PATCH",
+        "/api/v1/workspaces/{id}",
+        [200, 403, 403, 403, 404, 401],
+    ),
+    (
+        "POST",
+        "/api/v1/workspaces/{id}/renew",
+        [200, 403, 403, 403, 404, 401],
+    ),
+    (
         "POST",
         "/api/v1/workspaces/{id}/approve",
         [403, 403, 403, 200, 404, 401],
@@ -1382,6 +1392,29 @@ async fn add_other_user(fixture: &mut Fixture, name: &'static str, role: Role) {
     }
 }
 
+/// An active public-order picture of Gemeente Een (to renew), ending in five days.
+async fn public_order_workspace(fixture: &Fixture, name: &'static str) -> i64 {
+    let created = fixture
+        .state
+        .call(move |service| {
+            let admin = service.actor(Some("anna"))?;
+            let fg = service.actor(Some("fenna"))?;
+            let mut public_order = draft(name);
+            public_order.purpose = Purpose::PublicOrderGeneralPicture;
+            public_order.lead = Some("aangekondigde demonstratie".to_string());
+            public_order.ends_at = Some(chrono::Utc::now() + chrono::Duration::days(5));
+            let workspace = service.create_workspace(&admin, "Gemeente Een", &public_order, "x")?;
+            service.set_workspace_status(&fg, name, None, WorkspaceStatus::Approved, "x")?;
+            service.set_workspace_status(&admin, name, None, WorkspaceStatus::Active, "x")?;
+            Ok(workspace.id)
+        })
+        .await;
+    match created {
+        Ok(id) => id,
+        Err(error) => panic!("workspace {name}: {error}"),
+    }
+}
+
 /// A workspace of Gemeente Een created (and optionally approved) for one cell of the matrix.
 async fn matrix_workspace(fixture: &Fixture, name: &'static str, approve: bool) -> i64 {
     let created = fixture
@@ -1426,6 +1459,7 @@ async fn every_api_route_answers_each_role_another_tenant_and_nobody_as_the_matr
     let to_activate = matrix_workspace(&fixture, "te-activeren", true).await;
     let close_admin = matrix_workspace(&fixture, "sluiten-beheer", false).await;
     let close_fg = matrix_workspace(&fixture, "sluiten-fg", false).await;
+    let to_renew = public_order_workspace(&fixture, "verlengen").await;
 
     // Every JSON API row of the route table has a row in the matrix, and the matrix agrees with
     // the service's role table: a role outside an operation's row gets 403, a role inside never.
@@ -1503,6 +1537,7 @@ async fn every_api_route_answers_each_role_another_tenant_and_nobody_as_the_matr
                 ("/api/v1/workspaces/{id}/activate", _) => to_activate,
                 ("/api/v1/workspaces/{id}/close", Caller::Fg) => close_fg,
                 ("/api/v1/workspaces/{id}/close", _) => close_admin,
+                ("/api/v1/workspaces/{id}/renew", _) => to_renew,
                 ("/api/v1/workspaces/{id}/webcare", _)
                 | ("/api/v1/workspaces/{id}/webcare/{message}", _) => webcare_id,
                 _ => fixture.afval,
@@ -1538,6 +1573,12 @@ async fn every_api_route_answers_each_role_another_tenant_and_nobody_as_the_matr
                 "/api/v1/workspaces/{id}/webcare/{message}" => {
                     Some(json!({"status": "answered", "why": "matrix"}))
                 }
+                // A new FG contact narrows nothing and widens nothing: `afval` stays active.
+                "/api/v1/workspaces/{id}" if *method == "PATCH" => Some(json!({
+                    "fg_contact": "fg-matrix@gemeente.example", "why": "matrix"})),
+                "/api/v1/workspaces/{id}/renew" => Some(json!({
+                    "ends_at": (chrono::Utc::now() + chrono::Duration::days(10)).to_rfc3339(),
+                    "lead": "nieuwe aankondiging", "why": "matrix"})),
                 _ if *method == "POST" => Some(json!({"why": "matrix"})),
                 _ => None,
             };
@@ -1762,4 +1803,71 @@ fn any_file_contains(directory: &std::path::Path, needle: &[u8]) -> bool {
                 .unwrap_or(false)
         }
     })
+}
+
+#[tokio::test]
+async fn patching_a_workspace_edits_it_in_place_but_never_its_purpose() {
+    let fixture = fixture();
+    let admin = fixture.login("anna").await;
+    let url = format!("/api/v1/workspaces/{}", fixture.afval);
+    let patch = |body: Value| {
+        let admin = &admin;
+        let url = &url;
+        let fixture = &fixture;
+        async move {
+            fixture
+                .request(
+                    Method::PATCH,
+                    url,
+                    Some(body),
+                    &[("cookie", &admin.cookie), ("x-csrf-token", &admin.csrf)],
+                )
+                .await
+        }
+    };
+    // Narrowing: stays active.
+    let narrowed = patch(json!({"retention_days_posts": 14, "k": 7, "why": "strenger"})).await;
+    assert_eq!(narrowed.status, StatusCode::OK, "{}", narrowed.body);
+    assert_eq!(narrowed.body["retention_days_posts"], 14);
+    assert_eq!(narrowed.body["k"], 7);
+    assert_eq!(narrowed.body["status"], "active");
+    // Widening: back to draft for the FG.
+    let widened = patch(
+        json!({"allowed_sources": [], "own_accounts": ["@gemeente", "@stadsbeheer"],
+        "why": "meer bronnen"}),
+    )
+    .await;
+    assert_eq!(widened.status, StatusCode::OK, "{}", widened.body);
+    assert_eq!(widened.body["status"], "draft");
+    // Never the purpose, never below k 5, never without a why note or without a change.
+    for (body, code) in [
+        (
+            json!({"purpose": "public_order_general_picture", "why": "ander doel"}),
+            "rule_violation",
+        ),
+        (json!({"k": 3, "why": "x"}), "rule_violation"),
+        (json!({"k": 9, "why": " "}), "rule_violation"),
+        (json!({"k": 7, "why": "niets"}), "rule_violation"),
+        (json!({"purpose": "marketing", "why": "x"}), "invalid_input"),
+    ] {
+        let refused = patch(body.clone()).await;
+        assert_eq!(refused.code(), code, "{body}: {}", refused.body);
+    }
+    let refused = patch(json!({"purpose": "public_order_general_picture", "why": "x"})).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.to_string().contains("new workspace"),
+        "{}",
+        refused.body
+    );
+    // Renewing a trend workspace is refused: only public-order pictures have an end date to extend.
+    let renew = fixture
+        .post(
+            &format!("/api/v1/workspaces/{}/renew", fixture.afval),
+            &admin,
+            json!({"ends_at": (chrono::Utc::now() + chrono::Duration::days(5)).to_rfc3339(),
+                "lead": "x", "why": "x"}),
+        )
+        .await;
+    assert_eq!(renew.code(), "rule_violation", "{}", renew.body);
 }

@@ -1118,3 +1118,191 @@ async fn the_webcare_inbox_screen_lists_messages_with_answer_links_for_webcare_o
     let foreign = fixture.get(&mut browser, "/inbox?workspace=geheim").await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
 }
+
+/// The settings form of `afval` as the browser sends it, with `changes` applied.
+fn afval_settings<'a>(token: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut fields = vec![
+        ("csrf_token", token),
+        ("purpose_text", "reacties op afvalbeleid"),
+        ("legal_basis", "AVG art. 6(1)(e)"),
+        ("lead", ""),
+        ("retention_days_posts", "3650"),
+        ("retention_days_aggregates", "3650"),
+        ("k", "5"),
+        ("allowed_sources", ""),
+        ("own_accounts", "@gemeente"),
+        ("fg_contact", "fg@gemeente.example"),
+        ("why", ""),
+    ];
+    for (name, value) in changes {
+        for field in fields.iter_mut() {
+            if field.0 == *name {
+                field.1 = value;
+            }
+        }
+    }
+    fields
+}
+
+#[tokio::test]
+async fn an_admin_edits_a_workspace_through_the_form_and_widening_needs_the_fg_again() {
+    let fixture = fixture();
+    let mut admin = fixture.login("anna").await;
+    let token = admin.csrf();
+    let form = fixture.get(&mut admin, "/workspaces/afval").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert_html_is_strict(&form);
+    assert!(form.body.contains("id=\"ws-edit-note\""));
+    assert!(form.body.contains("reacties op afvalbeleid"), "prefilled");
+    assert!(
+        !form.body.contains("name=\"purpose\""),
+        "the purpose is shown, never offered"
+    );
+    // Without a why note: the error next to the field, in the summary, described by.
+    let no_why = fixture
+        .post(
+            &mut admin,
+            "/workspaces/afval",
+            &afval_settings(&token, &[("k", "8")]),
+        )
+        .await;
+    assert_eq!(no_why.status, StatusCode::BAD_REQUEST, "{}", no_why.body);
+    assert_html_is_strict(&no_why);
+    assert!(no_why.body.contains("peil-error-summary"));
+    assert!(no_why.body.contains("href=\"#ws-why\""));
+    assert!(no_why.body.contains("id=\"ws-why-error\""));
+    assert!(no_why
+        .body
+        .contains("aria-describedby=\"ws-why-help ws-why-error\""));
+    // Narrowing (k 5 -> 8): saved, still active (not waiting for the FG).
+    let narrowed = fixture
+        .post(
+            &mut admin,
+            "/workspaces/afval",
+            &afval_settings(&token, &[("k", "8"), ("why", "strenger")]),
+        )
+        .await;
+    assert_eq!(narrowed.status, StatusCode::SEE_OTHER, "{}", narrowed.body);
+    let saved = fixture.get(&mut admin, "/workspaces/afval").await;
+    assert!(saved.body.contains("id=\"ws-k\"") && saved.body.contains("value=\"8\""));
+    let mut fg = fixture.login("fenna").await;
+    let console = fixture.get(&mut fg, "/fg").await;
+    assert!(!console.body.contains("/workspaces/afval/status"));
+    // Unchanged: refused with an explanation at the why note.
+    let unchanged = fixture
+        .post(
+            &mut admin,
+            "/workspaces/afval",
+            &afval_settings(&token, &[("k", "8"), ("why", "niets")]),
+        )
+        .await;
+    assert_eq!(unchanged.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unchanged.body.contains("Er is niets gewijzigd."));
+    // Widening (longer retention): saved, and back before the FG.
+    let widened = fixture
+        .post(
+            &mut admin,
+            "/workspaces/afval",
+            &afval_settings(
+                &token,
+                &[
+                    ("k", "8"),
+                    ("retention_days_posts", "4000"),
+                    ("why", "langer nodig"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(widened.status, StatusCode::SEE_OTHER, "{}", widened.body);
+    let console = fixture.get(&mut fg, "/fg").await;
+    assert!(console.body.contains("/workspaces/afval/status"));
+    // An analyst cannot open the form; another organisation's workspace is not found.
+    let mut analyst = fixture.login("bas").await;
+    let refused = fixture.get(&mut analyst, "/workspaces/afval").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let foreign = fixture.get(&mut admin, "/workspaces/geheim").await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_admin_renews_a_public_order_picture_through_the_form() {
+    let fixture = fixture();
+    let mut admin = fixture.login("anna").await;
+    let token = admin.csrf();
+    let day = |days: i64| {
+        (Utc::now() + chrono::Duration::days(days))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let (soon, later, too_far) = (day(5), day(20), day(45));
+    let created = fixture
+        .post(
+            &mut admin,
+            "/workspaces",
+            &[
+                ("csrf_token", &token),
+                ("name", "demonstratie"),
+                ("purpose", "public_order_general_picture"),
+                (
+                    "purpose_text",
+                    "algemeen beeld rond de aangekondigde demonstratie",
+                ),
+                ("legal_basis", "art. 172 Gemeentewet"),
+                ("lead", "aangekondigde demonstratie"),
+                ("retention_days_posts", "7"),
+                ("retention_days_aggregates", "30"),
+                ("k", "10"),
+                ("ends_at", &soon),
+                ("why", "openbare orde"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let overview = fixture.get(&mut admin, "/").await;
+    assert!(overview
+        .body
+        .contains("href=\"/workspaces/demonstratie/renew\""));
+    let form = fixture
+        .get(&mut admin, "/workspaces/demonstratie/renew")
+        .await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert_html_is_strict(&form);
+    assert!(
+        form.body.contains("aangekondigde demonstratie"),
+        "lead prefilled"
+    );
+    let refused = fixture
+        .post(
+            &mut admin,
+            "/workspaces/demonstratie/renew",
+            &[
+                ("csrf_token", &token),
+                ("ends_at", &too_far),
+                ("lead", "tweede demonstratie"),
+                ("why", "nieuwe aankondiging"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("id=\"ws-ends-at-error\""));
+    let renewed = fixture
+        .post(
+            &mut admin,
+            "/workspaces/demonstratie/renew",
+            &[
+                ("csrf_token", &token),
+                ("ends_at", &later),
+                ("lead", "tweede demonstratie"),
+                ("why", "nieuwe aankondiging"),
+            ],
+        )
+        .await;
+    assert_eq!(renewed.status, StatusCode::SEE_OTHER, "{}", renewed.body);
+    let overview = fixture.get(&mut admin, "/").await;
+    assert!(overview.body.contains(&later), "the new end date is listed");
+}

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use peil_model::{
     AllowEntry, AllowKind, ChangeNote, Monitor, Organisation, Role, User, Workspace,
-    WorkspaceDraft, WorkspaceStatus,
+    WorkspaceDraft, WorkspaceEdit, WorkspaceStatus,
 };
 use serde::Serialize;
 
@@ -209,6 +209,39 @@ impl Service {
             &object_of("workspace", &workspace.name),
             None,
             |store, label| Ok(store.renew_workspace(workspace.id, ends_at, lead, why, label)?),
+        )
+    }
+
+    /// Edits a workspace in place (admin): never the purpose, never a closed workspace; a change
+    /// that widens processing sends an approved or active workspace back to `draft` for the FG.
+    /// The audit detail names the changed fields and the status (no values, no personal data).
+    pub fn edit_workspace(
+        &mut self,
+        actor: &Actor,
+        name: &str,
+        organisation: Option<&str>,
+        edit: &WorkspaceEdit,
+        why: &str,
+    ) -> Result<Workspace, ServiceError> {
+        let workspace = self.workspace_for(actor, Operation::EditWorkspace, name, organisation)?;
+        let previous_status = workspace.status;
+        let changed_fields: Vec<&'static str> = edit
+            .plan(&workspace)
+            .map(|plan| plan.changes.iter().map(|change| change.field).collect())
+            .unwrap_or_default();
+        self.perform_described(
+            actor,
+            Operation::EditWorkspace,
+            Some(workspace.organisation_id),
+            &object_of("workspace", &workspace.name),
+            |store, label| Ok(store.edit_workspace(workspace.id, edit, why, label)?),
+            |edited: &Workspace| {
+                Some(format!(
+                    "fields: {}; status {previous_status} -> {}; why: {why}",
+                    changed_fields.join(", "),
+                    edited.status
+                ))
+            },
         )
     }
 

@@ -34,6 +34,7 @@ pub enum Operation {
     ActivateWorkspace,
     CloseWorkspace,
     RenewWorkspace,
+    EditWorkspace,
     ListWorkspaces,
     ViewHistory,
     AddMonitor,
@@ -68,7 +69,7 @@ pub enum Operation {
 
 impl Operation {
     /// Every operation, for the completeness tests and the documentation.
-    pub const ALL: [Operation; 38] = [
+    pub const ALL: [Operation; 39] = [
         Operation::CreateOrganisation,
         Operation::AddUser,
         Operation::ListUsers,
@@ -77,6 +78,7 @@ impl Operation {
         Operation::ActivateWorkspace,
         Operation::CloseWorkspace,
         Operation::RenewWorkspace,
+        Operation::EditWorkspace,
         Operation::ListWorkspaces,
         Operation::ViewHistory,
         Operation::AddMonitor,
@@ -176,6 +178,11 @@ impl Operation {
             }
             Operation::RenewWorkspace => {
                 row("renew_workspace", O, ADMIN, A::ConfigurationChange, true)
+            }
+            // Editing in place (never the purpose); a widening edit sends the workspace back to
+            // draft for the FG's approval (peil_model::WorkspaceEdit).
+            Operation::EditWorkspace => {
+                row("edit_workspace", O, ADMIN, A::ConfigurationChange, true)
             }
             Operation::ListWorkspaces => row("list_workspaces", O, EVERYONE, A::View, false),
             Operation::ViewHistory => row("view_history", O, ADMIN_FG, A::View, false),

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use chrono::{Duration, Utc};
 use peil_connectors::{read_records, ImportFormat};
-use peil_model::{AllowKind, Purpose, Role, WorkspaceDraft, WorkspaceStatus};
+use peil_model::{AllowKind, Purpose, Role, WorkspaceDraft, WorkspaceEdit, WorkspaceStatus};
 use peil_service::{
     Actor, AuthPolicy, DataSubject, DocumentFormat, DocumentKind, DocumentLanguage, ErrorCode,
     ImportScope, Interval, LoginAttempt, Operation, QueryRequest, Service, ServiceError,
@@ -361,6 +361,19 @@ fn every_operation_leaves_exactly_one_audit_entry_whatever_its_outcome() {
             }),
         ),
         (
+            // Narrowing (a higher k): stays active, one entry.
+            Operation::EditWorkspace,
+            true,
+            Box::new(|s| {
+                let edit = WorkspaceEdit {
+                    k: Some(6),
+                    ..WorkspaceEdit::default()
+                };
+                s.edit_workspace(&admin, "afval", None, &edit, "strenger")
+                    .is_ok_and(|edited| edited.status == WorkspaceStatus::Active)
+            }),
+        ),
+        (
             Operation::CloseWorkspace,
             true,
             Box::new(|s| {
@@ -381,6 +394,18 @@ fn every_operation_leaves_exactly_one_audit_entry_whatever_its_outcome() {
                     "x",
                 )
                 .is_ok()
+            }),
+        ),
+        (
+            // A closed workspace is not edited; the refusal is audited.
+            Operation::EditWorkspace,
+            false,
+            Box::new(|s| {
+                let edit = WorkspaceEdit {
+                    fg_contact: Some("fg2@gemeente.example".to_string()),
+                    ..WorkspaceEdit::default()
+                };
+                s.edit_workspace(&admin, "afval", None, &edit, "x").is_ok()
             }),
         ),
         (
@@ -920,4 +945,93 @@ fn a_webcare_user_of_another_organisation_gets_not_found() {
         ok(service.view_webcare_inbox(&webcare, "webcare", None, 1)).open,
         3
     );
+}
+
+#[test]
+fn an_admin_edits_a_workspace_in_place_and_the_documents_follow_the_live_configuration() {
+    let directory = temp_dir();
+    let mut service = ok(Service::open(directory.path(), None, "test"));
+    let (admin, analyst, fg) = setup(&mut service);
+    let new_basis = "AVG art. 6 lid 1 sub e jo. art. 160 Gemeentewet (gewijzigd)";
+    let edit = WorkspaceEdit {
+        legal_basis: Some(new_basis.to_string()),
+        retention_days_posts: Some(14),
+        ..WorkspaceEdit::default()
+    };
+    // Only the admin edits; the FG and the analyst are refused.
+    for other in [&analyst, &fg] {
+        let refused = service.edit_workspace(other, "afval", None, &edit, "x");
+        assert!(
+            matches!(&refused, Err(error) if error.code() == ErrorCode::Forbidden),
+            "{refused:?}"
+        );
+    }
+    // Without a why note: refused.
+    assert!(service
+        .edit_workspace(&admin, "afval", None, &edit, "  ")
+        .is_err());
+    let edited = ok(service.edit_workspace(&admin, "afval", None, &edit, "nieuwe grondslag"));
+    // Another legal basis is what the FG approved no longer: back to draft.
+    assert_eq!(edited.status, WorkspaceStatus::Draft);
+    assert_eq!(edited.retention_days_posts, 14);
+    let history = ok(service.history(&fg));
+    let Some(note) = history.last() else {
+        panic!("no change note");
+    };
+    assert!(
+        note.action.starts_with("edit: legal_basis"),
+        "{}",
+        note.action
+    );
+    assert!(note.action.contains("retention_days_posts 30 -> 14"));
+    assert!(note
+        .action
+        .ends_with("(status active -> draft, awaiting FG approval)"));
+    assert_eq!(note.why, "nieuwe grondslag");
+    let entries = ok(service.audit_entries(&Actor::LocalOperator));
+    assert!(entries.iter().any(|entry| {
+        entry.entry.object.starts_with("edit_workspace")
+            && entry.entry.detail.as_deref().is_some_and(|detail| {
+                detail.contains("legal_basis, retention_days_posts")
+                    && detail.contains("status active -> draft")
+            })
+    }));
+    // A purpose never changes in place.
+    let purpose = WorkspaceEdit {
+        purpose: Some(Purpose::PublicOrderGeneralPicture),
+        ..WorkspaceEdit::default()
+    };
+    let refused = service.edit_workspace(&admin, "afval", None, &purpose, "ander doel");
+    assert!(
+        matches!(&refused, Err(error) if error.code() == ErrorCode::RuleViolation),
+        "{refused:?}"
+    );
+    // The generated register (live configuration) shows the new legal basis and retention.
+    ok(service.set_workspace_status(&fg, "afval", None, WorkspaceStatus::Approved, "akkoord"));
+    ok(service.set_workspace_status(&admin, "afval", None, WorkspaceStatus::Active, "start"));
+    for kind in [DocumentKind::Register, DocumentKind::Transparency] {
+        let document = ok(service.generate_document(
+            &fg,
+            "Gemeente Een",
+            kind,
+            DocumentLanguage::Nl,
+            DocumentFormat::Markdown,
+        ));
+        assert!(document.contains(new_basis), "{kind:?}: {document}");
+        assert!(document.contains("14"), "{kind:?}");
+    }
+}
+
+#[test]
+fn closing_a_webcare_workspace_empties_its_inbox_for_good() {
+    let directory = temp_dir();
+    let mut service = ok(Service::open(directory.path(), None, "test"));
+    let (admin, _, _, webcare) = webcare_setup(&mut service);
+    assert_eq!(
+        ok(service.view_webcare_inbox(&webcare, "webcare", None, 1)).total,
+        3
+    );
+    ok(service.set_workspace_status(&admin, "webcare", None, WorkspaceStatus::Closed, "einde"));
+    let inbox = ok(service.view_webcare_inbox(&webcare, "webcare", None, 1));
+    assert_eq!((inbox.total, inbox.messages.len()), (0, 0));
 }

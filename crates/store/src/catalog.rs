@@ -3,7 +3,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use peil_model::{
     validate_end_date, AllowEntry, AllowKind, ChangeNote, ModelError, Monitor, Organisation,
-    Purpose, Role, User, Workspace, WorkspaceDraft, WorkspaceStatus,
+    Purpose, Role, User, Workspace, WorkspaceDraft, WorkspaceEdit, WorkspaceStatus,
 };
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
@@ -41,6 +41,18 @@ fn record_change(
         ],
     )?;
     Ok(())
+}
+
+/// Deletes the webcare messages (with their sealed answer references) of a workspace that
+/// closes; the workspace's webcare key is destroyed right after the commit.
+fn delete_webcare_messages(
+    transaction: &Transaction<'_>,
+    workspace_id: i64,
+) -> Result<usize, StoreError> {
+    Ok(transaction.execute(
+        "DELETE FROM webcare_messages WHERE workspace_id = ?1",
+        params![workspace_id],
+    )?)
 }
 
 const WORKSPACE_COLUMNS: &str =
@@ -338,6 +350,9 @@ impl Store {
             "UPDATE workspaces SET status = ?1 WHERE id = ?2",
             params![status.code(), workspace_id],
         )?;
+        if status == WorkspaceStatus::Closed {
+            delete_webcare_messages(&transaction, workspace_id)?;
+        }
         record_change(
             &transaction,
             Some(workspace.organisation_id),
@@ -347,6 +362,9 @@ impl Store {
             actor,
         )?;
         transaction.commit()?;
+        if status == WorkspaceStatus::Closed {
+            self.keys.destroy_webcare_key(workspace_id)?;
+        }
         self.workspace_by_id(workspace_id)
     }
 
@@ -398,6 +416,58 @@ impl Store {
         self.workspace_by_id(workspace_id)
     }
 
+    /// Edits a workspace in place after [`WorkspaceEdit::plan`] accepted it: never the purpose,
+    /// never a closed workspace; a change that widens processing sends an approved or active
+    /// workspace back to `draft` for the FG's approval. The change note lists every old and new
+    /// value (configuration only). Retention changes take effect at the next retention run, which
+    /// reads the workspace's current retention.
+    pub fn edit_workspace(
+        &mut self,
+        workspace_id: i64,
+        edit: &WorkspaceEdit,
+        why: &str,
+        actor: &str,
+    ) -> Result<Workspace, StoreError> {
+        require_why(why)?;
+        let workspace = self.workspace_by_id(workspace_id)?;
+        let plan = edit.plan(&workspace)?;
+        let edited = &plan.workspace;
+        let allowed_sources = serde_json::to_string(&edited.allowed_sources)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let own_accounts = serde_json::to_string(&edited.own_accounts)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let transaction = self.connection.transaction()?;
+        transaction.execute(
+            "UPDATE workspaces SET purpose_text = ?1, legal_basis = ?2, lead = ?3,
+                retention_days_posts = ?4, retention_days_aggregates = ?5, k = ?6,
+                allowed_sources = ?7, own_accounts = ?8, fg_contact = ?9, status = ?10
+             WHERE id = ?11",
+            params![
+                edited.purpose_text,
+                edited.legal_basis,
+                edited.lead,
+                edited.retention_days_posts,
+                edited.retention_days_aggregates,
+                edited.k,
+                allowed_sources,
+                own_accounts,
+                edited.fg_contact,
+                edited.status.code(),
+                workspace_id
+            ],
+        )?;
+        record_change(
+            &transaction,
+            Some(workspace.organisation_id),
+            &format!("workspace:{}", workspace.name),
+            &plan.describe(workspace.status),
+            why,
+            actor,
+        )?;
+        transaction.commit()?;
+        self.workspace_by_id(workspace_id)
+    }
+
     /// Closes every open workspace whose end date has passed at `now`; returns the names closed.
     pub fn close_ended_workspaces(
         &mut self,
@@ -418,6 +488,7 @@ impl Store {
                 "UPDATE workspaces SET status = 'closed' WHERE id = ?1",
                 params![workspace.id],
             )?;
+            delete_webcare_messages(&transaction, workspace.id)?;
             record_change(
                 &transaction,
                 Some(workspace.organisation_id),
@@ -427,6 +498,7 @@ impl Store {
                 "peil",
             )?;
             transaction.commit()?;
+            self.keys.destroy_webcare_key(workspace.id)?;
             closed.push(workspace.name);
         }
         Ok(closed)

@@ -119,6 +119,32 @@ fn workspace_key(
     Ok(key)
 }
 
+/// The key of `workspace_id` kept in `table`, if one exists: never creates one (a destroyed key
+/// must not come back as a fresh key that opens nothing).
+fn existing_workspace_key(
+    connection: &Connection,
+    cache: &mut HashMap<i64, PeriodKey>,
+    table: &'static str,
+    workspace_id: i64,
+) -> Result<Option<PeriodKey>, StoreError> {
+    if let Some(key) = cache.get(&workspace_id) {
+        return Ok(Some(key.clone()));
+    }
+    let stored: Option<Vec<u8>> = connection
+        .query_row(
+            &format!("SELECT key FROM {table} WHERE workspace_id = ?1"),
+            params![workspace_id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let Some(blob) = stored else {
+        return Ok(None);
+    };
+    let key = key_from_blob(blob)?;
+    cache.insert(workspace_id, key.clone());
+    Ok(Some(key))
+}
+
 fn key_from_blob(blob: Vec<u8>) -> Result<PeriodKey, StoreError> {
     let bytes: [u8; KEY_BYTES] = blob
         .try_into()
@@ -297,7 +323,13 @@ impl KeyStore {
         source_ref: &[u8; 32],
         sealed: &SealedReference,
     ) -> Result<String, StoreError> {
-        let key = self.webcare_key(workspace_id)?;
+        let key = existing_workspace_key(
+            &self.connection,
+            &mut self.webcare_keys,
+            "webcare_keys",
+            workspace_id,
+        )?
+        .ok_or_else(|| StoreError::Corrupt("a webcare reference does not open".into()))?;
         let cipher = XChaCha20Poly1305::new(&chacha20poly1305::Key::from(*key.as_bytes()));
         let nonce: [u8; 24] = sealed
             .nonce
@@ -316,6 +348,19 @@ impl KeyStore {
             .map_err(|_| StoreError::Corrupt("a webcare reference does not open".into()))?;
         String::from_utf8(plain)
             .map_err(|_| StoreError::Corrupt("a webcare reference is not text".into()))
+    }
+
+    /// Destroys the webcare key of `workspace_id` (when its workspace closes), so a sealed answer
+    /// reference that remains anywhere can never be opened again; the WAL is truncated so no copy
+    /// of the key stays in any file. Returns whether there was a key.
+    pub fn destroy_webcare_key(&mut self, workspace_id: i64) -> Result<bool, StoreError> {
+        let destroyed = self.connection.execute(
+            "DELETE FROM webcare_keys WHERE workspace_id = ?1",
+            params![workspace_id],
+        )?;
+        self.webcare_keys.remove(&workspace_id);
+        checkpoint_and_truncate_wal(&self.connection)?;
+        Ok(destroyed > 0)
     }
 
     /// Destroys the pseudonym keys of `workspace_id` for every period before `period`; returns how

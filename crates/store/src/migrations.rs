@@ -246,6 +246,25 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX webcare_messages_by_workspace ON webcare_messages (workspace_id, post_id);
     ",
+    // 10: editing a workspace in place (peil_model::WorkspaceEdit). The purpose and the
+    // organisation still never change; the description of the purpose and the legal basis may
+    // change only with the workspace in `draft`, i.e. back before the FG for approval.
+    "
+    DROP TRIGGER workspace_purpose_never_changes;
+    CREATE TRIGGER workspace_purpose_never_changes
+    BEFORE UPDATE OF purpose, organisation_id ON workspaces
+    WHEN OLD.purpose IS NOT NEW.purpose OR OLD.organisation_id IS NOT NEW.organisation_id
+    BEGIN
+        SELECT RAISE(ABORT, 'a workspace purpose never changes in place: create a new workspace');
+    END;
+    CREATE TRIGGER workspace_approved_text_changes_only_in_draft
+    BEFORE UPDATE OF purpose_text, legal_basis ON workspaces
+    WHEN (OLD.purpose_text IS NOT NEW.purpose_text OR OLD.legal_basis IS NOT NEW.legal_basis)
+        AND NEW.status IS NOT 'draft'
+    BEGIN
+        SELECT RAISE(ABORT, 'the purpose description and legal basis change only back in draft, for the FG');
+    END;
+    ",
 ];
 
 /// Work in Rust that a migration needs after its SQL, in the same transaction.

@@ -2245,3 +2245,166 @@ fn a_webcare_message_goes_with_its_post_when_the_source_deletes_it() -> Result<(
     assert!(left.is_empty(), "sealed link remains in {left:?}");
     Ok(())
 }
+
+/// The webcare key bytes of `workspace_id`, read straight from the key database (a test looks at
+/// the file; the store never hands key bytes out).
+fn webcare_key_bytes(data_dir: &Path, workspace_id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+    use rusqlite::OptionalExtension;
+    let connection = rusqlite::Connection::open(data_dir.join("keys").join("keys.sqlite"))?;
+    Ok(connection
+        .query_row(
+            "SELECT key FROM webcare_keys WHERE workspace_id = ?1",
+            rusqlite::params![workspace_id],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
+#[test]
+fn closing_a_workspace_destroys_its_webcare_key_and_messages() -> Result<(), StoreError> {
+    for close_by_end_date in [false, true] {
+        let directory = temporary_directory()?;
+        let data_dir = directory.path().join("data");
+        let mut store = open(&data_dir);
+        let workspace = active_workspace_in(&mut store, "Gemeente Webcare", "webcare", 7)?;
+        let uri = "https://social.example/@bron/statuses/77";
+        let mut post = stored_post(
+            workspace.id,
+            PostSpec {
+                number: 77,
+                pseudonym: [9u8; 32],
+                published_at: Utc::now(),
+                key_period: "2026-12",
+                text: "@gemeente de container is vol".into(),
+                terms: vec!["container".into()],
+            },
+        );
+        let sealed = store
+            .keys()
+            .seal_webcare_reference(workspace.id, &post.source_ref, uri)?;
+        post.webcare_reference = Some(sealed.clone());
+        store.insert_posts(std::slice::from_ref(&post))?;
+        assert_eq!(store.webcare_message_count(workspace.id)?, 1);
+        let Some(key) = webcare_key_bytes(&data_dir, workspace.id)? else {
+            panic!("no webcare key was stored");
+        };
+        assert!(
+            !files_containing(&data_dir, &key).is_empty(),
+            "the key is on disk before closing (so this test can fail)"
+        );
+        if close_by_end_date {
+            let connection = rusqlite::Connection::open(data_dir.join(peil_store::DATABASE_FILE))?;
+            connection.execute(
+                "UPDATE workspaces SET ends_at = ?1 WHERE id = ?2",
+                rusqlite::params![
+                    (Utc::now() + chrono::Duration::hours(1)).timestamp(),
+                    workspace.id
+                ],
+            )?;
+            let closed = store.close_ended_workspaces(Utc::now() + chrono::Duration::hours(2))?;
+            assert_eq!(closed, vec!["webcare".to_string()]);
+        } else {
+            store.set_workspace_status(workspace.id, WorkspaceStatus::Closed, "einde", "tester")?;
+        }
+        assert_eq!(store.webcare_message_count(workspace.id)?, 0);
+        assert!(
+            store
+                .keys()
+                .open_webcare_reference(workspace.id, &post.source_ref, &sealed)
+                .is_err(),
+            "a remaining sealed link never opens again"
+        );
+        assert_eq!(webcare_key_bytes(&data_dir, workspace.id)?, None);
+        let left = files_containing(&data_dir, &key);
+        assert!(left.is_empty(), "webcare key bytes remain in {left:?}");
+        // Opening did not bring a fresh key back.
+        assert_eq!(webcare_key_bytes(&data_dir, workspace.id)?, None);
+    }
+    Ok(())
+}
+
+#[test]
+fn an_edit_is_noted_with_old_and_new_values_and_shorter_retention_applies_at_the_next_run(
+) -> Result<(), StoreError> {
+    let directory = temporary_directory()?;
+    let data_dir = directory.path().join("data");
+    let mut store = open(&data_dir);
+    let workspace = active_workspace_in(&mut store, "Gemeente Bewaar", "afval", 30)?;
+    let as_of = moment(2026, 10, 30);
+    let mut posts = Vec::new();
+    for (number, day) in [(1, 5), (2, 12), (3, 20), (4, 28)] {
+        posts.push(stored_post(
+            workspace.id,
+            PostSpec {
+                number,
+                pseudonym: [number as u8; 32],
+                published_at: moment(2026, 10, day),
+                key_period: "2026-10",
+                text: "afval".into(),
+                terms: vec!["afval".into()],
+            },
+        ));
+    }
+    store.insert_posts(&posts)?;
+    assert_eq!(
+        store.run_retention(as_of)?.posts_deleted,
+        0,
+        "30 days keep all"
+    );
+    // Narrowing: 30 -> 14 days and k 5 -> 8 keep the workspace active.
+    let narrowing = peil_model::WorkspaceEdit {
+        retention_days_posts: Some(14),
+        k: Some(8),
+        ..peil_model::WorkspaceEdit::default()
+    };
+    let edited = store.edit_workspace(workspace.id, &narrowing, "kortere bewaartermijn", "anna")?;
+    assert_eq!(edited.status, WorkspaceStatus::Active);
+    assert_eq!((edited.retention_days_posts, edited.k), (14, 8));
+    let Some(note) = store.changes()?.into_iter().last() else {
+        panic!("no change note");
+    };
+    assert_eq!(note.action, "edit: retention_days_posts 30 -> 14; k 5 -> 8");
+    assert_eq!(note.why, "kortere bewaartermijn");
+    // The next run reads the new retention: the posts of 5 and 12 October go.
+    assert_eq!(store.run_retention(as_of)?.posts_deleted, 2);
+    assert_eq!(store.post_count(workspace.id)?, 2);
+    // Widening (longer retention) sends it back to draft for the FG; the purpose never changes.
+    let widening = peil_model::WorkspaceEdit {
+        retention_days_posts: Some(60),
+        ..peil_model::WorkspaceEdit::default()
+    };
+    let widened = store.edit_workspace(workspace.id, &widening, "langer nodig", "anna")?;
+    assert_eq!(widened.status, WorkspaceStatus::Draft);
+    let purpose = peil_model::WorkspaceEdit {
+        purpose: Some(Purpose::PublicOrderGeneralPicture),
+        ..peil_model::WorkspaceEdit::default()
+    };
+    assert!(matches!(
+        store.edit_workspace(workspace.id, &purpose, "ander doel", "anna"),
+        Err(StoreError::Model(peil_model::ModelError::PurposeIsFixed))
+    ));
+    assert!(matches!(
+        store.edit_workspace(workspace.id, &narrowing, " ", "anna"),
+        Err(StoreError::Model(peil_model::ModelError::MissingWhy))
+    ));
+    // The database keeps the rules too: no purpose change ever, and no change of the approved
+    // texts outside draft.
+    let connection = rusqlite::Connection::open(data_dir.join(peil_store::DATABASE_FILE))?;
+    assert!(connection
+        .execute(
+            "UPDATE workspaces SET purpose = 'public_order_general_picture' WHERE id = ?1",
+            rusqlite::params![workspace.id],
+        )
+        .is_err());
+    connection.execute(
+        "UPDATE workspaces SET status = 'active' WHERE id = ?1",
+        rusqlite::params![workspace.id],
+    )?;
+    assert!(connection
+        .execute(
+            "UPDATE workspaces SET legal_basis = 'iets anders' WHERE id = ?1",
+            rusqlite::params![workspace.id],
+        )
+        .is_err());
+    Ok(())
+}

@@ -136,6 +136,12 @@ messages! {
     FieldWhy => "Waarom deze wijziging?", "Why this change?";
     FieldWhyHelp => "Wordt vastgelegd bij de wijziging en is zichtbaar voor de FG.", "Recorded with the change and visible to the DPO.";
     SaveWorkspace => "Werkruimte opslaan", "Save workspace";
+    WorkspaceRenewTitle => "Werkruimte {name} verlengen", "Renew workspace {name}";
+    EditWidensNote => "Wijzigingen die de verwerking verruimen (langere bewaartermijn, lagere k, meer bronnen of eigen accounts, een nieuwe aanleiding, een andere grondslag of omschrijving) zetten een goedgekeurde of actieve werkruimte terug naar concept: de FG moet opnieuw goedkeuren. Inperkingen gaan direct in; een kortere bewaartermijn geldt vanaf de volgende bewaarrun.", "Changes that widen the processing (longer retention, lower k, more sources or own accounts, a new lead, another legal basis or description) put an approved or active workspace back to draft: the DPO must approve again. Narrowing changes apply at once; a shorter retention applies from the next retention run.";
+    RenewNote => "Een algemeen beeld openbare orde loopt hooguit 30 dagen. Verlengen vraagt een nieuwe einddatum en aanleiding; daarna is de werkruimte weer concept en moet de FG opnieuw goedkeuren.", "A public order general picture runs at most 30 days. Renewal needs a new end date and lead; afterwards the workspace is a draft again and the DPO must approve it again.";
+    LinkRenew => "Verlengen", "Renew";
+    SaveRenewal => "Verlenging aanvragen", "Request renewal";
+    FieldEndsAtRenewHelp => "De nieuwe einddatum, hooguit 30 dagen vooruit (JJJJ-MM-DD).", "The new end date, at most 30 days ahead (YYYY-MM-DD).";
     WorkspaceSettingsLegend => "Verwerking", "Processing";
     WorkspaceSafeguardsLegend => "Bewaren en drempels", "Retention and thresholds";
     WorkspaceSourcesLegend => "Bronnen en contact", "Sources and contact";

@@ -19,6 +19,11 @@ pub fn workspace(name: &str) -> String {
     format!("/workspaces/{}", path_segment(name))
 }
 
+/// A public-order workspace's renewal (GET shows the form, POST renews).
+pub fn workspace_renew(name: &str) -> String {
+    format!("/workspaces/{}/renew", path_segment(name))
+}
+
 /// A workspace's lifecycle change (POST `status` and `why`), used by the FG's approve form.
 pub fn workspace_status(name: &str) -> String {
     format!("/workspaces/{}/status", path_segment(name))

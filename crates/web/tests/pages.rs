@@ -454,7 +454,37 @@ fn workspace_form_has_every_field_and_links_errors() {
         check_page(&edit, language);
         assert_hostile_escaped(&edit);
         assert!(!edit.contains("name=\"purpose\""), "the purpose is fixed");
-        assert!(edit.contains("value=\"2025-05-30\""));
+        // The end date is shown, not edited: a public-order picture is renewed with its form.
+        assert!(edit.contains("<dd>2025-05-30"));
+        assert!(!edit.contains("name=\"ends_at\""));
+        assert!(edit.contains("id=\"ws-edit-note\""));
+        let renew = workspace_form_page(
+            &context,
+            WorkspaceFormMode::Renew {
+                name: &existing.name,
+            },
+            &WorkspaceForm::from_workspace(&existing),
+            &[FieldError {
+                field: WorkspaceField::EndsAt,
+                message: "te ver".into(),
+            }],
+        );
+        check_page(&renew, language);
+        assert_hostile_escaped(&renew);
+        for field in [
+            WorkspaceField::EndsAt,
+            WorkspaceField::Lead,
+            WorkspaceField::Why,
+        ] {
+            assert!(renew.contains(&format!("name=\"{}\"", field.name())));
+        }
+        assert!(
+            !renew.contains("name=\"k\""),
+            "renewal changes nothing else"
+        );
+        assert!(renew.contains("href=\"#ws-ends-at\""));
+        assert!(renew.contains("aria-describedby=\"ws-ends-at-help ws-ends-at-error\""));
+        assert!(renew.contains("/renew\""));
     }
 }
 

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use peil_model::{Purpose, Role, WorkspaceDraft, WorkspaceStatus, DEFAULT_K};
+use peil_model::{Purpose, Role, WorkspaceDraft, WorkspaceEdit, WorkspaceStatus, DEFAULT_K};
 
 use super::query::parse_time;
 use crate::Context;
@@ -82,6 +82,9 @@ pub enum WorkspaceCommand {
     /// Renew a public-order workspace: a new end date (at most 30 days) and a new lead; the FG
     /// approves it again before it processes anything.
     Renew(RenewArgs),
+    /// Edit a workspace in place (never its purpose): only the options given change. A change
+    /// that widens processing sends an approved or active workspace back to draft for the FG.
+    Edit(EditArgs),
     /// List workspaces.
     List {
         #[arg(long)]
@@ -161,6 +164,45 @@ pub struct RenewArgs {
     /// The new lead ("aanleiding") that justifies going on.
     #[arg(long)]
     lead: String,
+    #[arg(long)]
+    why: String,
+}
+
+#[derive(Args, Debug)]
+pub struct EditArgs {
+    /// Workspace name.
+    name: String,
+    #[arg(long)]
+    org: Option<String>,
+    #[arg(long)]
+    purpose_text: Option<String>,
+    #[arg(long)]
+    legal_basis: Option<String>,
+    /// The lead ("aanleiding"); an empty text removes an optional lead.
+    #[arg(long)]
+    lead: Option<String>,
+    #[arg(long)]
+    retention_days: Option<u32>,
+    #[arg(long)]
+    aggregate_retention_days: Option<u32>,
+    /// At least 5.
+    #[arg(long)]
+    k: Option<u32>,
+    /// Allowed source (repeatable): replaces the list.
+    #[arg(long = "source")]
+    sources: Vec<String>,
+    /// Allow every supported source (empties the list).
+    #[arg(long, conflicts_with = "sources")]
+    all_sources: bool,
+    /// An own account of the organisation (repeatable): replaces the list.
+    #[arg(long = "own-account")]
+    own_accounts: Vec<String>,
+    /// Remove every own account.
+    #[arg(long, conflicts_with = "own_accounts")]
+    no_own_accounts: bool,
+    /// FG contact; an empty text removes it.
+    #[arg(long)]
+    fg_contact: Option<String>,
     #[arg(long)]
     why: String,
 }
@@ -286,6 +328,35 @@ pub fn run_workspace(context: &Context, command: WorkspaceCommand) -> Result<()>
                     "awaiting FG approval, runs until"
                 ),
                 ends_at.format("%Y-%m-%d %H:%M UTC")
+            );
+        }
+        WorkspaceCommand::Edit(arguments) => {
+            let edit = WorkspaceEdit {
+                purpose: None,
+                purpose_text: arguments.purpose_text,
+                legal_basis: arguments.legal_basis,
+                lead: arguments.lead,
+                retention_days_posts: arguments.retention_days,
+                retention_days_aggregates: arguments.aggregate_retention_days,
+                k: arguments.k,
+                allowed_sources: (arguments.all_sources || !arguments.sources.is_empty())
+                    .then_some(arguments.sources),
+                own_accounts: (arguments.no_own_accounts || !arguments.own_accounts.is_empty())
+                    .then_some(arguments.own_accounts),
+                fg_contact: arguments.fg_contact,
+            };
+            let workspace = service.edit_workspace(
+                &actor,
+                &arguments.name,
+                arguments.org.as_deref(),
+                &edit,
+                &arguments.why,
+            )?;
+            println!(
+                "{} {}: {}",
+                language.pick("Werkruimte gewijzigd", "Workspace edited"),
+                workspace.name,
+                workspace.status
             );
         }
         WorkspaceCommand::History { json } => {

@@ -2,7 +2,10 @@
 //!
 //! Creates a demo organisation and a `trend_policy_analysis` workspace with a few monitors, shows
 //! the guard refusing a person-targeting monitor, ingests a generated Dutch corpus (clearly
-//! labelled as generated) through the whole pipeline and prints the k-gated report.
+//! labelled as generated) through the whole pipeline and prints the k-gated report. Then it adds a
+//! `communication_webcare` workspace for the organisation's own account `@voorbeeldstad` and a
+//! handful of generated messages addressed to it, so the webcare inbox has something to show
+//! (after the report, so the report's figures stay those of the corpus).
 //!
 //! Without `--no-serve` it then creates two demo users in the demo organisation (`demo-analist`,
 //! role analyst, and `demo-fg`, role fg, with a TOTP enrolment), prints their random passwords
@@ -17,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
 use clap::Args;
-use peil_connectors::demo::{generate, DemoConfig};
+use peil_connectors::demo::{generate, webcare_messages, DemoConfig, DEMO_OWN_ACCOUNT};
 use peil_connectors::Record;
 use peil_model::{Purpose, Role, Workspace, WorkspaceDraft, WorkspaceStatus};
 use peil_service::{Actor, ImportScope, Interval, QueryRequest, Service};
@@ -31,6 +34,13 @@ const DEMO_MARKER: &str = ".peil-demo";
 
 pub const DEMO_ORGANISATION: &str = "Gemeente Voorbeeldstad (demo)";
 pub const DEMO_WORKSPACE: &str = "reacties-op-beleid";
+pub const DEMO_WEBCARE_WORKSPACE: &str = "webcare-vragen";
+
+/// The webcare workspace's monitor: (query, justification).
+const DEMO_WEBCARE_MONITOR: (&str, &str) = (
+    "paspoort OR rijbewijs OR afspraak OR openingstijden OR milieupas",
+    "Vragen van inwoners over dienstverlening aan het eigen account beantwoorden",
+);
 
 /// The demo's monitors: (query, justification).
 pub const DEMO_MONITORS: [(&str, &str); 7] = [
@@ -164,6 +174,75 @@ pub fn setup_demo_workspace(service: &mut Service) -> Result<Workspace> {
     Ok(workspace)
 }
 
+/// Adds the demo's active `communication_webcare` workspace (own account `@voorbeeldstad`, seven
+/// days' retention) with its monitor, ingests the generated webcare messages and returns the
+/// inbox's (total, open) as the service shows it.
+pub fn setup_demo_webcare(service: &mut Service, seed: u64) -> Result<(u64, u64)> {
+    let operator = Actor::LocalOperator;
+    let draft = WorkspaceDraft {
+        name: DEMO_WEBCARE_WORKSPACE.to_string(),
+        purpose: Purpose::CommunicationWebcare,
+        purpose_text:
+            "Vragen van inwoners aan het eigen account van de gemeente beantwoorden (demo)"
+                .to_string(),
+        legal_basis: "AVG art. 6 lid 1 sub e jo. art. 160 Gemeentewet (demo)".to_string(),
+        lead: None,
+        retention_days_posts: 7,
+        retention_days_aggregates: 30,
+        k: peil_model::DEFAULT_K,
+        allowed_sources: Vec::new(),
+        own_accounts: vec![DEMO_OWN_ACCOUNT.to_string()],
+        fg_contact: Some("fg@voorbeeldstad.example".to_string()),
+        ends_at: None,
+    };
+    service.create_workspace(
+        &operator,
+        DEMO_ORGANISATION,
+        &draft,
+        "Demo: webcare voor het eigen account",
+    )?;
+    for (next, why) in [
+        (
+            WorkspaceStatus::Approved,
+            "Demo: goedgekeurd door de FG (lokale operator)",
+        ),
+        (WorkspaceStatus::Active, "Demo: start van de webcare"),
+    ] {
+        service.set_workspace_status(
+            &operator,
+            DEMO_WEBCARE_WORKSPACE,
+            Some(DEMO_ORGANISATION),
+            next,
+            why,
+        )?;
+    }
+    let (query, why) = DEMO_WEBCARE_MONITOR;
+    service.add_monitor(
+        &operator,
+        DEMO_WEBCARE_WORKSPACE,
+        Some(DEMO_ORGANISATION),
+        query,
+        why,
+    )?;
+    let records = webcare_messages(seed, chrono::Utc::now())
+        .into_iter()
+        .map(|post| Ok(Record::Post(post)));
+    service.import(
+        &operator,
+        &ImportScope::Organisation(DEMO_ORGANISATION.to_string()),
+        peil_pipeline::DEFAULT_BATCH_SIZE,
+        records,
+        &mut |_| {},
+    )?;
+    let inbox = service.view_webcare_inbox(
+        &operator,
+        DEMO_WEBCARE_WORKSPACE,
+        Some(DEMO_ORGANISATION),
+        1,
+    )?;
+    Ok((inbox.total, inbox.open))
+}
+
 /// Days of the demo's "what rose recently" comparison.
 const RECENT_DAYS: i64 = 10;
 
@@ -277,6 +356,14 @@ pub fn run(context: &Context, arguments: DemoArgs) -> Result<()> {
         print_report(&document, language);
         print_recent_rise(&mut service, &config, language)?;
     }
+    let (inbox_total, inbox_open) = setup_demo_webcare(&mut service, arguments.seed)?;
+    println!();
+    println!(
+        "{} {DEMO_WEBCARE_WORKSPACE} ({DEMO_OWN_ACCOUNT}): {inbox_total} {} ({inbox_open} {})",
+        language.pick("Webcare-inbox", "Webcare inbox"),
+        language.pick("GEGENEREERDE berichten", "GENERATED messages"),
+        language.pick("open", "open")
+    );
     println!();
     println!(
         "{} peil --data-dir {} query --workspace {} \"#storm OR storm\" --interval hour",
@@ -305,11 +392,13 @@ pub fn run(context: &Context, arguments: DemoArgs) -> Result<()> {
 /// User names of the demo's web logins.
 pub const DEMO_ANALYST: &str = "demo-analist";
 pub const DEMO_FG: &str = "demo-fg";
+pub const DEMO_WEBCARE: &str = "demo-webcare";
 const DEMO_ADMIN: &str = "demo-beheer";
 
 /// The demo's web logins, shown once.
 struct DemoLogins {
     analyst_password: String,
+    webcare_password: String,
     fg_password: String,
     fg_otpauth_uri: String,
 }
@@ -350,13 +439,23 @@ fn create_demo_users(service: &mut Service) -> Result<DemoLogins> {
         Role::Fg,
         "Demo: FG voor het lokale webdashboard",
     )?;
+    service.add_user(
+        &admin,
+        DEMO_ORGANISATION,
+        DEMO_WEBCARE,
+        Role::Webcare,
+        "Demo: webcaremedewerker voor de inbox van het eigen account",
+    )?;
     let analyst_password = random_password()?;
+    let webcare_password = random_password()?;
     let fg_password = random_password()?;
     service.set_password(&operator, DEMO_ANALYST, &analyst_password)?;
+    service.set_password(&operator, DEMO_WEBCARE, &webcare_password)?;
     service.set_password(&operator, DEMO_FG, &fg_password)?;
     let enrolment = service.enrol_totp(&operator, DEMO_FG)?;
     Ok(DemoLogins {
         analyst_password,
+        webcare_password,
         fg_password,
         fg_otpauth_uri: enrolment.otpauth_uri,
     })
@@ -386,6 +485,7 @@ fn serve_demo(arguments: &DemoArgs, logins: &DemoLogins, language: OutputLanguag
         language.pick("analist", "analyst"),
         logins.analyst_password
     );
+    eprintln!("  {DEMO_WEBCARE} (webcare): {}", logins.webcare_password);
     eprintln!(
         "  {DEMO_FG} (FG): {} — {}",
         logins.fg_password,

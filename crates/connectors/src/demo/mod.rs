@@ -103,6 +103,72 @@ impl DemoConfig {
     }
 }
 
+/// The own account of the demo organisation, to which the webcare messages are addressed.
+pub const DEMO_OWN_ACCOUNT: &str = "@voorbeeldstad";
+
+/// The generated webcare messages: (text, addressed by a reply rather than a mention). Questions
+/// to the demo organisation's own account about its services (no names, numbers or handles of
+/// people); the last one is about the same services but addressed to nobody, so it is stored
+/// without a place in the inbox.
+const WEBCARE_MESSAGES: [(&str, bool); 8] = [
+    (
+        "@voorbeeldstad Hoe maak ik een afspraak voor een nieuw paspoort?",
+        false,
+    ),
+    (
+        "@voorbeeldstad Wat zijn de openingstijden van het stadskantoor rond de feestdagen?",
+        false,
+    ),
+    (
+        "Vraag aan @voorbeeldstad: kan ik mijn rijbewijs ook op zaterdag ophalen?",
+        false,
+    ),
+    (
+        "@voorbeeldstad Mijn afspraak bij de balie is verzet, waar vind ik de nieuwe tijd?",
+        false,
+    ),
+    (
+        "@voorbeeldstad Waar vraag ik een milieupas aan voor de milieustraat?",
+        false,
+    ),
+    (
+        "@voorbeeldstad Bedankt voor de snelle hulp met mijn paspoort!",
+        false,
+    ),
+    (
+        "Klopt het dat de openingstijden volgende week anders zijn?",
+        true,
+    ),
+    (
+        "Het stadskantoor heeft vanaf december nieuwe openingstijden.",
+        false,
+    ),
+];
+
+/// A handful of GENERATED messages addressed to the demo organisation's own account
+/// ([`DEMO_OWN_ACCOUNT`]), published in the hour before `now` (so a short webcare retention keeps
+/// them), each with a link at a reserved example domain to answer it. Same seed and `now`, same
+/// messages.
+pub fn webcare_messages(seed: u64, now: DateTime<Utc>) -> Vec<RawPost> {
+    WEBCARE_MESSAGES
+        .iter()
+        .enumerate()
+        .map(|(number, (text, is_reply))| RawPost {
+            source: DEMO_SOURCE.to_string(),
+            source_id: format!("demo:webcare:{seed}:{number}"),
+            created_at: now - TimeDelta::minutes(7 * (number as i64 + 1)),
+            text: (*text).to_string(),
+            author_id: format!("demo:inwoner:{seed}:{number}"),
+            language: Some("nl".to_string()),
+            url: Some(format!(
+                "https://social.example.org/@inwoner{number}/statuses/{seed}{number:03}"
+            )),
+            reply_to_author_id: is_reply.then(|| DEMO_OWN_ACCOUNT.to_string()),
+            is_repost: false,
+        })
+        .collect()
+}
+
 /// Generates the demo corpus described in the module documentation, in time order.
 pub fn generate(config: &DemoConfig) -> impl Iterator<Item = RawPost> {
     DemoPosts::new(config)

@@ -1,13 +1,14 @@
-//! Workspaces of the principal's organisation: list, create, one by id, and the lifecycle steps
-//! approve (FG), activate (admin) and close (admin, FG). The organisation is always the
-//! principal's; ids of another organisation answer 404.
+//! Workspaces of the principal's organisation: list, create, one by id, edit in place (admin;
+//! never the purpose), renew a public-order picture (admin), and the lifecycle steps approve
+//! (FG), activate (admin) and close (admin, FG). The organisation is always the principal's; ids
+//! of another organisation answer 404.
 
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::Extension;
 use chrono::{DateTime, Utc};
-use peil_model::{Purpose, Workspace, WorkspaceDraft, WorkspaceStatus, DEFAULT_K};
+use peil_model::{Purpose, Workspace, WorkspaceDraft, WorkspaceEdit, WorkspaceStatus, DEFAULT_K};
 use peil_service::{ServiceError, WorkspaceSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -23,6 +24,8 @@ pub fn routes() -> Vec<Route> {
         Route::new(Method::GET, "/api/v1/workspaces", get(list)),
         Route::new(Method::POST, "/api/v1/workspaces", post(create)),
         Route::new(Method::GET, "/api/v1/workspaces/{id}", get(one)),
+        Route::new(Method::PATCH, "/api/v1/workspaces/{id}", patch(edit)),
+        Route::new(Method::POST, "/api/v1/workspaces/{id}/renew", post(renew)),
         Route::new(
             Method::POST,
             "/api/v1/workspaces/{id}/approve",
@@ -121,6 +124,51 @@ pub struct WorkspaceCreate {
     #[serde(default)]
     pub ends_at: Option<DateTime<Utc>>,
     /// Why the workspace is created (recorded with the change).
+    pub why: String,
+}
+
+/// An edit in place: only the fields to change, and the required why note. The purpose never
+/// changes (a different one answers 422 `rule_violation`: a new purpose is a new workspace). A
+/// change that widens processing (longer retention, lower k, more sources or own accounts, a new
+/// lead, another legal basis or purpose description) sends an approved or active workspace back
+/// to `draft` for the FG's approval.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WorkspacePatch {
+    /// Only to be refused when it differs from the workspace's purpose.
+    #[serde(default)]
+    pub purpose: Option<String>,
+    #[serde(default)]
+    pub purpose_text: Option<String>,
+    #[serde(default)]
+    pub legal_basis: Option<String>,
+    /// An empty lead removes it (refused for `public_order_general_picture`).
+    #[serde(default)]
+    pub lead: Option<String>,
+    #[serde(default)]
+    pub retention_days_posts: Option<u32>,
+    #[serde(default)]
+    pub retention_days_aggregates: Option<u32>,
+    /// At least 5.
+    #[serde(default)]
+    pub k: Option<u32>,
+    /// An empty list means every source.
+    #[serde(default)]
+    pub allowed_sources: Option<Vec<String>>,
+    #[serde(default)]
+    pub own_accounts: Option<Vec<String>>,
+    /// An empty contact removes it.
+    #[serde(default)]
+    pub fg_contact: Option<String>,
+    /// Why the workspace changes (recorded with the change note).
+    pub why: String,
+}
+
+/// A renewal of a `public_order_general_picture` workspace: a new end date (at most 30 days
+/// ahead) and lead; the workspace goes back to `draft` for the FG's approval.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WorkspaceRenewal {
+    pub ends_at: DateTime<Utc>,
+    pub lead: String,
     pub why: String,
 }
 
@@ -309,4 +357,97 @@ pub async fn close(
     ApiJson(request): ApiJson<Transition>,
 ) -> Result<ApiJson<WorkspaceView>, ApiError> {
     transition(state, principal, id, WorkspaceStatus::Closed, request.why).await
+}
+
+/// Edit a workspace in place (admin): only the fields given, never the purpose.
+#[utoipa::path(patch, path = "/api/v1/workspaces/{id}", tag = "workspaces",
+    request_body = WorkspacePatch,
+    params(("id" = i64, Path, description = "Workspace id"),
+        ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 200, description = "Edited (status draft when the change widens processing of an approved or active workspace)", body = WorkspaceView),
+        (status = 400, description = "Invalid input", body = ErrorBody),
+        (status = 403, description = "Role may not edit workspaces", body = ErrorBody),
+        (status = 404, description = "No such workspace in this organisation", body = ErrorBody),
+        (status = 422, description = "A domain rule refused it (another purpose, a closed workspace, k below 5, an empty why note, nothing changed)", body = ErrorBody)))]
+pub async fn edit(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(request): ApiJson<WorkspacePatch>,
+) -> Result<ApiJson<WorkspaceView>, ApiError> {
+    let purpose =
+        match request.purpose.as_deref() {
+            Some(code) => Some(code.parse::<Purpose>().map_err(
+                |error: peil_model::ModelError| ServiceError::InvalidInput(error.to_string()),
+            )?),
+            None => None,
+        };
+    let edit = WorkspaceEdit {
+        purpose,
+        purpose_text: request.purpose_text,
+        legal_basis: request.legal_basis,
+        lead: request.lead,
+        retention_days_posts: request.retention_days_posts,
+        retention_days_aggregates: request.retention_days_aggregates,
+        k: request.k,
+        allowed_sources: request.allowed_sources,
+        own_accounts: request.own_accounts,
+        fg_contact: request.fg_contact,
+    };
+    let name = workspace_name(&state, &principal, id).await?;
+    let actor = principal.actor.clone();
+    let why = request.why;
+    let workspace = state
+        .call(move |service| {
+            service
+                .edit_workspace(&actor, &name, None, &edit, &why)
+                .map_err(ApiError::from)
+        })
+        .await?;
+    Ok(ApiJson(WorkspaceView::of(
+        &principal.organisation,
+        workspace,
+        None,
+    )))
+}
+
+/// Renew a public-order picture (admin): new end date and lead, back to draft for the FG.
+#[utoipa::path(post, path = "/api/v1/workspaces/{id}/renew", tag = "workspaces",
+    request_body = WorkspaceRenewal,
+    params(("id" = i64, Path, description = "Workspace id"),
+        ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 200, description = "Renewed (status draft, awaiting FG approval)", body = WorkspaceView),
+        (status = 400, description = "Invalid input", body = ErrorBody),
+        (status = 403, description = "Role may not renew", body = ErrorBody),
+        (status = 404, description = "No such workspace in this organisation", body = ErrorBody),
+        (status = 422, description = "A domain rule refused it (not a public-order picture, closed, end date passed or too far, no lead, an empty why note)", body = ErrorBody)))]
+pub async fn renew(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(request): ApiJson<WorkspaceRenewal>,
+) -> Result<ApiJson<WorkspaceView>, ApiError> {
+    let name = workspace_name(&state, &principal, id).await?;
+    let actor = principal.actor.clone();
+    let workspace = state
+        .call(move |service| {
+            service
+                .renew_workspace(
+                    &actor,
+                    &name,
+                    None,
+                    request.ends_at,
+                    &request.lead,
+                    &request.why,
+                )
+                .map_err(ApiError::from)
+        })
+        .await?;
+    Ok(ApiJson(WorkspaceView::of(
+        &principal.organisation,
+        workspace,
+        None,
+    )))
 }

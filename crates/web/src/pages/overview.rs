@@ -1,6 +1,7 @@
 //! The organisation overview: the workspaces with status, purpose, k, retention, end date and
 //! number of stored posts.
 
+use peil_model::WorkspaceStatus;
 use peil_service::{Operation, WorkspaceSummary};
 
 use crate::escape::html;
@@ -80,11 +81,21 @@ pub fn overview_page(
                 context.t(Key::LinkMonitors)
             ));
         }
-        if may(context, Operation::CreateWorkspace) {
+        if may(context, Operation::EditWorkspace) && workspace.status != WorkspaceStatus::Closed {
             actions.push(format!(
                 "<a href=\"{}\">{}</a>",
                 html(&paths::workspace(&workspace.name)),
                 context.t(Key::LinkSettings)
+            ));
+        }
+        if may(context, Operation::RenewWorkspace)
+            && workspace.purpose.requires_lead()
+            && workspace.status != WorkspaceStatus::Closed
+        {
+            actions.push(format!(
+                "<a href=\"{}\">{}</a>",
+                html(&paths::workspace_renew(&workspace.name)),
+                context.t(Key::LinkRenew)
             ));
         }
         body.push_str(&format!(

@@ -1,6 +1,8 @@
-//! Workspace create / edit form: purpose, description, legal basis, lead, retention, k, sources,
-//! own accounts, FG contact, end date and the "why" note, each with label and help text; errors
-//! are listed in a summary at the top and linked to their fields with `aria-describedby`.
+//! Workspace create / edit / renew form: purpose, description, legal basis, lead, retention, k,
+//! sources, own accounts, FG contact, end date and the "why" note, each with label and help text;
+//! errors are listed in a summary at the top and linked to their fields with `aria-describedby`.
+//! The edit form never offers the purpose (shown read-only: a new purpose is a new workspace) nor
+//! the end date (a public-order picture is renewed with its own form, new end date and lead).
 
 use peil_model::{Purpose, Workspace, DEFAULT_K};
 
@@ -167,8 +169,10 @@ pub struct FieldError {
 pub enum WorkspaceFormMode<'a> {
     /// Posts to [`paths::WORKSPACES`].
     Create,
-    /// Posts to [`paths::workspace`] of `name`; name and purpose are fixed.
+    /// Posts to [`paths::workspace`] of `name`; name, purpose and end date are fixed.
     Edit { name: &'a str },
+    /// Posts to [`paths::workspace_renew`] of `name`: only end date, lead and why.
+    Renew { name: &'a str },
 }
 
 /// The workspace form, filled with `form` and showing `errors`.
@@ -182,6 +186,9 @@ pub fn workspace_form_page(
         WorkspaceFormMode::Create => context.t(Key::WorkspaceNewTitle).to_string(),
         WorkspaceFormMode::Edit { name } => {
             fill(context.t(Key::WorkspaceEditTitle), &[("name", name)])
+        }
+        WorkspaceFormMode::Renew { name } => {
+            fill(context.t(Key::WorkspaceRenewTitle), &[("name", name)])
         }
     };
     let error_of = |field: WorkspaceField| {
@@ -209,6 +216,7 @@ pub fn workspace_form_page(
     let action = match mode {
         WorkspaceFormMode::Create => paths::WORKSPACES.to_string(),
         WorkspaceFormMode::Edit { name } => paths::workspace(name),
+        WorkspaceFormMode::Renew { name } => paths::workspace_renew(name),
     };
     body.push_str(&format!(
         "<form class=\"peil-form\" method=\"post\" action=\"{}\" novalidate>\n{}\n",
@@ -251,6 +259,43 @@ pub fn workspace_form_page(
         .render(context)
     };
 
+    if let WorkspaceFormMode::Renew { .. } = mode {
+        body.push_str(&format!(
+            "<p class=\"peil-muted\">{}</p>\n",
+            context.t(Key::RenewNote)
+        ));
+        body.push_str(&text_field(
+            WorkspaceField::EndsAt,
+            Key::FieldEndsAtRenewHelp,
+            true,
+            &form.ends_at,
+            "date",
+            "",
+        ));
+        body.push_str(&area_field(
+            WorkspaceField::Lead,
+            Key::FieldLeadHelp,
+            true,
+            &form.lead,
+        ));
+        body.push_str(&area_field(
+            WorkspaceField::Why,
+            Key::FieldWhyHelp,
+            true,
+            &form.why,
+        ));
+        body.push_str(&format!(
+            "<button type=\"submit\" class=\"utrecht-button utrecht-button--primary-action\">{}</button>\n</form>\n",
+            context.t(Key::SaveRenewal)
+        ));
+        return page(context, &title, &body, Frame::Full);
+    }
+    if let WorkspaceFormMode::Edit { .. } = mode {
+        body.push_str(&format!(
+            "<p class=\"peil-muted\" id=\"ws-edit-note\">{}</p>\n",
+            context.t(Key::EditWidensNote)
+        ));
+    }
     body.push_str(&format!(
         "<fieldset class=\"peil-fieldset\">\n<legend>{}</legend>\n",
         context.t(Key::WorkspaceSettingsLegend)
@@ -277,8 +322,26 @@ pub fn workspace_form_page(
                 .parse::<Purpose>()
                 .map(|purpose| purpose_label(context, purpose).to_string())
                 .unwrap_or_else(|_| form.purpose.clone());
+            let end_date = if form.ends_at.is_empty() {
+                String::new()
+            } else {
+                let renew = if form.purpose == Purpose::PublicOrderGeneralPicture.code() {
+                    format!(
+                        " <a href=\"{}\">{}</a>",
+                        html(&paths::workspace_renew(name)),
+                        context.t(Key::LinkRenew)
+                    )
+                } else {
+                    String::new()
+                };
+                format!(
+                    "<dt>{}</dt><dd>{}{renew}</dd>",
+                    context.t(Key::FieldEndsAt),
+                    html(&form.ends_at)
+                )
+            };
             body.push_str(&format!(
-                "<dl class=\"peil-facts\"><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}<br><span class=\"peil-muted\">{}</span></dd></dl>\n",
+                "<dl class=\"peil-facts\"><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}<br><span class=\"peil-muted\">{}</span></dd>{end_date}</dl>\n",
                 context.t(Key::FieldName),
                 html(name),
                 context.t(Key::FieldPurpose),
@@ -286,6 +349,7 @@ pub fn workspace_form_page(
                 context.t(Key::PurposeFixed)
             ));
         }
+        WorkspaceFormMode::Renew { .. } => {}
     }
     body.push_str(&area_field(
         WorkspaceField::PurposeText,
@@ -307,14 +371,16 @@ pub fn workspace_form_page(
         false,
         &form.lead,
     ));
-    body.push_str(&text_field(
-        WorkspaceField::EndsAt,
-        Key::FieldEndsAtHelp,
-        false,
-        &form.ends_at,
-        "date",
-        "",
-    ));
+    if mode == WorkspaceFormMode::Create {
+        body.push_str(&text_field(
+            WorkspaceField::EndsAt,
+            Key::FieldEndsAtHelp,
+            false,
+            &form.ends_at,
+            "date",
+            "",
+        ));
+    }
     body.push_str("</fieldset>\n");
 
     body.push_str(&format!(

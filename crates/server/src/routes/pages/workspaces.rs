@@ -1,5 +1,6 @@
-//! The organisation overview (`/` and `/workspaces`), the workspace form (create; settings shown
-//! for an existing workspace) and the lifecycle form (`/workspaces/{name}/status`, used by the
+//! The organisation overview (`/` and `/workspaces`), the workspace form (create; edit in place
+//! for an existing workspace, never its purpose), the renewal form of a public-order picture
+//! (`/workspaces/{name}/renew`) and the lifecycle form (`/workspaces/{name}/status`, used by the
 //! FG's approve form).
 //!
 //! Field errors are shown next to their fields: first the form's own checks (numbers, dates,
@@ -11,7 +12,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, NaiveDate, Utc};
-use peil_model::{ModelError, Purpose, Workspace, WorkspaceDraft, WorkspaceStatus};
+use peil_model::{ModelError, Purpose, Workspace, WorkspaceDraft, WorkspaceEdit, WorkspaceStatus};
 use peil_service::{Operation, ServiceError, WorkspaceSummary};
 use peil_web::{
     overview_page, workspace_form_page, FieldError, Language, WorkspaceField, WorkspaceForm,
@@ -32,6 +33,8 @@ pub fn routes() -> Vec<Route> {
         Route::new(Method::GET, "/workspaces/{name}", get(settings)),
         Route::new(Method::POST, "/workspaces/{name}", post(save)),
         Route::new(Method::POST, "/workspaces/{name}/status", post(status)),
+        Route::new(Method::GET, "/workspaces/{name}/renew", get(renew_form)),
+        Route::new(Method::POST, "/workspaces/{name}/renew", post(renew)),
     ]
 }
 
@@ -255,16 +258,42 @@ fn rule_error(language: Language, error: &ServiceError) -> Option<FieldError> {
                 "Choose a purpose.".to_string(),
             ),
             ModelError::EmptyField { field } => {
-                let target = WorkspaceField::ALL
-                    .into_iter()
-                    .find(|candidate| candidate.name() == *field)
-                    .unwrap_or(WorkspaceField::Name);
+                let target = match *field {
+                    "purpose description" => WorkspaceField::PurposeText,
+                    "legal basis" => WorkspaceField::LegalBasis,
+                    other => WorkspaceField::ALL
+                        .into_iter()
+                        .find(|candidate| candidate.name() == other)
+                        .unwrap_or(WorkspaceField::Name),
+                };
                 (
                     target,
                     "Vul dit veld in.".to_string(),
                     "Fill in this field.".to_string(),
                 )
             }
+            ModelError::PurposeIsFixed => (
+                WorkspaceField::Why,
+                "Het doel verandert niet; maak voor een nieuw doel een nieuwe werkruimte."
+                    .to_string(),
+                "The purpose does not change; create a new workspace for a new purpose."
+                    .to_string(),
+            ),
+            ModelError::ClosedWorkspace => (
+                WorkspaceField::Why,
+                "Een gesloten werkruimte wijzigt niet meer.".to_string(),
+                "A closed workspace no longer changes.".to_string(),
+            ),
+            ModelError::NothingChanged => (
+                WorkspaceField::Why,
+                "Er is niets gewijzigd.".to_string(),
+                "Nothing was changed.".to_string(),
+            ),
+            ModelError::NotRenewable => (
+                WorkspaceField::Why,
+                "Alleen een algemeen beeld openbare orde wordt verlengd.".to_string(),
+                "Only a public order general picture is renewed.".to_string(),
+            ),
             other => (WorkspaceField::Why, other.to_string(), other.to_string()),
         },
         ServiceError::AlreadyExists { .. } => (
@@ -328,14 +357,15 @@ pub async fn create(page: PageRequest, State(state): State<AppState>, body: Byte
     page.finish(result)
 }
 
-/// The settings of a workspace in the form (admin). Name and purpose are fixed.
+/// The settings of a workspace in the form (admin), prefilled. Name, purpose and end date are
+/// fixed.
 pub async fn settings(
     page: PageRequest,
     State(state): State<AppState>,
     Path(name): Path<String>,
 ) -> Response {
     let result = async {
-        page.require(Operation::CreateWorkspace)?;
+        page.require(Operation::EditWorkspace)?;
         let workspace = workspace_named(&page, &state, &name).await?;
         Ok(page.html(
             StatusCode::OK,
@@ -353,8 +383,61 @@ pub async fn settings(
     page.finish(result)
 }
 
-/// Saving changed settings: the service has no operation for changing a workspace in place yet,
-/// so the form comes back with that explanation (a new purpose is a new workspace anyway).
+/// The edit of a filled-in settings form against `current`, or the errors of its fields. Every
+/// field is passed on; the model records only those that changed.
+fn edit_of(language: Language, form: &WorkspaceForm) -> Result<WorkspaceEdit, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut error = |field, dutch: &str, english: &str| {
+        errors.push(FieldError {
+            field,
+            message: pick(language, dutch, english),
+        });
+    };
+    for (field, value) in [
+        (WorkspaceField::PurposeText, &form.purpose_text),
+        (WorkspaceField::LegalBasis, &form.legal_basis),
+        (WorkspaceField::Why, &form.why),
+    ] {
+        if value.is_empty() {
+            error(field, "Vul dit veld in.", "Fill in this field.");
+        }
+    }
+    let mut number = |field, value: &str| match value.parse::<u32>() {
+        Ok(number) if number > 0 => Some(number),
+        _ => {
+            error(
+                field,
+                "Vul een heel getal groter dan 0 in.",
+                "Enter a whole number greater than 0.",
+            );
+            None
+        }
+    };
+    let retention_posts = number(WorkspaceField::RetentionPosts, &form.retention_days_posts);
+    let retention_aggregates = number(
+        WorkspaceField::RetentionAggregates,
+        &form.retention_days_aggregates,
+    );
+    let k = number(WorkspaceField::K, &form.k);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(WorkspaceEdit {
+        purpose: None,
+        purpose_text: Some(form.purpose_text.clone()),
+        legal_basis: Some(form.legal_basis.clone()),
+        lead: Some(form.lead.clone()),
+        retention_days_posts: retention_posts,
+        retention_days_aggregates: retention_aggregates,
+        k,
+        allowed_sources: Some(list(&form.allowed_sources)),
+        own_accounts: Some(list(&form.own_accounts)),
+        fg_contact: Some(form.fg_contact.clone()),
+    })
+}
+
+/// Saves changed settings (admin): back to the overview (a widening change has put the workspace
+/// back to draft for the FG), or the form again with the errors next to their fields.
 pub async fn save(
     page: PageRequest,
     State(state): State<AppState>,
@@ -362,30 +445,166 @@ pub async fn save(
     body: Bytes,
 ) -> Response {
     let result = async {
-        page.require(Operation::CreateWorkspace)?;
+        page.require(Operation::EditWorkspace)?;
+        let principal = page.principal()?.clone();
         let workspace = workspace_named(&page, &state, &name).await?;
         let mut form = form_of(&FormData::parse(&body));
         form.name = workspace.name.clone();
         form.purpose = workspace.purpose.code().to_string();
-        let error = FieldError {
-            field: WorkspaceField::Why,
-            message: pick(
-                page.language,
-                "Instellingen wijzigen kan nog niet via het web. Sluit de werkruimte en maak een nieuwe, of vraag de beheerder van de installatie.",
-                "Changing settings is not available on the web yet. Close the workspace and create a new one, or ask the installation's operator.",
-            ),
+        form.ends_at = workspace
+            .ends_at
+            .map(|end| end.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        let render_errors = |status: StatusCode, errors: &[FieldError]| {
+            page.html(
+                status,
+                workspace_form_page(
+                    &page.context(),
+                    WorkspaceFormMode::Edit {
+                        name: &workspace.name,
+                    },
+                    &form,
+                    errors,
+                ),
+            )
+        };
+        let edit = match edit_of(page.language, &form) {
+            Ok(edit) => edit,
+            Err(errors) => return Ok(render_errors(StatusCode::BAD_REQUEST, &errors)),
+        };
+        let why = form.why.clone();
+        let workspace_name = workspace.name.clone();
+        let edited = state
+            .call(move |service| {
+                Ok(service.edit_workspace(&principal.actor, &workspace_name, None, &edit, &why))
+            })
+            .await?;
+        match edited {
+            Ok(_) => Ok(see_other(peil_web::paths::HOME)),
+            Err(error) => match rule_error(page.language, &error) {
+                Some(field_error) => {
+                    let status = crate::error::ApiError::from(error).code().status();
+                    Ok(render_errors(status, &[field_error]))
+                }
+                None => Err(error.into()),
+            },
+        }
+    }
+    .await;
+    page.finish(result)
+}
+
+/// The renewal form of a public-order picture (admin), with the current lead.
+pub async fn renew_form(
+    page: PageRequest,
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Response {
+    let result = async {
+        page.require(Operation::RenewWorkspace)?;
+        let workspace = workspace_named(&page, &state, &name).await?;
+        let form = WorkspaceForm {
+            ends_at: String::new(),
+            ..WorkspaceForm::from_workspace(&workspace)
         };
         Ok(page.html(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::OK,
             workspace_form_page(
                 &page.context(),
-                WorkspaceFormMode::Edit {
+                WorkspaceFormMode::Renew {
                     name: &workspace.name,
                 },
                 &form,
-                &[error],
+                &[],
             ),
         ))
+    }
+    .await;
+    page.finish(result)
+}
+
+/// Renews a public-order picture from the form (admin): new end date, lead and why; back to the
+/// overview (the workspace is a draft awaiting the FG), or the form with the errors.
+pub async fn renew(
+    page: PageRequest,
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> Response {
+    let result = async {
+        page.require(Operation::RenewWorkspace)?;
+        let principal = page.principal()?.clone();
+        let workspace = workspace_named(&page, &state, &name).await?;
+        let typed = form_of(&FormData::parse(&body));
+        let form = WorkspaceForm {
+            ends_at: typed.ends_at,
+            lead: typed.lead,
+            why: typed.why,
+            ..WorkspaceForm::from_workspace(&workspace)
+        };
+        let render_errors = |status: StatusCode, errors: &[FieldError]| {
+            page.html(
+                status,
+                workspace_form_page(
+                    &page.context(),
+                    WorkspaceFormMode::Renew {
+                        name: &workspace.name,
+                    },
+                    &form,
+                    errors,
+                ),
+            )
+        };
+        let mut errors = Vec::new();
+        let ends_at = end_of_day(&form.ends_at);
+        if ends_at.is_none() {
+            errors.push(FieldError {
+                field: WorkspaceField::EndsAt,
+                message: pick(
+                    page.language,
+                    "Vul een datum in als JJJJ-MM-DD.",
+                    "Enter a date as YYYY-MM-DD.",
+                ),
+            });
+        }
+        for (field, value) in [
+            (WorkspaceField::Lead, &form.lead),
+            (WorkspaceField::Why, &form.why),
+        ] {
+            if value.is_empty() {
+                errors.push(FieldError {
+                    field,
+                    message: pick(page.language, "Vul dit veld in.", "Fill in this field."),
+                });
+            }
+        }
+        let Some(ends_at) = ends_at.filter(|_| errors.is_empty()) else {
+            return Ok(render_errors(StatusCode::BAD_REQUEST, &errors));
+        };
+        let (lead, why) = (form.lead.clone(), form.why.clone());
+        let workspace_name = workspace.name.clone();
+        let renewed = state
+            .call(move |service| {
+                Ok(service.renew_workspace(
+                    &principal.actor,
+                    &workspace_name,
+                    None,
+                    ends_at,
+                    &lead,
+                    &why,
+                ))
+            })
+            .await?;
+        match renewed {
+            Ok(_) => Ok(see_other(peil_web::paths::HOME)),
+            Err(error) => match rule_error(page.language, &error) {
+                Some(field_error) => {
+                    let status = crate::error::ApiError::from(error).code().status();
+                    Ok(render_errors(status, &[field_error]))
+                }
+                None => Err(error.into()),
+            },
+        }
     }
     .await;
     page.finish(result)
