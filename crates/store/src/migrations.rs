@@ -246,6 +246,14 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX webcare_messages_by_workspace ON webcare_messages (workspace_id, post_id);
     ",
+    // 10: OIDC client authentication per organisation (OpenID.NLGov): `client_secret_basic` (the
+    // secret stays in `oidc_providers`) or `private_key_jwt` (the private key lives in the key
+    // store, apart from the data; `client_secret` is then empty).
+    "
+    ALTER TABLE oidc_providers ADD COLUMN client_authentication TEXT NOT NULL
+        DEFAULT 'client_secret_basic'
+        CHECK (client_authentication IN ('client_secret_basic', 'private_key_jwt'));
+    ",
 ];
 
 /// Work in Rust that a migration needs after its SQL, in the same transaction.
