@@ -165,7 +165,12 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/workspaces", Page(Operation::ListWorkspaces)),
     rule("POST", "/workspaces", Page(Operation::CreateWorkspace)),
     rule("GET", "/workspaces/new", Page(Operation::CreateWorkspace)),
-    rule("GET", "/workspaces/{name}", Page(Operation::ListWorkspaces)),
+    // The settings form of a workspace: the admin's (the handler requires `CreateWorkspace`).
+    rule(
+        "GET",
+        "/workspaces/{name}",
+        Page(Operation::CreateWorkspace),
+    ),
     rule(
         "POST",
         "/workspaces/{name}",

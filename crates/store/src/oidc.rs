@@ -323,7 +323,9 @@ mod tests {
         let database = std::fs::read(directory.path().join("peil.sqlite")).unwrap_or_default();
         let wal = std::fs::read(directory.path().join("peil.sqlite-wal")).unwrap_or_default();
         let needle = &key_bytes[..];
-        assert!(!database.windows(needle.len()).any(|window| window == needle));
+        assert!(!database
+            .windows(needle.len())
+            .any(|window| window == needle));
         assert!(!wal.windows(needle.len()).any(|window| window == needle));
         // Back to a secret: the key leaves the key store.
         let secret = OidcProviderRecord {

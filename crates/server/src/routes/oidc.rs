@@ -10,7 +10,8 @@
 //!
 //! Callback: the pre-login cookie and the `state` must both match a pending login (single use,
 //! at most ten minutes old); the code is exchanged at the token endpoint with the PKCE verifier
-//! (client_secret_basic), the JWKS is fetched, and `Service::login_oidc` validates the ID token,
+//! (client_secret_basic, or a fresh private_key_jwt client assertion, as configured), the JWKS
+//! is fetched, and `Service::login_oidc` validates the ID token,
 //! maps the subject to its linked user and creates the same session as a password login. The
 //! organisation comes from the pending login, never from the request. Every refusal is audited
 //! as a refused `login` with its reason (never the code, the tokens or the subject) and answers
