@@ -148,7 +148,11 @@ impl Service {
             Err(error) if error.code().error_type() == ErrorType::Internal => AuditResult::Failed,
             Err(_) => AuditResult::Refused,
         };
-        let scoped_object = match organisation_id {
+        // An entry is scoped to the organisation acted on, else to the acting user's own
+        // organisation: a refused lookup or an installation-wide read by a user of one
+        // organisation must never show up in another organisation's audit view (invariant 11).
+        let scope = organisation_id.or_else(|| actor.organisation_id());
+        let scoped_object = match scope {
             Some(id) => format!("{} organisation:{id} {object}", operation.code()),
             None => format!("{} {object}", operation.code()),
         };
