@@ -198,7 +198,7 @@ fn invalid(message: &str) -> ServiceError {
 /// The checked credential: the trimmed secret, or the parsed private key.
 enum CheckedCredential {
     Secret(Vec<u8>),
-    PrivateKey(ClientSigningKey),
+    PrivateKey(Box<ClientSigningKey>),
 }
 
 fn check_credential(credential: ClientCredential<'_>) -> Result<CheckedCredential, ServiceError> {
@@ -215,7 +215,7 @@ fn check_credential(credential: ClientCredential<'_>) -> Result<CheckedCredentia
             }
         }
         ClientCredential::PrivateKeyPem(pem) => ClientSigningKey::from_pem(pem)
-            .map(CheckedCredential::PrivateKey)
+            .map(|key| CheckedCredential::PrivateKey(Box::new(key)))
             .map_err(|error| ServiceError::InvalidInput(error.to_string())),
     }
 }
