@@ -1265,6 +1265,26 @@ async fn the_public_jwks_is_shown_to_the_admin_and_the_private_key_never() {
     fixture
         .configure_private_key("Gemeente Een", "peil-een", RSA_CLIENT_KEY)
         .await;
+    // Peil serves the same public JWKS for the issuer (`jwks_uri`); one answer, no keys, for a
+    // secret client and an unknown organisation.
+    let served = fixture
+        .get("/login/oidc/Gemeente%20Een/jwks.json", None)
+        .await;
+    assert_eq!(served.status, StatusCode::OK, "{}", served.body);
+    assert!(served
+        .headers
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|kind| kind.starts_with("application/json")));
+    let served: Value = serde_json::from_str(&served.body).unwrap_or_default();
+    let secret = fixture
+        .get("/login/oidc/Gemeente%20Twee/jwks.json", None)
+        .await;
+    let unknown = fixture.get("/login/oidc/Nergens/jwks.json", None).await;
+    assert_eq!(secret.status, StatusCode::OK);
+    assert_eq!(secret.body, unknown.body);
+    let empty: Value = serde_json::from_str(&secret.body).unwrap_or_default();
+    assert_eq!(empty, json!({"keys": []}));
     drop(fixture.app);
     drop(fixture.state);
     let directory = fixture._directory;
@@ -1284,6 +1304,7 @@ async fn the_public_jwks_is_shown_to_the_admin_and_the_private_key_never() {
     for private in ["d", "p", "q", "dp", "dq", "qi"] {
         assert!(keys[0].get(private).is_none(), "the JWKS holds `{private}`");
     }
+    assert_eq!(served, jwks);
     // Only the admin of the organisation (or the operator); a secret client has no JWKS.
     assert!(service.oidc_client_jwks(&bas, "Gemeente Een").is_err());
     assert!(service.oidc_client_jwks(&otto, "Gemeente Een").is_err());

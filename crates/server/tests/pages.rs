@@ -1200,14 +1200,17 @@ const PAGE_MATRIX: &[(&str, &str, [u16; 6])] = &[
 ];
 
 /// The screens reachable without a session, with what nobody gets: the stylesheets, the login
-/// form and its submission (a wrong password), the OIDC start (no issuer: the password form) and
-/// callback (no pre-login state: 403), and the public transparency page.
+/// form and its submission (a wrong password), the OIDC start (no issuer: the password form),
+/// callback (no pre-login state: 403) and client JWKS (no client key: no keys), and the public
+/// transparency page.
 const PUBLIC_SCREENS: &[(&str, &str, u16)] = &[
     ("GET", "/static/{*path}", 200),
     ("GET", "/login", 200),
     ("POST", "/login", 401),
     ("GET", "/login/oidc/{org}", 303),
     ("GET", "/login/oidc/callback", 403),
+    // No client key configured here: an empty key set, as for an unknown organisation.
+    ("GET", "/login/oidc/{org}/jwks.json", 200),
     ("GET", "/transparency/{org}", 200),
 ];
 
@@ -1296,6 +1299,7 @@ async fn every_screen_answers_each_role_another_tenant_and_nobody_as_the_matrix_
             "/static/{*path}" => "/static/peil.css".to_string(),
             "/login/oidc/{org}" => "/login/oidc/Gemeente%20Een".to_string(),
             "/login/oidc/callback" => "/login/oidc/callback?code=c&state=s".to_string(),
+            "/login/oidc/{org}/jwks.json" => "/login/oidc/Gemeente%20Een/jwks.json".to_string(),
             "/transparency/{org}" => "/transparency/Gemeente%20Een".to_string(),
             other => other.to_string(),
         };

@@ -657,6 +657,27 @@ impl Service {
         }
     }
 
+    /// The same public JWKS without an actor, for the issuer to fetch from Peil's
+    /// `/login/oidc/{organisation}/jwks.json` (registered as the client's `jwks_uri`, so a new
+    /// key reaches the issuer without a manual step). Public keys only; not audited (it reads no
+    /// data and changes nothing). An organisation that does not exist, has no issuer or uses a
+    /// secret gets one answer: an empty key set, so the route tells nothing about which
+    /// organisations exist.
+    pub fn oidc_client_public_jwks(
+        &self,
+        organisation: &str,
+    ) -> Result<serde_json::Value, ServiceError> {
+        let client = match self.oidc_client(organisation) {
+            Ok(client) => client,
+            Err(ServiceError::NotFound { .. }) => return Ok(serde_json::json!({"keys": []})),
+            Err(error) => return Err(error),
+        };
+        match &client.authentication {
+            ClientAuthentication::PrivateKey(key) => Ok(key.public_jwks()),
+            ClientAuthentication::Secret(_) => Ok(serde_json::json!({"keys": []})),
+        }
+    }
+
     fn audit_oidc_login(
         &mut self,
         actor_label: &str,
