@@ -6,6 +6,7 @@
 //! * Accepted: an unencrypted PKCS#8 PEM file (`-----BEGIN PRIVATE KEY-----`) holding an RSA key
 //!   (2048 to 8192 bits; RS256) or an EC P-256 key (ES256). PKCS#1 or SEC1 files and encrypted
 //!   keys are refused with the `openssl` command that converts them.
+//! * Copies of the key's DER held here are overwritten when dropped (zeroize).
 //! * This module must never log, print, return in an error or `Debug` the private key or a
 //!   client assertion; errors are fixed texts. The key id (`kid`) is the RFC 7638 thumbprint of
 //!   the public key, so the same key always has the same id.
@@ -19,6 +20,7 @@ use ring::signature::{
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use zeroize::Zeroize;
 
 use crate::oidc::base64_url;
 
@@ -68,6 +70,13 @@ pub struct ClientSigningKey {
     pair: Pair,
     pkcs8: Vec<u8>,
     kid: String,
+}
+
+impl Drop for ClientSigningKey {
+    /// Overwrites the DER copy of the private key (ring keeps its own parsed form).
+    fn drop(&mut self) {
+        self.pkcs8.zeroize();
+    }
 }
 
 impl std::fmt::Debug for ClientSigningKey {
@@ -121,8 +130,10 @@ fn rsa_components(pair: &RsaKeyPair) -> (Vec<u8>, Vec<u8>) {
 impl ClientSigningKey {
     /// Parses an unencrypted PKCS#8 PEM file with an RSA or EC P-256 private key.
     pub fn from_pem(pem: &[u8]) -> Result<ClientSigningKey, ClientKeyError> {
-        let der = pkcs8_der_of_pem(pem)?;
-        ClientSigningKey::from_pkcs8(&der)
+        let mut der = pkcs8_der_of_pem(pem)?;
+        let key = ClientSigningKey::from_pkcs8(&der);
+        der.zeroize();
+        key
     }
 
     /// A key from PKCS#8 DER (as the key store keeps it).
