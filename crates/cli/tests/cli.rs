@@ -1857,3 +1857,73 @@ fn workspace_edit_changes_only_the_options_given_and_never_the_purpose() {
     );
     assert!(!no_why.status.success(), "a why note is required");
 }
+
+#[test]
+fn oidc_configure_takes_a_private_key_file_and_jwks_prints_only_the_public_key() {
+    let directory = temp_dir();
+    let data_dir = directory.path();
+    expect_success(
+        data_dir,
+        &["org", "create", "--name", "Gemeente Een", "--why", "test"],
+    );
+    let pem = include_str!("../../server/tests/data/oidc-client-rsa-test-key.pem");
+    let key_file = data_dir.join("client-key.pem");
+    if let Err(error) = std::fs::write(&key_file, pem) {
+        panic!("cannot write the key file: {error}");
+    }
+    let key_path = key_file.display().to_string();
+    let configured = expect_success(
+        data_dir,
+        &[
+            "oidc",
+            "configure",
+            "--org",
+            "Gemeente Een",
+            "--issuer",
+            "https://idp.example",
+            "--client-id",
+            "peil",
+            "--client-private-key-file",
+            &key_path,
+            "--redirect-uri",
+            "https://peil.example/login/oidc/callback",
+            "--why",
+            "OpenID.NLGov",
+        ],
+    );
+    assert!(configured.contains("peil oidc jwks"));
+    let printed = expect_success(data_dir, &["oidc", "jwks", "--org", "Gemeente Een"]);
+    let jwks = json_of(&printed);
+    assert_eq!(jwks["keys"][0]["kty"], "RSA");
+    assert_eq!(jwks["keys"][0]["alg"], "RS256");
+    assert!(
+        jwks["keys"][0].get("d").is_none(),
+        "a private member was printed"
+    );
+    let body_line = pem.lines().nth(1).unwrap_or_default();
+    assert!(!printed.contains(body_line) && !configured.contains(body_line));
+    // A secret file and a key file together are refused by the command line.
+    let both = run_peil(
+        data_dir,
+        &[
+            "oidc",
+            "configure",
+            "--org",
+            "Gemeente Een",
+            "--issuer",
+            "https://idp.example",
+            "--client-id",
+            "peil",
+            "--client-secret-file",
+            &key_path,
+            "--client-private-key-file",
+            &key_path,
+            "--redirect-uri",
+            "https://peil.example/login/oidc/callback",
+            "--why",
+            "x",
+        ],
+    );
+    assert!(!both.status.success());
+    assert!(!String::from_utf8_lossy(&both.stderr).contains(body_line));
+}

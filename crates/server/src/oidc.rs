@@ -7,8 +7,12 @@
 //!   yet); its `issuer` must equal the configured issuer exactly, every endpoint must be https
 //!   (http only on a loopback address, for tests), and an issuer that lists
 //!   `code_challenge_methods_supported` must list `S256`.
-//! * Client authentication at the token endpoint: `client_secret_basic` (RFC 6749 2.3.1).
-//!   OpenID.NLGov prefers `private_key_jwt`; that is not implemented yet.
+//! * Client authentication at the token endpoint, as configured per organisation:
+//!   `client_secret_basic` (RFC 6749 2.3.1) or `private_key_jwt` (OpenID.NLGov; RFC 7523): a
+//!   client assertion signed with the organisation's client key for this one request (new `jti`,
+//!   `aud` the token endpoint, valid one minute), sent as `client_assertion_type` and
+//!   `client_assertion`. An issuer that refuses the client (HTTP 401 or `invalid_client`) is
+//!   reported as `client authentication`, apart from a refused code.
 //! * HTTP: reqwest with rustls (ring) and the system's trust store (so a PKIoverheid or an
 //!   in-house root installed on the host is trusted), a 10 s timeout, no redirects followed,
 //!   answers capped at `MAXIMUM_DOCUMENT_BYTES`. Nothing here logs a code, a token, a verifier, a
@@ -25,7 +29,7 @@ use std::sync::{LazyLock, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::http::HeaderValue;
-use peil_service::OidcClient;
+use peil_service::{OidcClient, TokenRequestCredentials, CLIENT_ASSERTION_TYPE};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -52,6 +56,10 @@ pub enum OidcError {
     Jwks,
     #[error("no randomness")]
     Randomness,
+    #[error("the issuer refused the client's authentication")]
+    ClientAuthentication,
+    #[error("the client assertion could not be signed")]
+    ClientAssertion,
 }
 
 impl OidcError {
@@ -62,6 +70,8 @@ impl OidcError {
             OidcError::TokenRequest => "token request",
             OidcError::Jwks => "jwks",
             OidcError::Randomness => "randomness",
+            OidcError::ClientAuthentication => "client authentication",
+            OidcError::ClientAssertion => "client assertion",
         }
     }
 }
@@ -204,6 +214,11 @@ pub fn basic_credentials(client_id: &str, secret: &str) -> String {
 }
 
 #[derive(Deserialize)]
+struct TokenErrorResponse {
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
 struct TokenResponse {
     id_token: Option<String>,
     token_type: Option<String>,
@@ -220,19 +235,32 @@ pub async fn exchange_code(
     if !peil_service::is_acceptable_url(&discovery.token_endpoint) {
         return Err(failure);
     }
-    let body = serde_urlencoded::to_string([
+    let credentials = oidc
+        .token_request_credentials(&discovery.token_endpoint)
+        .map_err(|_| OidcError::ClientAssertion)?;
+    let mut fields = vec![
         ("grant_type", "authorization_code"),
         ("code", code),
         ("redirect_uri", oidc.redirect_uri.as_str()),
         ("code_verifier", verifier),
-    ])
-    .map_err(|_| failure)?;
-    let response = client()?
-        .post(&discovery.token_endpoint)
-        .header(
-            reqwest::header::AUTHORIZATION,
-            basic_credentials(&oidc.client_id, oidc.client_secret()),
-        )
+    ];
+    let mut request = client()?.post(&discovery.token_endpoint);
+    match &credentials {
+        TokenRequestCredentials::Basic { secret } => {
+            request = request.header(
+                reqwest::header::AUTHORIZATION,
+                basic_credentials(&oidc.client_id, secret),
+            );
+        }
+        TokenRequestCredentials::Assertion { assertion } => {
+            fields.push(("client_id", oidc.client_id.as_str()));
+            fields.push(("client_assertion_type", CLIENT_ASSERTION_TYPE));
+            fields.push(("client_assertion", assertion.as_str()));
+        }
+    }
+    let body = serde_urlencoded::to_string(&fields).map_err(|_| failure)?;
+    drop(credentials);
+    let response = request
         .header(
             reqwest::header::CONTENT_TYPE,
             "application/x-www-form-urlencoded",
@@ -246,11 +274,10 @@ pub async fn exchange_code(
             failure
         })?;
     let status = response.status();
+    if !status.is_success() {
+        return Err(token_refusal(status, response).await);
+    }
     let Some(body) = read_limited(response).await else {
-        tracing::info!(
-            status = status.as_u16(),
-            "OIDC token endpoint refused the code"
-        );
         return Err(failure);
     };
     let answer: TokenResponse = serde_json::from_slice(&body).map_err(|_| failure)?;
@@ -262,6 +289,34 @@ pub async fn exchange_code(
         Some(id_token) if bearer && !id_token.is_empty() => Ok(id_token),
         _ => Err(failure),
     }
+}
+
+/// What a refusing token endpoint means: the client's authentication (HTTP 401 or the OAuth
+/// error `invalid_client`, RFC 6749 5.2), or anything else about the request (the code).
+async fn token_refusal(status: reqwest::StatusCode, mut response: reqwest::Response) -> OidcError {
+    let mut body = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        if body.len() + chunk.len() > MAXIMUM_DOCUMENT_BYTES {
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let invalid_client = serde_json::from_slice::<TokenErrorResponse>(&body)
+        .ok()
+        .and_then(|answer| answer.error)
+        .is_some_and(|error| error == "invalid_client");
+    if status == reqwest::StatusCode::UNAUTHORIZED || invalid_client {
+        tracing::info!(
+            status = status.as_u16(),
+            "OIDC token endpoint refused the client's authentication"
+        );
+        return OidcError::ClientAuthentication;
+    }
+    tracing::info!(
+        status = status.as_u16(),
+        "OIDC token endpoint refused the code"
+    );
+    OidcError::TokenRequest
 }
 
 /// A login waiting for the browser to come back from the issuer.

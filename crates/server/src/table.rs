@@ -169,13 +169,16 @@ pub const ROUTES: &[RouteRule] = &[
     // OIDC login at the organisation's issuer (routes/oidc.rs; audited as `login`).
     rule("GET", "/login/oidc/{org}", Login),
     rule("GET", "/login/oidc/callback", Login),
+    // The public JWKS of the organisation's OIDC client key (private_key_jwt), for the issuer.
+    rule("GET", "/login/oidc/{org}/jwks.json", Public),
     rule("GET", "/transparency/{org}", Public),
     rule("POST", "/logout", Page(Operation::Logout)),
     rule("GET", "/", Page(Operation::ListWorkspaces)),
     rule("GET", "/workspaces", Page(Operation::ListWorkspaces)),
     rule("POST", "/workspaces", Page(Operation::CreateWorkspace)),
     rule("GET", "/workspaces/new", Page(Operation::CreateWorkspace)),
-    rule("GET", "/workspaces/{name}", Page(Operation::ListWorkspaces)),
+    // The settings form of a workspace (admin): shown and saved in place.
+    rule("GET", "/workspaces/{name}", Page(Operation::EditWorkspace)),
     rule("POST", "/workspaces/{name}", Page(Operation::EditWorkspace)),
     rule(
         "GET",

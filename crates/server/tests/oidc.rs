@@ -1,7 +1,10 @@
 //! OIDC login end to end against a local test issuer (axum on 127.0.0.1:0, an ES256 key
 //! generated per run): discovery, JWKS, an authorization endpoint that sends the browser straight
 //! back with a code, and a token endpoint that checks the client's credentials and the PKCE
-//! verifier and answers a signed ID token. Peil's router runs in process (`oneshot`); its calls to
+//! verifier and answers a signed ID token. Client credentials are a secret (client_secret_basic)
+//! or, for private_key_jwt, the client's registered public keys: the issuer verifies the client
+//! assertion's signature (jsonwebtoken), `iss` = `sub` = the client, `aud` = its token endpoint,
+//! `exp` (at most five minutes after `iat`) and a `jti` it has not seen before. Peil's router runs in process (`oneshot`); its calls to
 //! the issuer go over the socket.
 
 use std::collections::HashMap;
@@ -18,7 +21,7 @@ use base64::Engine as _;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use peil_model::Role;
 use peil_server::{AppState, ServerSettings};
-use peil_service::{Actor, OidcSettings, Service, ServiceError};
+use peil_service::{Actor, ClientCredential, OidcSettings, Service, ServiceError};
 use ring::rand::SystemRandom;
 use ring::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
 use serde_json::{json, Value};
@@ -68,12 +71,26 @@ struct Grant {
     method: String,
 }
 
+/// A client registered at the issuer.
+#[derive(Clone)]
+enum Registered {
+    Secret(String),
+    /// private_key_jwt: the client's public keys (JWKs).
+    Keys(Vec<Value>),
+}
+
 struct Issuer {
     base: String,
     key: EncodingKey,
     foreign: EncodingKey,
     jwks: Value,
-    clients: HashMap<String, String>,
+    clients: Mutex<HashMap<String, Registered>>,
+    /// `jti`s of every client assertion accepted (a replay is refused).
+    seen_jtis: Mutex<std::collections::HashSet<String>>,
+    /// The claims of every client assertion accepted.
+    assertions: Mutex<Vec<Value>>,
+    /// Why the token endpoint refused a client (fixed texts).
+    client_refusals: Mutex<Vec<&'static str>>,
     mint: Mutex<Mint>,
     codes: Mutex<HashMap<String, Grant>>,
     /// Parameters of every authorization request and token request seen.
@@ -115,7 +132,8 @@ async fn discovery(State(issuer): State<Arc<Issuer>>) -> Json<Value> {
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["ES256"],
         "code_challenge_methods_supported": ["S256"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "private_key_jwt"],
+        "token_endpoint_auth_signing_alg_values_supported": ["RS256", "ES256"],
     }))
 }
 
@@ -160,6 +178,92 @@ async fn authorize(State(issuer): State<Arc<Issuer>>, RawQuery(query): RawQuery)
     (StatusCode::SEE_OTHER, [(LOCATION, location)]).into_response()
 }
 
+fn client_error() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        Json(json!({"error": "invalid_client"})),
+    )
+        .into_response()
+}
+
+/// Checks a private_key_jwt client assertion (RFC 7523 3, OIDC Core 9) and returns its client.
+fn check_assertion(
+    issuer: &Issuer,
+    request: &HashMap<String, String>,
+) -> Result<String, &'static str> {
+    let get = |name: &str| request.get(name).cloned().unwrap_or_default();
+    if get("client_assertion_type") != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" {
+        return Err("assertion type");
+    }
+    let assertion = get("client_assertion");
+    let header = jsonwebtoken::decode_header(&assertion).map_err(|_| "malformed")?;
+    if !matches!(header.alg, Algorithm::RS256 | Algorithm::ES256) || header.kid.is_none() {
+        return Err("algorithm");
+    }
+    // The claimed client (unverified) picks the keys to verify with.
+    let claimed = assertion
+        .split('.')
+        .nth(1)
+        .and_then(|part| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(part)
+                .ok()
+        })
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+        .and_then(|claims| claims["iss"].as_str().map(str::to_string))
+        .ok_or("malformed")?;
+    let registered = issuer
+        .clients
+        .lock()
+        .ok()
+        .and_then(|clients| clients.get(&claimed).cloned());
+    let Some(Registered::Keys(keys)) = registered else {
+        return Err("unknown client");
+    };
+    let mut validation = jsonwebtoken::Validation::new(header.alg);
+    validation.set_audience(&[format!("{}/token", issuer.base)]);
+    validation.set_issuer(&[claimed.as_str()]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    validation.leeway = 0;
+    let claims = keys
+        .iter()
+        .filter_map(|jwk| serde_json::from_value::<jsonwebtoken::jwk::Jwk>(jwk.clone()).ok())
+        .filter_map(|jwk| jsonwebtoken::DecodingKey::from_jwk(&jwk).ok())
+        .find_map(|key| jsonwebtoken::decode::<Value>(&assertion, &key, &validation).ok())
+        .map(|data| data.claims)
+        .ok_or("signature")?;
+    if claims["sub"].as_str() != Some(claimed.as_str())
+        || request
+            .get("client_id")
+            .is_some_and(|client_id| *client_id != claimed)
+    {
+        return Err("subject");
+    }
+    let now = chrono::Utc::now().timestamp();
+    let (Some(issued_at), Some(expires)) = (claims["iat"].as_i64(), claims["exp"].as_i64()) else {
+        return Err("lifetime");
+    };
+    if expires - issued_at > 300 || issued_at > now + 5 {
+        return Err("lifetime");
+    }
+    let jti = claims["jti"].as_str().unwrap_or_default().to_string();
+    if jti.is_empty() {
+        return Err("jti");
+    }
+    let fresh = issuer
+        .seen_jtis
+        .lock()
+        .map(|mut seen| seen.insert(jti))
+        .unwrap_or(false);
+    if !fresh {
+        return Err("replayed jti");
+    }
+    if let Ok(mut accepted) = issuer.assertions.lock() {
+        accepted.push(claims);
+    }
+    Ok(claimed)
+}
+
 fn token_error() -> Response {
     (
         StatusCode::BAD_REQUEST,
@@ -173,21 +277,44 @@ async fn token(State(issuer): State<Arc<Issuer>>, headers: HeaderMap, body: Byte
     if let Ok(mut seen) = issuer.token_requests.lock() {
         seen.push(request.clone());
     }
-    // client_secret_basic
-    let credentials = headers
-        .get(AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Basic "))
-        .and_then(|value| base64::engine::general_purpose::STANDARD.decode(value).ok())
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .unwrap_or_default();
-    let Some((client_id, secret)) = credentials.split_once(':') else {
-        return token_error();
+    let client_id = if request.contains_key("client_assertion") {
+        // private_key_jwt: no secret may come along.
+        if headers.contains_key(AUTHORIZATION) {
+            return client_error();
+        }
+        match check_assertion(&issuer, &request) {
+            Ok(client_id) => client_id,
+            Err(reason) => {
+                if let Ok(mut refusals) = issuer.client_refusals.lock() {
+                    refusals.push(reason);
+                }
+                return client_error();
+            }
+        }
+    } else {
+        // client_secret_basic
+        let credentials = headers
+            .get(AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Basic "))
+            .and_then(|value| base64::engine::general_purpose::STANDARD.decode(value).ok())
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default();
+        let Some((client_id, secret)) = credentials.split_once(':') else {
+            return token_error();
+        };
+        let secret = secret.replace('+', " ");
+        let registered = issuer
+            .clients
+            .lock()
+            .ok()
+            .and_then(|clients| clients.get(client_id).cloned());
+        if !matches!(registered, Some(Registered::Secret(known)) if known == secret) {
+            return token_error();
+        }
+        client_id.to_string()
     };
-    let secret = secret.replace('+', " ");
-    if issuer.clients.get(client_id) != Some(&secret) {
-        return token_error();
-    }
+    let client_id = client_id.as_str();
     let get = |name: &str| request.get(name).cloned().unwrap_or_default();
     let grant = issuer
         .codes
@@ -262,10 +389,19 @@ async fn start_issuer() -> Arc<Issuer> {
         key,
         foreign,
         jwks,
-        clients: HashMap::from([
-            ("peil-een".to_string(), SECRET_EEN.to_string()),
-            ("peil-twee".to_string(), SECRET_TWEE.to_string()),
-        ]),
+        clients: Mutex::new(HashMap::from([
+            (
+                "peil-een".to_string(),
+                Registered::Secret(SECRET_EEN.to_string()),
+            ),
+            (
+                "peil-twee".to_string(),
+                Registered::Secret(SECRET_TWEE.to_string()),
+            ),
+        ])),
+        seen_jtis: Mutex::new(std::collections::HashSet::new()),
+        assertions: Mutex::new(Vec::new()),
+        client_refusals: Mutex::new(Vec::new()),
         mint: Mutex::new(Mint::default()),
         codes: Mutex::new(HashMap::new()),
         authorizations: Mutex::new(Vec::new()),
@@ -290,6 +426,7 @@ struct Fixture {
     _directory: tempfile::TempDir,
     data_dir: std::path::PathBuf,
     app: Router,
+    state: AppState,
     issuer: Arc<Issuer>,
 }
 
@@ -313,7 +450,7 @@ async fn fixture() -> Fixture {
         &OidcSettings {
             issuer: &issuer.base,
             client_id: "peil-een",
-            client_secret: SECRET_EEN.as_bytes(),
+            credential: ClientCredential::Secret(SECRET_EEN.as_bytes()),
             redirect_uri: REDIRECT_URI,
             subject_claim: None,
         },
@@ -326,7 +463,7 @@ async fn fixture() -> Fixture {
         &OidcSettings {
             issuer: &issuer.base,
             client_id: "peil-twee",
-            client_secret: format!("{SECRET_TWEE}\n").as_bytes(),
+            credential: ClientCredential::Secret(format!("{SECRET_TWEE}\n").as_bytes()),
             redirect_uri: REDIRECT_URI,
             subject_claim: None,
         },
@@ -341,11 +478,13 @@ async fn fixture() -> Fixture {
         "koppeling",
     ));
     let data_dir = directory.path().to_path_buf();
-    let app = peil_server::router(AppState::new(service, None, ServerSettings::default()));
+    let state = AppState::new(service, None, ServerSettings::default());
+    let app = peil_server::router(state.clone());
     Fixture {
         _directory: directory,
         data_dir,
         app,
+        state,
         issuer,
     }
 }
@@ -743,6 +882,7 @@ async fn another_organisations_user_cannot_log_in_through_this_organisations_iss
 async fn links_and_configuration_stay_inside_the_organisation() {
     let fixture = fixture().await;
     drop(fixture.app);
+    drop(fixture.state);
     let directory = fixture._directory;
     // A fresh service on the same data (the router above is gone).
     let mut service = ok(Service::open(directory.path(), None, "test"));
@@ -758,7 +898,7 @@ async fn links_and_configuration_stay_inside_the_organisation() {
     let settings = OidcSettings {
         issuer: "https://idp.example",
         client_id: "c",
-        client_secret: b"s",
+        credential: ClientCredential::Secret(b"s"),
         redirect_uri: REDIRECT_URI,
         subject_claim: None,
     };
@@ -780,7 +920,7 @@ async fn links_and_configuration_stay_inside_the_organisation() {
     let client = ok(service.oidc_client("Gemeente Twee"));
     assert_eq!(
         client.client_secret(),
-        SECRET_TWEE,
+        Some(SECRET_TWEE),
         "the secret file's newline is trimmed"
     );
     assert!(!format!("{client:?}").contains(SECRET_TWEE));
@@ -803,4 +943,401 @@ async fn an_organisation_without_an_issuer_has_no_oidc_login() {
         );
         assert!(reply.cookie("__Host-peil-oidc").is_none());
     }
+}
+
+// --- private_key_jwt (OpenID.NLGov) ---------------------------------------------------------
+
+/// An RSA test key (2048 bits, PKCS#8 PEM, made for these tests only) and another one.
+const RSA_CLIENT_KEY: &str = include_str!("data/oidc-client-rsa-test-key.pem");
+const RSA_OTHER_KEY: &str = include_str!("data/oidc-other-rsa-test-key.pem");
+
+fn pem_body(pem: &str) -> String {
+    pem.lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect::<String>()
+}
+
+fn pkcs8_of(pem: &str) -> Vec<u8> {
+    match base64::engine::general_purpose::STANDARD.decode(pem_body(pem)) {
+        Ok(der) => der,
+        Err(error) => panic!("test key: {error}"),
+    }
+}
+
+/// A fresh EC P-256 key as PKCS#8 PEM.
+fn ec_client_pem() -> String {
+    let Ok(pkcs8) =
+        EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
+    else {
+        panic!("no key");
+    };
+    let body = base64::engine::general_purpose::STANDARD.encode(pkcs8.as_ref());
+    format!("-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n")
+}
+
+/// The public JWK of a PEM key, derived here (not by Peil), as an operator's tool would.
+fn public_jwk(pem: &str) -> Value {
+    let der = pkcs8_of(pem);
+    if let Ok(pair) = ring::signature::RsaKeyPair::from_pkcs8(&der) {
+        let components = ring::rsa::PublicKeyComponents::<Vec<u8>>::from(pair.public());
+        return json!({"kty": "RSA", "alg": "RS256", "n": b64url(&components.n),
+                      "e": b64url(&components.e)});
+    }
+    let Ok(pair) =
+        EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &der, &SystemRandom::new())
+    else {
+        panic!("not an RSA or P-256 key");
+    };
+    let point = pair.public_key().as_ref();
+    json!({"kty": "EC", "crv": "P-256", "alg": "ES256", "x": b64url(&point[1..33]),
+           "y": b64url(&point[33..65])})
+}
+
+impl Fixture {
+    /// Configures `organisation`'s client `client_id` with private_key_jwt and `pem`.
+    async fn configure_private_key(
+        &self,
+        organisation: &'static str,
+        client_id: &'static str,
+        pem: &str,
+    ) {
+        let issuer = self.issuer.base.clone();
+        let pem = pem.as_bytes().to_vec();
+        let configured = self
+            .state
+            .call(move |service| {
+                service
+                    .configure_oidc(
+                        &Actor::LocalOperator,
+                        organisation,
+                        &OidcSettings {
+                            issuer: &issuer,
+                            client_id,
+                            credential: ClientCredential::PrivateKeyPem(&pem),
+                            redirect_uri: REDIRECT_URI,
+                            subject_claim: None,
+                        },
+                        "OpenID.NLGov: private_key_jwt",
+                    )
+                    .map_err(peil_server::ApiError::from)
+            })
+            .await;
+        if let Err(error) = configured {
+            panic!("configure {organisation}: {error}");
+        }
+    }
+
+    /// Registers `client_id` at the issuer with the public key of `pem`.
+    fn register_key(&self, client_id: &str, pem: &str) {
+        if let Ok(mut clients) = self.issuer.clients.lock() {
+            clients.insert(
+                client_id.to_string(),
+                Registered::Keys(vec![public_jwk(pem)]),
+            );
+        }
+    }
+
+    fn accepted_assertions(&self) -> Vec<Value> {
+        self.issuer
+            .assertions
+            .lock()
+            .map(|seen| seen.clone())
+            .unwrap_or_default()
+    }
+
+    /// Neither a private key nor a client assertion reached the audit log.
+    fn assert_no_key_material_in_the_log(&self, pems: &[&str]) {
+        let log = self.audit_log();
+        for pem in pems {
+            let body = pem_body(pem);
+            assert!(
+                !log.contains(&body[..40]),
+                "a private key reached the audit log"
+            );
+        }
+        for request in self
+            .issuer
+            .token_requests
+            .lock()
+            .map(|seen| seen.clone())
+            .unwrap_or_default()
+        {
+            if let Some(assertion) = request.get("client_assertion") {
+                assert!(
+                    !log.contains(assertion.as_str()),
+                    "a client assertion reached the log"
+                );
+                let signature = assertion.rsplit('.').next().unwrap_or_default();
+                assert!(
+                    !log.contains(signature),
+                    "an assertion's signature reached the log"
+                );
+            }
+        }
+        self.assert_nothing_secret_in_the_log();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_key_jwt_logs_in_end_to_end_with_an_rsa_and_an_ec_key() {
+    let fixture = fixture().await;
+    // Gemeente Een: an RSA key; Gemeente Twee: an EC P-256 key. Both registered at the issuer
+    // with only their public keys (the secrets are no longer accepted for these clients).
+    let ec_pem = ec_client_pem();
+    fixture.register_key("peil-een", RSA_CLIENT_KEY);
+    fixture.register_key("peil-twee", &ec_pem);
+    fixture
+        .configure_private_key("Gemeente Een", "peil-een", RSA_CLIENT_KEY)
+        .await;
+    fixture
+        .configure_private_key("Gemeente Twee", "peil-twee", &ec_pem)
+        .await;
+
+    let reply = fixture.login("Gemeente Een", mint(ANNA_SUBJECT)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let Some(session) = reply.cookie("__Host-peil-session") else {
+        panic!("no session cookie");
+    };
+    let overview = fixture.get("/", Some(&session)).await;
+    assert_eq!(overview.status, StatusCode::OK);
+    assert!(overview.body.contains("anna"));
+    let reply = fixture.login("Gemeente Twee", mint(OTTO_SUBJECT)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+
+    // The token requests carried assertions, not secrets; the issuer checked them.
+    let requests = fixture
+        .issuer
+        .token_requests
+        .lock()
+        .map(|seen| seen.clone())
+        .unwrap_or_default();
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(
+            request.get("client_assertion_type").map(String::as_str),
+            Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+        );
+        assert!(request
+            .get("client_assertion")
+            .is_some_and(|value| value.split('.').count() == 3));
+    }
+    let token_endpoint = format!("{}/token", fixture.issuer.base);
+    let assertions = fixture.accepted_assertions();
+    let clients: Vec<&str> = assertions
+        .iter()
+        .filter_map(|claims| claims["iss"].as_str())
+        .collect();
+    assert_eq!(clients, ["peil-een", "peil-twee"]);
+    for claims in &assertions {
+        assert_eq!(claims["aud"].as_str(), Some(token_endpoint.as_str()));
+        let lifetime =
+            claims["exp"].as_i64().unwrap_or(i64::MAX) - claims["iat"].as_i64().unwrap_or(0);
+        assert!(
+            (1..=300).contains(&lifetime),
+            "assertion lifetime {lifetime}"
+        );
+    }
+    // The configuration change is audited with the method and the key id, never the key.
+    let log = fixture.audit_log();
+    assert!(
+        log.lines()
+            .any(|line| line.contains("configure_oidc")
+                && line.contains("private_key_jwt RS256 kid "))
+    );
+    assert!(log
+        .lines()
+        .any(|line| line.contains("private_key_jwt ES256 kid ")));
+    fixture.assert_no_key_material_in_the_log(&[RSA_CLIENT_KEY, ec_pem.as_str()]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_key_the_issuer_does_not_know_is_refused_with_a_clear_reason() {
+    let fixture = fixture().await;
+    // The issuer has the RSA client key registered; Peil signs with another key.
+    fixture.register_key("peil-een", RSA_CLIENT_KEY);
+    fixture
+        .configure_private_key("Gemeente Een", "peil-een", RSA_OTHER_KEY)
+        .await;
+    let reply = fixture.login("Gemeente Een", mint(ANNA_SUBJECT)).await;
+    assert_refused(&reply);
+    assert!(!reply.body.contains(&pem_body(RSA_OTHER_KEY)[..40]));
+    fixture.assert_refusal_audited("client authentication");
+    assert_eq!(
+        fixture
+            .issuer
+            .client_refusals
+            .lock()
+            .map(|seen| seen.clone())
+            .unwrap_or_default(),
+        ["signature"]
+    );
+    assert!(fixture.accepted_assertions().is_empty());
+    // A client still configured with a secret is refused by the issuer once it expects a key.
+    fixture.register_key("peil-twee", RSA_CLIENT_KEY);
+    assert_refused(&fixture.login("Gemeente Twee", mint(OTTO_SUBJECT)).await);
+    fixture.assert_refusal_audited("token request");
+    fixture.assert_no_key_material_in_the_log(&[RSA_CLIENT_KEY, RSA_OTHER_KEY]);
+    // With the matching key configured the same login works.
+    fixture
+        .configure_private_key("Gemeente Een", "peil-een", RSA_CLIENT_KEY)
+        .await;
+    let reply = fixture.login("Gemeente Een", mint(ANNA_SUBJECT)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_token_request_gets_a_fresh_assertion_and_the_issuer_refuses_a_replay() {
+    let fixture = fixture().await;
+    let ec_pem = ec_client_pem();
+    fixture.register_key("peil-een", &ec_pem);
+    fixture
+        .configure_private_key("Gemeente Een", "peil-een", &ec_pem)
+        .await;
+    for _ in 0..2 {
+        let reply = fixture.login("Gemeente Een", mint(ANNA_SUBJECT)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    }
+    let assertions = fixture.accepted_assertions();
+    assert_eq!(assertions.len(), 2);
+    assert_ne!(assertions[0]["jti"], assertions[1]["jti"]);
+    assert!(assertions
+        .iter()
+        .all(|claims| claims["jti"].as_str().is_some_and(|jti| jti.len() >= 32)));
+    let sent: Vec<String> = fixture
+        .issuer
+        .token_requests
+        .lock()
+        .map(|seen| {
+            seen.iter()
+                .filter_map(|request| request.get("client_assertion").cloned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(sent.len(), 2);
+    assert_ne!(sent[0], sent[1]);
+    // Replaying the first assertion with a new code: the issuer refuses the client.
+    let (_, query) = fixture.start("Gemeente Een", mint(ANNA_SUBJECT)).await;
+    let back = pairs(query.as_bytes());
+    let Ok(client) = reqwest::Client::builder().build() else {
+        panic!("no client");
+    };
+    let replay = client
+        .post(format!("{}/token", fixture.issuer.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(
+            serde_urlencoded::to_string([
+                ("grant_type", "authorization_code"),
+                (
+                    "code",
+                    back.get("code").map(String::as_str).unwrap_or_default(),
+                ),
+                ("redirect_uri", REDIRECT_URI),
+                ("code_verifier", "unknown"),
+                ("client_id", "peil-een"),
+                (
+                    "client_assertion_type",
+                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                ),
+                ("client_assertion", sent[0].as_str()),
+            ])
+            .unwrap_or_default(),
+        )
+        .send()
+        .await;
+    let Ok(replay) = replay else {
+        panic!("issuer unreachable");
+    };
+    assert_eq!(replay.status().as_u16(), 401);
+    assert_eq!(
+        fixture
+            .issuer
+            .client_refusals
+            .lock()
+            .map(|seen| seen.clone())
+            .unwrap_or_default(),
+        ["replayed jti"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_jwks_is_shown_to_the_admin_and_the_private_key_never() {
+    let fixture = fixture().await;
+    fixture
+        .configure_private_key("Gemeente Een", "peil-een", RSA_CLIENT_KEY)
+        .await;
+    // Peil serves the same public JWKS for the issuer (`jwks_uri`); one answer, no keys, for a
+    // secret client and an unknown organisation.
+    let served = fixture
+        .get("/login/oidc/Gemeente%20Een/jwks.json", None)
+        .await;
+    assert_eq!(served.status, StatusCode::OK, "{}", served.body);
+    assert!(served
+        .headers
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|kind| kind.starts_with("application/json")));
+    let served: Value = serde_json::from_str(&served.body).unwrap_or_default();
+    let secret = fixture
+        .get("/login/oidc/Gemeente%20Twee/jwks.json", None)
+        .await;
+    let unknown = fixture.get("/login/oidc/Nergens/jwks.json", None).await;
+    assert_eq!(secret.status, StatusCode::OK);
+    assert_eq!(secret.body, unknown.body);
+    let empty: Value = serde_json::from_str(&secret.body).unwrap_or_default();
+    assert_eq!(empty, json!({"keys": []}));
+    drop(fixture.app);
+    drop(fixture.state);
+    let directory = fixture._directory;
+    let mut service = ok(Service::open(directory.path(), None, "test"));
+    let anna = ok(service.actor(Some("anna")));
+    let bas = ok(service.actor(Some("bas")));
+    let otto = ok(service.actor(Some("otto")));
+    let jwks = ok(service.oidc_client_jwks(&anna, "Gemeente Een"));
+    let keys = jwks["keys"].as_array().cloned().unwrap_or_default();
+    assert_eq!(keys.len(), 1);
+    let expected = public_jwk(RSA_CLIENT_KEY);
+    assert_eq!(keys[0]["n"], expected["n"]);
+    assert_eq!(keys[0]["e"], expected["e"]);
+    assert_eq!(keys[0]["alg"], "RS256");
+    assert_eq!(keys[0]["use"], "sig");
+    assert!(keys[0]["kid"].as_str().is_some_and(|kid| kid.len() == 43));
+    for private in ["d", "p", "q", "dp", "dq", "qi"] {
+        assert!(keys[0].get(private).is_none(), "the JWKS holds `{private}`");
+    }
+    assert_eq!(served, jwks);
+    // Only the admin of the organisation (or the operator); a secret client has no JWKS.
+    assert!(service.oidc_client_jwks(&bas, "Gemeente Een").is_err());
+    assert!(service.oidc_client_jwks(&otto, "Gemeente Een").is_err());
+    assert!(service.oidc_client_jwks(&otto, "Gemeente Twee").is_err());
+    // The key is in the key store, not in the data database; the client's Debug hides it.
+    let body = pkcs8_of(RSA_CLIENT_KEY);
+    let database = std::fs::read(directory.path().join("peil.sqlite")).unwrap_or_default();
+    assert!(!database
+        .windows(64)
+        .any(|window| window == &body[body.len() - 64..]));
+    let client = ok(service.oidc_client("Gemeente Een"));
+    assert_eq!(client.client_secret(), None);
+    assert_eq!(client.authentication_method(), "private_key_jwt");
+    assert!(!format!("{client:?}").contains(&pem_body(RSA_CLIENT_KEY)[..40]));
+    // A file that is not PKCS#8 is refused with the conversion hint, without echoing it.
+    let pkcs1 =
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAzzz\n-----END RSA PRIVATE KEY-----\n";
+    let refused = service.configure_oidc(
+        &anna,
+        "Gemeente Een",
+        &OidcSettings {
+            issuer: "https://idp.example",
+            client_id: "peil-een",
+            credential: ClientCredential::PrivateKeyPem(pkcs1.as_bytes()),
+            redirect_uri: REDIRECT_URI,
+            subject_claim: None,
+        },
+        "poging",
+    );
+    let message = refused
+        .err()
+        .map(|error| error.to_string())
+        .unwrap_or_default();
+    assert!(message.contains("openssl pkcs8 -topk8"), "{message}");
+    assert!(!message.contains("MIIEowIBAAKCAQEAzzz"));
 }

@@ -13,6 +13,7 @@ use axum::Router;
 use chrono::{TimeZone, Utc};
 use peil_connectors::{RawPost, Record};
 use peil_model::{Purpose, Role, WorkspaceDraft, WorkspaceStatus};
+use peil_server::table::ROUTES;
 use peil_server::{AppState, ServerSettings};
 use peil_service::{totp_code_at, totp_secret_of_uri, Actor, ImportScope, Service, ServiceError};
 use tower::ServiceExt;
@@ -95,6 +96,15 @@ fn fixture() -> Fixture {
         Role::Analyst,
         "analist",
     ));
+    // Gemeente Twee's FG and webcare user (the route matrix's other organisation).
+    ok(service.add_user(&other_admin, "Gemeente Twee", "olga", Role::Fg, "FG"));
+    ok(service.add_user(
+        &other_admin,
+        "Gemeente Twee",
+        "oskar",
+        Role::Webcare,
+        "webcare",
+    ));
     let fg = ok(service.actor(Some("fenna")));
     let analyst = ok(service.actor(Some("bas")));
     ok(service.create_workspace(&admin, "Gemeente Een", &draft("afval"), "test"));
@@ -174,10 +184,12 @@ fn fixture() -> Fixture {
         &mut |_| {},
     ));
     let mut secrets = HashMap::new();
-    for name in ["anna", "bas", "fenna", "otto", "olaf", "wim"] {
+    for name in [
+        "anna", "bas", "fenna", "otto", "olaf", "wim", "olga", "oskar",
+    ] {
         ok(service.set_password(&operator, name, PASSWORD));
     }
-    for name in ["anna", "fenna", "otto"] {
+    for name in ["anna", "fenna", "otto", "olga"] {
         let enrolment = ok(service.enrol_totp(&operator, name));
         let Some(secret) = totp_secret_of_uri(&enrolment.otpauth_uri) else {
             panic!("no secret in the otpauth URI");
@@ -1305,4 +1317,395 @@ async fn an_admin_renews_a_public_order_picture_through_the_form() {
     assert_eq!(renewed.status, StatusCode::SEE_OTHER, "{}", renewed.body);
     let overview = fixture.get(&mut admin, "/").await;
     assert!(overview.body.contains(&later), "the new end date is listed");
+}
+
+// --- route × role × tenant matrix of the HTML screens ----------------------------------------
+
+/// Every HTML screen behind a session (`Access::Page` in the route table) with the status each
+/// caller gets: [admin, analyst, webcare, fg, another organisation's user, nobody]. Nobody is
+/// always sent to the login form (303 to `/login`). Another organisation's user asks for
+/// Gemeente Een's workspaces (by name, in the path, the query or the form) and must get what a
+/// name that does not exist gets: the 404 page; screens without a workspace show their own
+/// organisation. `POST /logout` is last: it ends the sessions.
+const PAGE_MATRIX: &[(&str, &str, [u16; 6])] = &[
+    ("GET", "/", [200, 200, 200, 200, 200, 303]),
+    ("GET", "/workspaces", [200, 200, 200, 200, 200, 303]),
+    ("POST", "/workspaces", [303, 403, 403, 403, 303, 303]),
+    ("GET", "/workspaces/new", [200, 403, 403, 403, 200, 303]),
+    ("GET", "/workspaces/{name}", [200, 403, 403, 403, 404, 303]),
+    ("POST", "/workspaces/{name}", [422, 403, 403, 403, 404, 303]),
+    (
+        "POST",
+        "/workspaces/{name}/status",
+        [303, 403, 403, 303, 404, 303],
+    ),
+    (
+        "GET",
+        "/workspaces/{name}/monitors",
+        [200, 200, 403, 200, 404, 303],
+    ),
+    (
+        "POST",
+        "/workspaces/{name}/monitors",
+        [200, 200, 403, 403, 404, 303],
+    ),
+    (
+        "GET",
+        "/workspaces/{name}/dashboard",
+        [403, 200, 403, 200, 404, 303],
+    ),
+    (
+        "GET",
+        "/workspaces/{name}/report.csv",
+        [403, 200, 403, 200, 404, 303],
+    ),
+    (
+        "GET",
+        "/workspaces/{name}/report",
+        [403, 200, 403, 200, 404, 303],
+    ),
+    ("GET", "/inbox", [403, 403, 200, 403, 404, 303]),
+    ("POST", "/inbox", [403, 403, 200, 403, 404, 303]),
+    ("GET", "/fg", [403, 403, 403, 200, 200, 303]),
+    ("GET", "/fg/audit", [200, 403, 403, 200, 200, 303]),
+    ("POST", "/fg/audit", [200, 403, 403, 200, 200, 303]),
+    (
+        "GET",
+        "/fg/subject-requests",
+        [403, 403, 403, 200, 200, 303],
+    ),
+    (
+        "POST",
+        "/fg/subject-requests",
+        [403, 403, 403, 200, 200, 303],
+    ),
+    (
+        "GET",
+        "/fg/documents/{kind}",
+        [200, 403, 403, 200, 200, 303],
+    ),
+    ("POST", "/logout", [303, 303, 303, 303, 303, 303]),
+];
+
+/// The screens reachable without a session, with what nobody gets: the stylesheets, the login
+/// form and its submission (a wrong password), the OIDC start (no issuer: the password form),
+/// callback (no pre-login state: 403) and client JWKS (no client key: no keys), and the public
+/// transparency page.
+const PUBLIC_SCREENS: &[(&str, &str, u16)] = &[
+    ("GET", "/static/{*path}", 200),
+    ("GET", "/login", 200),
+    ("POST", "/login", 401),
+    ("GET", "/login/oidc/{org}", 303),
+    ("GET", "/login/oidc/callback", 403),
+    // No client key configured here: an empty key set, as for an unknown organisation.
+    ("GET", "/login/oidc/{org}/jwks.json", 200),
+    ("GET", "/transparency/{org}", 200),
+];
+
+/// A form that may take several lifecycle steps: the roles the service lets take one of them
+/// (approve: fg; activate: admin; close: admin and fg).
+const MULTI_OPERATION_SCREENS: &[(&str, &str, &[Role])] = &[(
+    "POST",
+    "/workspaces/{name}/status",
+    &[Role::Admin, Role::Fg],
+)];
+
+/// Creates a draft workspace of Gemeente Een through the form, as anna.
+async fn create_through_the_form(fixture: &Fixture, admin: &mut Browser, name: &str) {
+    let token = admin.csrf();
+    let created = fixture
+        .post(
+            admin,
+            "/workspaces",
+            &[
+                ("csrf_token", &token),
+                ("name", name),
+                ("purpose", "trend_policy_analysis"),
+                ("purpose_text", "reacties op parkeerbeleid"),
+                ("legal_basis", "AVG art. 6(1)(e)"),
+                ("retention_days_posts", "30"),
+                ("retention_days_aggregates", "365"),
+                ("k", "10"),
+                ("why", "matrix"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+}
+
+#[tokio::test]
+async fn every_screen_answers_each_role_another_tenant_and_nobody_as_the_matrix_says() {
+    let fixture = fixture();
+    // Every screen route of the route table has a row (a new screen without one fails here).
+    for row in ROUTES {
+        if row.path.starts_with("/api/") || row.path == "/healthz" {
+            continue;
+        }
+        let in_matrix = PAGE_MATRIX
+            .iter()
+            .any(|(method, path, _)| *method == row.method && *path == row.path);
+        let public = PUBLIC_SCREENS
+            .iter()
+            .any(|(method, path, _)| *method == row.method && *path == row.path);
+        assert!(
+            in_matrix == row.access.is_page() && (in_matrix || public),
+            "{} {} has no (fitting) row in PAGE_MATRIX or PUBLIC_SCREENS",
+            row.method,
+            row.path
+        );
+    }
+    // The matrix agrees with the role table: a role outside the screen's operation gets 403,
+    // a role inside never.
+    for (method, path, expected) in PAGE_MATRIX {
+        let Some(row) = peil_server::table::lookup(method, path) else {
+            panic!("{method} {path} is in PAGE_MATRIX but not in the route table");
+        };
+        let Some(operation) = row.access.operation() else {
+            panic!("{method} {path} has no operation");
+        };
+        let allowed: &[Role] = MULTI_OPERATION_SCREENS
+            .iter()
+            .find(|(screen_method, screen_path, _)| screen_method == method && screen_path == path)
+            .map(|(_, _, roles)| *roles)
+            .unwrap_or(operation.allowed_roles());
+        for (index, role) in [Role::Admin, Role::Analyst, Role::Webcare, Role::Fg]
+            .into_iter()
+            .enumerate()
+        {
+            assert_eq!(
+                expected[index] == 403,
+                !allowed.contains(&role),
+                "{method} {path}: the matrix and the role table disagree for {role:?}"
+            );
+        }
+    }
+
+    // The public screens answer nobody without a session.
+    for (method, path, status) in PUBLIC_SCREENS {
+        let mut nobody = Browser::default();
+        let url = match *path {
+            "/static/{*path}" => "/static/peil.css".to_string(),
+            "/login/oidc/{org}" => "/login/oidc/Gemeente%20Een".to_string(),
+            "/login/oidc/callback" => "/login/oidc/callback?code=c&state=s".to_string(),
+            "/login/oidc/{org}/jwks.json" => "/login/oidc/Gemeente%20Een/jwks.json".to_string(),
+            "/transparency/{org}" => "/transparency/Gemeente%20Een".to_string(),
+            other => other.to_string(),
+        };
+        let reply = if *method == "POST" {
+            let form = fixture.get(&mut nobody, "/login").await;
+            let token = form_token(&form.body);
+            fixture
+                .post(
+                    &mut nobody,
+                    &url,
+                    &[
+                        ("csrf_token", &token),
+                        ("username", "bas"),
+                        ("password", "fout wachtwoord 123"),
+                    ],
+                )
+                .await
+        } else {
+            fixture.get(&mut nobody, &url).await
+        };
+        assert_eq!(
+            reply.status.as_u16(),
+            *status,
+            "{method} {url}: {}",
+            reply.body
+        );
+        assert!(!nobody.cookies.contains_key("__Host-peil-session"));
+    }
+
+    // Targets: drafts for the lifecycle form, a webcare message to mark.
+    let mut admin = fixture.login("anna").await;
+    create_through_the_form(&fixture, &mut admin, "matrix-beheer").await;
+    create_through_the_form(&fixture, &mut admin, "matrix-fg").await;
+    let mut webcare = fixture.login("wim").await;
+    let inbox = fixture.get(&mut webcare, "/inbox?workspace=webcare").await;
+    let message = message_field(&inbox.body);
+    assert!(!message.is_empty(), "no webcare message to mark");
+    // A refused request of Gemeente Een (a name only it used) is audited; the other
+    // organisation's audit view must not show it.
+    let mut fenna = fixture.login("fenna").await;
+    let token = fenna.csrf();
+    let refused = fixture
+        .post(
+            &mut fenna,
+            "/workspaces/alleen-een-kent-dit/status",
+            &[
+                ("csrf_token", &token),
+                ("status", "approved"),
+                ("why", "matrix"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.body);
+    let mut browsers: HashMap<&str, Browser> = HashMap::new();
+    browsers.insert("fenna", fenna);
+    browsers.insert("anna", admin);
+    browsers.insert("wim", webcare);
+    for name in ["bas", "otto", "olaf", "olga", "oskar"] {
+        browsers.insert(name, fixture.login(name).await);
+    }
+
+    let mut mismatches: Vec<String> = Vec::new();
+    for (method, path, expected) in PAGE_MATRIX {
+        let operation =
+            peil_server::table::lookup(method, path).and_then(|row| row.access.operation());
+        for (column, status) in expected.iter().enumerate() {
+            let name = match column {
+                0 => "anna",
+                1 => "bas",
+                2 => "wim",
+                3 => "fenna",
+                4 => match operation.and_then(|operation| operation.allowed_roles().first()) {
+                    Some(Role::Fg) => "olga",
+                    Some(Role::Analyst) => "olaf",
+                    Some(Role::Webcare) => "oskar",
+                    _ => "otto",
+                },
+                _ => "",
+            };
+            let other_organisation = column == 4;
+            // The request for a workspace `target` (Gemeente Een's, or one that does not exist).
+            let request_for = |target: &str| -> (String, Vec<(String, String)>) {
+                let workspace = |default: &str| {
+                    if target.is_empty() {
+                        default.to_string()
+                    } else {
+                        target.to_string()
+                    }
+                };
+                let url = match *path {
+                    "/workspaces/{name}/status" => {
+                        let default = if column == 0 {
+                            "matrix-beheer"
+                        } else {
+                            "matrix-fg"
+                        };
+                        format!("/workspaces/{}/status", workspace(default))
+                    }
+                    "/inbox" if *method == "GET" => {
+                        format!("/inbox?workspace={}", workspace("webcare"))
+                    }
+                    "/fg/documents/{kind}" => "/fg/documents/dpia".to_string(),
+                    other => other.replace("{name}", &workspace("afval")),
+                };
+                let fields: Vec<(&str, String)> = match (*method, *path) {
+                    ("POST", "/workspaces") => vec![
+                        ("name", format!("matrix-nieuw-{column}")),
+                        ("purpose", "trend_policy_analysis".into()),
+                        ("purpose_text", "reacties op parkeerbeleid".into()),
+                        ("legal_basis", "AVG art. 6(1)(e)".into()),
+                        ("retention_days_posts", "30".into()),
+                        ("retention_days_aggregates", "365".into()),
+                        ("k", "10".into()),
+                        ("why", "matrix".into()),
+                    ],
+                    ("POST", "/workspaces/{name}") => vec![("why", "matrix".into())],
+                    ("POST", "/workspaces/{name}/status") => vec![
+                        (
+                            "status",
+                            if column == 0 { "closed" } else { "approved" }.into(),
+                        ),
+                        ("why", "matrix".into()),
+                    ],
+                    ("POST", "/workspaces/{name}/monitors") => vec![
+                        ("query", format!("matrix{column} OR afval")),
+                        ("justification", "matrix".into()),
+                    ],
+                    ("POST", "/inbox") => vec![
+                        ("workspace", workspace("webcare")),
+                        ("message", message.clone()),
+                        ("status", "answered".into()),
+                        ("why", "matrix".into()),
+                    ],
+                    ("POST", "/fg/audit") => vec![("verify", "1".into())],
+                    ("POST", "/fg/subject-requests") => vec![
+                        ("platform", "mastodon".into()),
+                        ("handle", "https://social.example/@bewoner3".into()),
+                    ],
+                    _ => Vec::new(),
+                };
+                let fields = fields
+                    .into_iter()
+                    .map(|(field, value)| (field.to_string(), value))
+                    .collect();
+                (url, fields)
+            };
+            let mut browser = browsers.get(name).cloned().unwrap_or_default();
+            let send = |browser: &mut Browser, url: String, mut fields: Vec<(String, String)>| {
+                let csrf = browser.csrf();
+                if !csrf.is_empty() {
+                    fields.push(("csrf_token".to_string(), csrf));
+                }
+                let fixture = &fixture;
+                let mut browser = browser.clone();
+                async move {
+                    if *method == "POST" {
+                        let borrowed: Vec<(&str, &str)> = fields
+                            .iter()
+                            .map(|(field, value)| (field.as_str(), value.as_str()))
+                            .collect();
+                        fixture.post(&mut browser, &url, &borrowed).await
+                    } else {
+                        fixture.get(&mut browser, &url).await
+                    }
+                }
+            };
+            let (url, fields) = request_for("");
+            // What the caller named itself (an error page may repeat it; that tells nothing).
+            let requested = format!("{url} {fields:?}");
+            let reply = send(&mut browser, url.clone(), fields).await;
+            let cell = format!("{method} {path} ({url}) as {name:?}");
+            if reply.status.as_u16() != *status {
+                mismatches.push(format!("{cell}: {} instead of {status}", reply.status));
+                continue;
+            }
+            if name.is_empty() {
+                assert_eq!(reply.header("location"), "/login", "{cell}");
+            }
+            if reply.is_html() {
+                assert_html_is_strict(&reply);
+            }
+            if other_organisation {
+                assert!(
+                    !reply.body.contains("Gemeente Een"),
+                    "{cell} shows the other organisation"
+                );
+                for own in [
+                    "matrix-beheer",
+                    "verkeer",
+                    "/statuses/",
+                    "alleen-een-kent-dit",
+                ] {
+                    assert!(
+                        requested.contains(own) || !reply.body.contains(own),
+                        "{cell} shows `{own}` of Gemeente Een: {}",
+                        reply
+                            .body
+                            .find(own)
+                            .and_then(|at| reply.body.get(at.saturating_sub(300)..at + 100))
+                            .unwrap_or_default()
+                    );
+                }
+                // Another organisation's workspace answers like one that does not exist.
+                let names_a_workspace = path.contains("{name}") || *path == "/inbox";
+                let (missing_url, missing_fields) = request_for("bestaat-niet");
+                if names_a_workspace {
+                    let missing = send(&mut browser, missing_url, missing_fields).await;
+                    assert_eq!(
+                        missing.status, reply.status,
+                        "{cell}: another organisation's workspace and a missing one differ"
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "cells that differ from PAGE_MATRIX:\n{}",
+        mismatches.join("\n")
+    );
 }

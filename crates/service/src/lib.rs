@@ -25,6 +25,7 @@ mod error;
 mod ingest;
 mod keys;
 mod oidc;
+mod oidc_client_key;
 mod operation;
 mod query;
 mod subjects;
@@ -49,8 +50,13 @@ pub use documents::DocumentFormat;
 pub use error::{ErrorCode, ErrorType, ServiceError};
 pub use ingest::{ImportProgress, ImportScope};
 pub use oidc::{
-    base64_url, is_acceptable_url, OidcClient, OidcLoginAttempt, OidcSettings, TokenRefusal,
-    ACCEPTED_ALGORITHMS, CLOCK_SKEW_SECONDS, MAXIMUM_ID_TOKEN_AGE_SECONDS,
+    base64_url, is_acceptable_url, ClientCredential, OidcClient, OidcLoginAttempt, OidcSettings,
+    TokenRefusal, TokenRequestCredentials, ACCEPTED_ALGORITHMS, CLOCK_SKEW_SECONDS,
+    MAXIMUM_ID_TOKEN_AGE_SECONDS,
+};
+pub use oidc_client_key::{
+    ClientKeyAlgorithm, ClientKeyError, ClientSigningKey, CLIENT_ASSERTION_SECONDS,
+    CLIENT_ASSERTION_TYPE,
 };
 pub use operation::{Operation, Reach};
 pub use peil_audit::{IndexedEntry, VerificationReport};
@@ -142,7 +148,11 @@ impl Service {
             Err(error) if error.code().error_type() == ErrorType::Internal => AuditResult::Failed,
             Err(_) => AuditResult::Refused,
         };
-        let scoped_object = match organisation_id {
+        // An entry is scoped to the organisation acted on, else to the acting user's own
+        // organisation: a refused lookup or an installation-wide read by a user of one
+        // organisation must never show up in another organisation's audit view (invariant 11).
+        let scope = organisation_id.or_else(|| actor.organisation_id());
+        let scoped_object = match scope {
             Some(id) => format!("{} organisation:{id} {object}", operation.code()),
             None => format!("{} {object}", operation.code()),
         };

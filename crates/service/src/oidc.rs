@@ -5,9 +5,13 @@
 //! needs the store and the audit log.
 //!
 //! * Configuration: `configure_oidc` (admin of the organisation or the local operator; audited as
-//!   `configure_oidc`, with a change note): issuer, client id, client secret (a credential: kept
-//!   like the TOTP secret, never returned, never printed, never audited), the redirect URI
-//!   registered at the issuer and the claim that identifies the user (`sub` by default).
+//!   `configure_oidc`, with a change note): issuer, client id, the client's credential, the
+//!   redirect URI registered at the issuer and the claim that identifies the user (`sub` by
+//!   default). The credential is either a client secret (`client_secret_basic`; kept like the
+//!   TOTP secret, never returned, never printed, never audited) or, as OpenID.NLGov asks, a
+//!   private key (`private_key_jwt`; PKCS#8 PEM, RSA or EC P-256, see `oidc_client_key.rs`) kept
+//!   in the key store apart from the data; only its public JWKS is ever shown
+//!   (`oidc_client_jwks`), for registering the client at the issuer.
 //! * Links: `link_oidc_subject` (audited as `manage_credentials`) binds a subject of the
 //!   organisation's issuer to one existing user of that organisation. The store keeps only
 //!   SHA-256("peil-oidc-subject-v1", issuer, subject); the subject itself is never stored, logged
@@ -28,11 +32,12 @@ use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, PublicKeyUse};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use peil_audit::{AuditEntry, AuditResult};
-use peil_store::OidcProviderRecord;
+use peil_store::{OidcClientAuthentication, OidcProviderRecord};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::auth::{token_hash, AuthError, AuthPolicy, NewSession};
+use crate::oidc_client_key::{ClientKeyError, ClientSigningKey};
 use crate::operation::Operation;
 use crate::{audit_text, Actor, Service, ServiceError};
 
@@ -51,16 +56,42 @@ pub struct OidcSettings<'a> {
     /// The issuer identifier: `https://…` (plain `http://` only on a loopback address, for tests).
     pub issuer: &'a str,
     pub client_id: &'a str,
-    /// The client secret (client_secret_basic at the token endpoint).
-    pub client_secret: &'a [u8],
+    /// How Peil authenticates at the token endpoint, with its credential.
+    pub credential: ClientCredential<'a>,
     /// The redirect URI registered at the issuer; its path is `/login/oidc/callback`.
     pub redirect_uri: &'a str,
     /// The claim that identifies the user; `None`: `sub`.
     pub subject_claim: Option<&'a str>,
 }
 
-/// An organisation's issuer as the server needs it for a login (the secret included, which
-/// `Debug` leaves out).
+/// The client's credential as the operator gives it to `configure_oidc`.
+#[derive(Clone, Copy)]
+pub enum ClientCredential<'a> {
+    /// `client_secret_basic`: the client secret (text).
+    Secret(&'a [u8]),
+    /// `private_key_jwt`: an unencrypted PKCS#8 PEM private key (RSA or EC P-256).
+    PrivateKeyPem(&'a [u8]),
+}
+
+/// How the token request authenticates the client (the secret or the signing key; `Debug` of
+/// the client leaves both out).
+#[derive(Clone)]
+enum ClientAuthentication {
+    Secret(String),
+    PrivateKey(std::sync::Arc<ClientSigningKey>),
+}
+
+/// The credentials of one token request.
+pub enum TokenRequestCredentials {
+    /// `Authorization: Basic` with the client id and this secret.
+    Basic { secret: String },
+    /// Form fields `client_assertion_type` (RFC 7523) and `client_assertion`, a JWT signed for
+    /// this request only.
+    Assertion { assertion: String },
+}
+
+/// An organisation's issuer as the server needs it for a login (the secret or private key
+/// included, which `Debug` leaves out).
 #[derive(Clone)]
 pub struct OidcClient {
     pub organisation_id: i64,
@@ -68,13 +99,45 @@ pub struct OidcClient {
     pub issuer: String,
     pub client_id: String,
     pub redirect_uri: String,
-    client_secret: String,
+    authentication: ClientAuthentication,
 }
 
 impl OidcClient {
-    /// The client secret, for the token request's `Authorization: Basic` header only.
-    pub fn client_secret(&self) -> &str {
-        &self.client_secret
+    /// The client secret, for the token request's `Authorization: Basic` header only; `None`
+    /// with `private_key_jwt`.
+    pub fn client_secret(&self) -> Option<&str> {
+        match &self.authentication {
+            ClientAuthentication::Secret(secret) => Some(secret),
+            ClientAuthentication::PrivateKey(_) => None,
+        }
+    }
+
+    /// The client authentication method (`client_secret_basic` or `private_key_jwt`).
+    pub fn authentication_method(&self) -> &'static str {
+        match &self.authentication {
+            ClientAuthentication::Secret(_) => OidcClientAuthentication::ClientSecretBasic.code(),
+            ClientAuthentication::PrivateKey(_) => OidcClientAuthentication::PrivateKeyJwt.code(),
+        }
+    }
+
+    /// The credentials of one token request to `token_endpoint`: the secret, or a client
+    /// assertion signed now (a new `jti` each call).
+    pub fn token_request_credentials(
+        &self,
+        token_endpoint: &str,
+    ) -> Result<TokenRequestCredentials, ClientKeyError> {
+        match &self.authentication {
+            ClientAuthentication::Secret(secret) => Ok(TokenRequestCredentials::Basic {
+                secret: secret.clone(),
+            }),
+            ClientAuthentication::PrivateKey(key) => Ok(TokenRequestCredentials::Assertion {
+                assertion: key.client_assertion(
+                    &self.client_id,
+                    token_endpoint,
+                    Utc::now().timestamp(),
+                )?,
+            }),
+        }
     }
 }
 
@@ -85,6 +148,7 @@ impl std::fmt::Debug for OidcClient {
             .field("organisation_id", &self.organisation_id)
             .field("issuer", &self.issuer)
             .field("client_id", &self.client_id)
+            .field("authentication", &self.authentication_method())
             .field("redirect_uri", &self.redirect_uri)
             .finish_non_exhaustive()
     }
@@ -131,6 +195,31 @@ fn invalid(message: &str) -> ServiceError {
     ServiceError::InvalidInput(message.to_string())
 }
 
+/// The checked credential: the trimmed secret, or the parsed private key.
+enum CheckedCredential {
+    Secret(Vec<u8>),
+    PrivateKey(Box<ClientSigningKey>),
+}
+
+fn check_credential(credential: ClientCredential<'_>) -> Result<CheckedCredential, ServiceError> {
+    match credential {
+        ClientCredential::Secret(secret) => {
+            let text = std::str::from_utf8(secret).ok().map(str::trim);
+            match text {
+                Some(text) if !text.is_empty() && text.len() <= 4096 => {
+                    Ok(CheckedCredential::Secret(text.as_bytes().to_vec()))
+                }
+                _ => Err(invalid(
+                    "het client-secret ontbreekt of is geen tekst / the client secret is missing or not text",
+                )),
+            }
+        }
+        ClientCredential::PrivateKeyPem(pem) => ClientSigningKey::from_pem(pem)
+            .map(|key| CheckedCredential::PrivateKey(Box::new(key)))
+            .map_err(|error| ServiceError::InvalidInput(error.to_string())),
+    }
+}
+
 fn check_settings(settings: &OidcSettings<'_>) -> Result<String, ServiceError> {
     let issuer = settings.issuer.trim();
     if !is_acceptable_url(issuer) || issuer.contains(['?', '#']) {
@@ -142,14 +231,6 @@ fn check_settings(settings: &OidcSettings<'_>) -> Result<String, ServiceError> {
     if client_id.is_empty() || client_id.len() > 255 || client_id.chars().any(char::is_control) {
         return Err(invalid(
             "de client-id ontbreekt of is ongeldig / the client id is missing or invalid",
-        ));
-    }
-    if settings.client_secret.is_empty()
-        || std::str::from_utf8(settings.client_secret).is_err()
-        || settings.client_secret.len() > 4096
-    {
-        return Err(invalid(
-            "het client-secret ontbreekt of is geen tekst / the client secret is missing or not text",
         ));
     }
     let redirect = settings.redirect_uri.trim();
@@ -376,8 +457,17 @@ impl Service {
     ) -> Result<(), ServiceError> {
         let organisation = self.organisation_for(actor, Operation::ConfigureOidc, organisation)?;
         let checked = check_settings(settings);
+        let credential = check_credential(settings.credential);
+        let authentication = match &credential {
+            Ok(CheckedCredential::PrivateKey(key)) => format!(
+                "private_key_jwt {} kid {}",
+                key.algorithm().code(),
+                key.kid()
+            ),
+            _ => "client_secret_basic".to_string(),
+        };
         let detail = format!(
-            "issuer {} client {}",
+            "issuer {} client {} auth {authentication}",
             settings.issuer.trim(),
             settings.client_id.trim()
         );
@@ -394,17 +484,28 @@ impl Service {
                         "een reden (--why) is verplicht / a reason (--why) is required",
                     ));
                 }
-                let secret = std::str::from_utf8(settings.client_secret)
-                    .map_err(|_| invalid("client secret"))?
-                    .trim();
-                store.set_oidc_provider(&OidcProviderRecord {
-                    organisation_id: organisation.id,
-                    issuer: settings.issuer.trim().to_string(),
-                    client_id: settings.client_id.trim().to_string(),
-                    client_secret: secret.as_bytes().to_vec(),
-                    redirect_uri: settings.redirect_uri.trim().to_string(),
-                    subject_claim,
-                })?;
+                let (client_authentication, client_secret, client_key) = match credential? {
+                    CheckedCredential::Secret(secret) => {
+                        (OidcClientAuthentication::ClientSecretBasic, secret, None)
+                    }
+                    CheckedCredential::PrivateKey(key) => (
+                        OidcClientAuthentication::PrivateKeyJwt,
+                        Vec::new(),
+                        Some(key.pkcs8().to_vec()),
+                    ),
+                };
+                store.set_oidc_provider(
+                    &OidcProviderRecord {
+                        organisation_id: organisation.id,
+                        issuer: settings.issuer.trim().to_string(),
+                        client_id: settings.client_id.trim().to_string(),
+                        client_authentication,
+                        client_secret,
+                        redirect_uri: settings.redirect_uri.trim().to_string(),
+                        subject_claim,
+                    },
+                    client_key.as_deref(),
+                )?;
                 store.record_change_note(Some(organisation.id), "oidc", "configure", why, label)?;
                 Ok(())
             },
@@ -500,14 +601,81 @@ impl Service {
                 name: organisation.name,
             });
         };
+        let authentication = match record.client_authentication {
+            OidcClientAuthentication::ClientSecretBasic => ClientAuthentication::Secret(
+                String::from_utf8_lossy(&record.client_secret).into_owned(),
+            ),
+            OidcClientAuthentication::PrivateKeyJwt => {
+                let key = self
+                    .store
+                    .oidc_client_key(organisation_id)?
+                    .ok_or_else(|| ServiceError::NotFound {
+                        what: "oidc client key",
+                        name: organisation.name.clone(),
+                    })
+                    .and_then(|der| {
+                        ClientSigningKey::from_pkcs8(&der)
+                            .map_err(|error| ServiceError::InvalidInput(error.to_string()))
+                    })?;
+                ClientAuthentication::PrivateKey(std::sync::Arc::new(key))
+            }
+        };
         Ok(OidcClient {
             organisation_id,
             organisation: organisation.name,
             issuer: record.issuer,
             client_id: record.client_id,
             redirect_uri: record.redirect_uri,
-            client_secret: String::from_utf8_lossy(&record.client_secret).into_owned(),
+            authentication,
         })
+    }
+
+    /// The public JWKS of `organisation`'s OIDC client key (`private_key_jwt`), to register the
+    /// client at the issuer. Public information, never the private key; the admin of the
+    /// organisation or the local operator (the `configure_oidc` row of the role table). Not
+    /// audited: it reads no data and changes nothing. "Not found" when the organisation's client
+    /// uses a secret.
+    pub fn oidc_client_jwks(
+        &mut self,
+        actor: &Actor,
+        organisation: &str,
+    ) -> Result<serde_json::Value, ServiceError> {
+        let organisation = self.organisation_for(actor, Operation::ConfigureOidc, organisation)?;
+        crate::actor::authorize(
+            &self.store,
+            actor,
+            Operation::ConfigureOidc,
+            Some(organisation.id),
+        )?;
+        let client = self.oidc_client_by_id(organisation.id)?;
+        match &client.authentication {
+            ClientAuthentication::PrivateKey(key) => Ok(key.public_jwks()),
+            ClientAuthentication::Secret(_) => Err(ServiceError::NotFound {
+                what: "oidc client key",
+                name: organisation.name,
+            }),
+        }
+    }
+
+    /// The same public JWKS without an actor, for the issuer to fetch from Peil's
+    /// `/login/oidc/{organisation}/jwks.json` (registered as the client's `jwks_uri`, so a new
+    /// key reaches the issuer without a manual step). Public keys only; not audited (it reads no
+    /// data and changes nothing). An organisation that does not exist, has no issuer or uses a
+    /// secret gets one answer: an empty key set, so the route tells nothing about which
+    /// organisations exist.
+    pub fn oidc_client_public_jwks(
+        &self,
+        organisation: &str,
+    ) -> Result<serde_json::Value, ServiceError> {
+        let client = match self.oidc_client(organisation) {
+            Ok(client) => client,
+            Err(ServiceError::NotFound { .. }) => return Ok(serde_json::json!({"keys": []})),
+            Err(error) => return Err(error),
+        };
+        match &client.authentication {
+            ClientAuthentication::PrivateKey(key) => Ok(key.public_jwks()),
+            ClientAuthentication::Secret(_) => Ok(serde_json::json!({"keys": []})),
+        }
     }
 
     fn audit_oidc_login(
@@ -643,7 +811,7 @@ mod tests {
         let mut settings = OidcSettings {
             issuer: "https://idp.example",
             client_id: "peil",
-            client_secret: b"secret",
+            credential: ClientCredential::Secret(b"secret"),
             redirect_uri: "https://peil.example/login/oidc/callback",
             subject_claim: None,
         };

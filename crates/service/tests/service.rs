@@ -304,7 +304,7 @@ fn every_operation_leaves_exactly_one_audit_entry_whatever_its_outcome() {
                     &peil_service::OidcSettings {
                         issuer: "https://idp.example",
                         client_id: "peil",
-                        client_secret: b"geheim",
+                        credential: peil_service::ClientCredential::Secret(b"geheim"),
                         redirect_uri: "https://peil.example/login/oidc/callback",
                         subject_claim: None,
                     },

@@ -11,6 +11,11 @@
 //! organisation exists): objections of data subjects are stored only as
 //! `HMAC(objection key, platform ‖ author id)`, so future posts of the same author are recognised
 //! without keeping the author id.
+//!
+//! An organisation whose OIDC client authenticates with `private_key_jwt` keeps its client's
+//! private key here too (PKCS#8 DER, as the operator gave it): read only to sign a client
+//! assertion at the issuer's token endpoint, never shown, never exported, never logged, and
+//! overwritten on disk when replaced or removed (`secure_delete=ON`).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -44,6 +49,11 @@ const KEY_SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS objection_keys (
         organisation_id INTEGER PRIMARY KEY,
         key BLOB NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS oidc_client_keys (
+        organisation_id INTEGER PRIMARY KEY,
+        pkcs8 BLOB NOT NULL,
         created_at INTEGER NOT NULL
     );
 ";
@@ -415,6 +425,43 @@ impl KeyStore {
             live_keys.push((period_label(&period, generation), key_from_blob(blob)?));
         }
         Ok(live_keys)
+    }
+
+    /// Stores (replacing) the PKCS#8 DER private key of `organisation_id`'s OIDC client.
+    pub fn set_oidc_client_key(
+        &mut self,
+        organisation_id: i64,
+        pkcs8: &[u8],
+    ) -> Result<(), StoreError> {
+        self.connection.execute(
+            "INSERT INTO oidc_client_keys (organisation_id, pkcs8, created_at)
+             VALUES (?1, ?2, strftime('%s', 'now'))
+             ON CONFLICT (organisation_id) DO UPDATE SET pkcs8 = excluded.pkcs8,
+                created_at = excluded.created_at",
+            params![organisation_id, pkcs8],
+        )?;
+        Ok(())
+    }
+
+    /// The PKCS#8 DER private key of `organisation_id`'s OIDC client, if it has one.
+    pub fn oidc_client_key(&self, organisation_id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .connection
+            .query_row(
+                "SELECT pkcs8 FROM oidc_client_keys WHERE organisation_id = ?1",
+                params![organisation_id],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Removes the OIDC client key of `organisation_id` (its client went back to a secret).
+    pub fn remove_oidc_client_key(&mut self, organisation_id: i64) -> Result<(), StoreError> {
+        self.connection.execute(
+            "DELETE FROM oidc_client_keys WHERE organisation_id = ?1",
+            params![organisation_id],
+        )?;
+        Ok(())
     }
 
     /// The objection key of `organisation_id`, created on first use. Crate-internal.

@@ -45,7 +45,7 @@ pub use connectors::{ConnectorProgress, ConnectorState};
 pub use differencing::{DifferencingReason, DifferencingRefusal, REMEMBERED_SCOPES_PER_WORKSPACE};
 pub use error::StoreError;
 pub use keys::{period_label, KeyInfo, KeyStore};
-pub use oidc::OidcProviderRecord;
+pub use oidc::{OidcClientAuthentication, OidcProviderRecord};
 pub use peil_model::StoredPost;
 pub use posts::BatchOutcome;
 pub use representativeness::{

@@ -265,6 +265,14 @@ const MIGRATIONS: &[&str] = &[
         SELECT RAISE(ABORT, 'the purpose description and legal basis change only back in draft, for the FG');
     END;
     ",
+    // 11: OIDC client authentication per organisation (OpenID.NLGov): `client_secret_basic` (the
+    // secret stays in `oidc_providers`) or `private_key_jwt` (the private key lives in the key
+    // store, apart from the data; `client_secret` is then empty).
+    "
+    ALTER TABLE oidc_providers ADD COLUMN client_authentication TEXT NOT NULL
+        DEFAULT 'client_secret_basic'
+        CHECK (client_authentication IN ('client_secret_basic', 'private_key_jwt'));
+    ",
 ];
 
 /// Work in Rust that a migration needs after its SQL, in the same transaction.

@@ -1,5 +1,7 @@
-//! `GET /login/oidc/{org}` (start an OIDC login at the organisation's issuer) and
-//! `GET /login/oidc/callback` (the issuer sends the browser back with `code` and `state`).
+//! `GET /login/oidc/{org}` (start an OIDC login at the organisation's issuer),
+//! `GET /login/oidc/callback` (the issuer sends the browser back with `code` and `state`) and
+//! `GET /login/oidc/{org}/jwks.json` (the public keys of the organisation's client, for an
+//! issuer that authenticates it with private_key_jwt).
 //!
 //! Start: an organisation that does not exist or has no issuer is sent to the password form
 //! (`/login`), the same answer for both. Otherwise the organisation's issuer (configured with `peil oidc configure`) is discovered, a
@@ -10,7 +12,8 @@
 //!
 //! Callback: the pre-login cookie and the `state` must both match a pending login (single use,
 //! at most ten minutes old); the code is exchanged at the token endpoint with the PKCE verifier
-//! (client_secret_basic), the JWKS is fetched, and `Service::login_oidc` validates the ID token,
+//! (client_secret_basic, or a fresh private_key_jwt client assertion, as configured), the JWKS
+//! is fetched, and `Service::login_oidc` validates the ID token,
 //! maps the subject to its linked user and creates the same session as a password login. The
 //! organisation comes from the pending login, never from the request. Every refusal is audited
 //! as a refused `login` with its reason (never the code, the tokens or the subject) and answers
@@ -31,6 +34,7 @@ use peil_service::OidcLoginAttempt;
 use super::pages::{query_parameter, see_other, status_page, PageRequest, HTML_CONTENT_TYPE};
 use super::Route;
 use crate::error::ApiError;
+use crate::json::ApiJson;
 use crate::oidc::{self, pre_login_cookie, pre_login_cookie_name, PRE_LOGIN_SECONDS};
 use crate::session::{cookie_value, origin_of, session_cookies};
 use crate::state::AppState;
@@ -41,8 +45,26 @@ pub const CALLBACK_PATH: &str = "/login/oidc/callback";
 pub fn routes() -> Vec<Route> {
     vec![
         Route::new(Method::GET, "/login/oidc/{org}", get(start)),
+        Route::new(Method::GET, "/login/oidc/{org}/jwks.json", get(client_jwks)),
         Route::new(Method::GET, CALLBACK_PATH, get(callback)),
     ]
+}
+
+/// The public JWKS of the organisation's client key (private_key_jwt), for the issuer to fetch
+/// as the client's `jwks_uri`. Public keys only; an empty key set (one answer) for an
+/// organisation that does not exist, has no issuer or authenticates with a secret.
+pub async fn client_jwks(
+    State(state): State<AppState>,
+    Path(organisation): Path<String>,
+) -> Result<ApiJson<serde_json::Value>, ApiError> {
+    let jwks = state
+        .call(move |service| {
+            service
+                .oidc_client_public_jwks(&organisation)
+                .map_err(ApiError::from)
+        })
+        .await?;
+    Ok(ApiJson(jwks))
 }
 
 /// Starts a login at the issuer of organisation `org`.
