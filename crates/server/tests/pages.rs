@@ -1333,7 +1333,17 @@ const PAGE_MATRIX: &[(&str, &str, [u16; 6])] = &[
     ("POST", "/workspaces", [303, 403, 403, 403, 303, 303]),
     ("GET", "/workspaces/new", [200, 403, 403, 403, 200, 303]),
     ("GET", "/workspaces/{name}", [200, 403, 403, 403, 404, 303]),
-    ("POST", "/workspaces/{name}", [422, 403, 403, 403, 404, 303]),
+    ("POST", "/workspaces/{name}", [400, 403, 403, 403, 404, 303]),
+    (
+        "GET",
+        "/workspaces/{name}/renew",
+        [200, 403, 403, 403, 404, 303],
+    ),
+    (
+        "POST",
+        "/workspaces/{name}/renew",
+        [400, 403, 403, 403, 404, 303],
+    ),
     (
         "POST",
         "/workspaces/{name}/status",
@@ -1604,6 +1614,7 @@ async fn every_screen_answers_each_role_another_tenant_and_nobody_as_the_matrix_
                         ("why", "matrix".into()),
                     ],
                     ("POST", "/workspaces/{name}") => vec![("why", "matrix".into())],
+                    ("POST", "/workspaces/{name}/renew") => vec![("why", "matrix".into())],
                     ("POST", "/workspaces/{name}/status") => vec![
                         (
                             "status",
