@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 
 pub use accounts::{ApiTokenRecord, Credentials, SessionRecord};
 pub use aggregate::{
-    AggregateReport, AggregateRequest, Cell, Interval, TermCell, TermList, Totals,
+    AggregateReport, AggregateRequest, Cell, Interval, SeriesCell, TermCell, TermList, Totals,
 };
 pub use connectors::{ConnectorProgress, ConnectorState};
 pub use differencing::{DifferencingReason, DifferencingRefusal, REMEMBERED_SCOPES_PER_WORKSPACE};
