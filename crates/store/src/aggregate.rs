@@ -14,6 +14,17 @@
 //!   otherwise "total minus visible cells" would reveal them; the smallest visible cells are
 //!   suppressed as well until that holds.
 //!
+//! * Sentiment over time (`sentiment_series`): one cell per (bucket, class), counted with one
+//!   GROUP BY over bucket, class and key period. It is shown **whole or not at all**: every cell
+//!   is suppressed when any cell with posts holds fewer than k authors, when any volume or
+//!   overall sentiment cell is suppressed, or when the differencing audit suppresses any cell of
+//!   the series (or of volume or sentiment). Thinning it cell by cell would let "bucket total
+//!   minus its visible classes", "class total minus the other buckets' visible cells" and their
+//!   differences (a two-way table with both margins shown) single out a suppressed cell; a
+//!   fully suppressed series only repeats the volume and sentiment cells already shown, and a
+//!   fully shown one has no suppressed cell to reveal. Zero cells are suppressed with the rest.
+//!   Shares are of the bucket's shown volume cell.
+//!
 //! * Windows are snapped outward to the interval grid, and a scope with fewer than k authors (or
 //!   a withheld one) lists no bucket, language or source keys at all.
 //!

@@ -48,6 +48,11 @@
 //!    could be blamed (nothing left to suppress), the report is withheld (reason
 //!    `cells_would_single_out`). The check repeats over all remembered scopes until nothing
 //!    changes.
+//!    The sentiment series is a fifth partition (`Family::SentimentSeries`, cells keyed by bucket
+//!    and class on the finer grid) checked the same way; because `aggregate.rs` shows it whole
+//!    or not at all, its suppressed group is either empty or the whole series, so the blocks above
+//!    (visible cells, the group, the total) are every number an answer gives away about it, and a
+//!    repair that suppresses any of its cells suppresses all of them.
 //! 5. **Terms.** A term (word, hashtag, bigram) named in both answers must have its posts in D₁
 //!    and in D₂ each empty or of at least k authors; otherwise it is not named in the new answer
 //!    (it counts as suppressed and the next term moves up).
