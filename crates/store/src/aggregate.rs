@@ -159,8 +159,8 @@ pub struct AggregateReport {
     pub hashtags: TermList,
     pub bigrams: TermList,
     /// Sentiment over time: per bucket of `volume` (same order), one cell per sentiment class,
-    /// each through the k gate with complementary suppression per bucket and per class (see the
-    /// module docs). Empty when the report shows nothing.
+    /// behind the k gate and shown whole or not at all (see the module docs). Empty when the
+    /// report shows nothing.
     pub sentiment_series: Vec<SeriesCell>,
     /// How many cells of `sentiment_series` are suppressed (also counted in `suppressed_cells`).
     pub sentiment_series_suppressed: u64,
@@ -745,7 +745,7 @@ impl Store {
             suppressions.push(suppressed);
         }
         // The sentiment series (position 4, as in `Family::ALL`): one GROUP BY over bucket,
-        // class and key period, gated per cell, per bucket and per class.
+        // class and key period, shown whole or not at all.
         let series_raw = self.partition(&scope, Dimension::SeriesCell(width))?;
         let series_suppressed = match (suppressions.first(), suppressions.get(1)) {
             (Some(volume_suppressed), Some(sentiment_suppressed)) => {
