@@ -2472,3 +2472,87 @@ fn a_scope_under_k_authors_lists_no_sentiment_series() -> Result<(), StoreError>
     assert!(report.sentiment_series.is_empty());
     Ok(())
 }
+
+#[test]
+fn a_series_cell_that_two_overlapping_answers_would_single_out_is_suppressed(
+) -> Result<(), StoreError> {
+    let directory = temporary_directory()?;
+    let mut store = open(directory.path());
+    let workspace = active_workspace(&mut store, "series-differencing", 5)?;
+    let classes = [
+        SentimentLabel::Negative,
+        SentimentLabel::Neutral,
+        SentimentLabel::Positive,
+    ];
+    let mut posts = Vec::new();
+    let mut number = 0u32;
+    let mut author = 0u8;
+    // Six authors in every (day, class) cell.
+    for day in [1u32, 2] {
+        for label in classes {
+            for _ in 0..6 {
+                let mut stored = post(workspace.id, number, author, day, "afval", &["afval"]);
+                stored.sentiment = label;
+                posts.push(stored);
+                number += 1;
+                author += 1;
+            }
+        }
+    }
+    // Ten more posts of ten authors, with the word "extra": each day and each class differs by
+    // none or five authors between "afval" and "afval -extra", but the (day, class) cells
+    // differ by one or four.
+    let extra = [
+        (1, SentimentLabel::Negative),
+        (1, SentimentLabel::Neutral),
+        (1, SentimentLabel::Neutral),
+        (1, SentimentLabel::Neutral),
+        (1, SentimentLabel::Neutral),
+        (2, SentimentLabel::Negative),
+        (2, SentimentLabel::Negative),
+        (2, SentimentLabel::Negative),
+        (2, SentimentLabel::Negative),
+        (2, SentimentLabel::Neutral),
+    ];
+    for (day, label) in extra {
+        let mut stored = post(
+            workspace.id,
+            number,
+            author,
+            day,
+            "afval extra",
+            &["afval", "extra"],
+        );
+        stored.sentiment = label;
+        posts.push(stored);
+        number += 1;
+        author += 1;
+    }
+    store.insert_posts(&posts)?;
+    let ask = |text: &str| -> Result<peil_store::AggregateReport, StoreError> {
+        let query = match peil_query::parse(text) {
+            Ok(query) => query,
+            Err(error) => panic!("test query did not parse: {error}"),
+        };
+        store.aggregate(
+            &workspace,
+            &AggregateRequest {
+                query: Some(&query),
+                ..day_request()
+            },
+        )
+    };
+    let first = ask("afval")?;
+    assert!(first.sentiment_series.iter().all(|cell| !cell.suppressed));
+    let second = ask("afval -extra")?;
+    // Volume and overall sentiment may be shown (they differ by five authors or none) …
+    assert!(second.differencing_refusal.is_none());
+    assert!(second.volume.iter().all(|cell| !cell.suppressed));
+    // … but (day 1, negative) differs by one author from the first answer: the series goes.
+    assert!(
+        second.sentiment_series.iter().all(|cell| cell.suppressed),
+        "{:?}",
+        second.sentiment_series
+    );
+    Ok(())
+}
