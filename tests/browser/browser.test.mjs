@@ -496,6 +496,22 @@ test('analyst: dashboard (chart, table, <k), CSV export, print page, guard refus
       assert.ok(table, 'a chart not followed by a table with a caption');
     }
 
+    // Sentiment over time: a chart and its table, one row per period with three classes, each
+    // cell either a share with its count or <k (never a bare number).
+    const series = page.locator('section[aria-labelledby="dash-sentiment-series"]');
+    assert.equal(await series.count(), 1, 'no sentiment-over-time section');
+    assert.equal(await series.locator('svg[role=img]').count(), 1, 'no sentiment-over-time chart');
+    const seriesRows = series.locator('table tbody tr');
+    assert.ok((await seriesRows.count()) > 0, 'no rows in the sentiment-over-time table');
+    for (const cell of await series.locator('table tbody td').all()) {
+      const text = (await cell.textContent()).trim();
+      assert.match(text, /^(<k|\d+% \(\d+\)|–)$/, `unexpected sentiment-over-time cell: ${text}`);
+    }
+    assert.ok(
+      (await series.locator('p.peil-muted').count()) >= 2,
+      'no suppressed-cell count or accuracy caveat beside the sentiment-over-time chart',
+    );
+
     // Per hour, cells under k are suppressed and shown as <k.
     await page.selectOption('#query-interval', 'hour');
     await navigate(page, () => page.click('form.peil-form--query button[type=submit]'));
@@ -517,6 +533,11 @@ test('analyst: dashboard (chart, table, <k), CSV export, print page, guard refus
     assert.ok(rows.some((row) => row.startsWith('#') && /k = 10/.test(row)), 'no k row in the caveat');
     assert.ok(rows.some((row) => row.startsWith('#') && /niet representatief/.test(row)), 'no representativeness caveat');
     assert.ok(rows.some((row) => /<k/.test(row) && !row.startsWith('#')), 'no <k cell in the CSV');
+    const seriesCsv = rows.filter((row) => row.startsWith('sentiment_series,'));
+    assert.ok(seriesCsv.length > 0, 'no sentiment_series rows in the CSV');
+    for (const row of seriesCsv) {
+      assert.match(row, /^sentiment_series,[^,]+\/(negative|neutral|positive),(<k,<k|\d+,[\d.]*)$/, row);
+    }
 
     // The print page.
     await navigate(page, () => page.click(`a[href^="/workspaces/${DEMO_WORKSPACE}/report?"]`));

@@ -685,6 +685,13 @@ async fn an_api_token_acts_only_on_its_workspace_and_role() {
         )
         .await;
     assert_eq!(query.status, StatusCode::OK, "{}", query.body);
+    // The report carries the sentiment series and how many of its cells are suppressed (no
+    // posts here: no bucket, so no cell, and none suppressed).
+    assert_eq!(query.body["report"]["sentiment_series"], json!([]));
+    assert_eq!(
+        query.body["report"]["sentiment_series_suppressed"],
+        json!(0)
+    );
     let sibling = fixture
         .request(
             Method::GET,

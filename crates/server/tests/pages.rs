@@ -1720,3 +1720,63 @@ async fn every_screen_answers_each_role_another_tenant_and_nobody_as_the_matrix_
         mismatches.join("\n")
     );
 }
+
+#[tokio::test]
+async fn the_dashboard_and_csv_show_sentiment_over_time_only_behind_the_k_gate() {
+    let fixture = fixture();
+    let mut browser = fixture.login("bas").await;
+    // Day 2 alone: twelve authors, every cell of the series passes the gate.
+    let day_two = fixture
+        .get(
+            &mut browser,
+            "/workspaces/afval/dashboard?q=afval&from=2026-03-02&to=2026-03-02&interval=day",
+        )
+        .await;
+    assert_eq!(day_two.status, StatusCode::OK, "{}", day_two.body);
+    assert_html_is_strict(&day_two);
+    let section_start = day_two
+        .body
+        .find("aria-labelledby=\"dash-sentiment-series\"")
+        .unwrap_or(0);
+    let section = &day_two.body[section_start..];
+    let section = &section[..section.find("</section>").unwrap_or(section.len())];
+    assert!(section.contains("Sentiment door de tijd"), "{section}");
+    assert!(section.contains("<title id=\"chart-dash-sentiment-series-title\">"));
+    let rows = rows_of(section, "2026-03-02");
+    assert_eq!(rows.len(), 1, "{section}");
+    assert!(rows[0].contains("100% (12)"), "{}", rows[0]);
+    assert!(section.contains("Onderdrukte cellen"));
+
+    // The whole month: day 3 (two authors) is suppressed, so every cell of the series is.
+    let month = fixture
+        .get(
+            &mut browser,
+            "/workspaces/afval/dashboard?q=afval&from=2026-03-01&to=2026-03-31&interval=day",
+        )
+        .await;
+    assert_eq!(month.status, StatusCode::OK, "{}", month.body);
+    let section_start = month
+        .body
+        .find("aria-labelledby=\"dash-sentiment-series\"")
+        .unwrap_or(0);
+    let section = &month.body[section_start..];
+    let section = &section[..section.find("</section>").unwrap_or(section.len())];
+    for day in ["2026-03-02", "2026-03-03", "2026-03-10"] {
+        let rows = rows_of(section, day);
+        assert_eq!(rows.len(), 1, "{day}: {section}");
+        assert_eq!(rows[0].matches("&lt;k").count(), 3, "{}", rows[0]);
+        assert!(!rows[0].contains("(12)"), "{}", rows[0]);
+    }
+    let csv = fixture
+        .get(
+            &mut browser,
+            "/workspaces/afval/report.csv?q=afval&from=2026-03-01&to=2026-03-31&interval=day",
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    for class in ["negative", "neutral", "positive"] {
+        let line = format!("sentiment_series,2026-03-03T00:00:00Z/{class},<k,<k");
+        assert!(csv.body.contains(&line), "{line} missing: {}", csv.body);
+    }
+    assert!(!csv.body.contains("bewoner"));
+}

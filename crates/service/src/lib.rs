@@ -69,8 +69,8 @@ pub use webcare::{WebcareInbox, WEBCARE_PAGE_SIZE};
 pub use peil_store::{
     create_private_dir, AggregateReport, Burst, Cell, ConnectorState, ErasureReport, GatedShare,
     Interval, KeyInfo, Representativeness, RetentionReport, RisingTerm, RisingTerms,
-    RisingUnavailable, Significance, SourceCoverage, StoreCheck, SubjectHolding, TermCell,
-    TermCluster, TermList, WebcareMessage, WebcareStatus, HIGH_FREQUENCY_POSTS_PER_DAY,
+    RisingUnavailable, SeriesCell, Significance, SourceCoverage, StoreCheck, SubjectHolding,
+    TermCell, TermCluster, TermList, WebcareMessage, WebcareStatus, HIGH_FREQUENCY_POSTS_PER_DAY,
 };
 
 /// The service over one data directory: store, key store and audit log.

@@ -14,6 +14,17 @@
 //!   otherwise "total minus visible cells" would reveal them; the smallest visible cells are
 //!   suppressed as well until that holds.
 //!
+//! * Sentiment over time (`sentiment_series`): one cell per (bucket, class), counted with one
+//!   GROUP BY over bucket, class and key period. It is shown **whole or not at all**: every cell
+//!   is suppressed when any cell with posts holds fewer than k authors, when any volume or
+//!   overall sentiment cell is suppressed, or when the differencing audit suppresses any cell of
+//!   the series (or of volume or sentiment). Thinning it cell by cell would let "bucket total
+//!   minus its visible classes", "class total minus the other buckets' visible cells" and their
+//!   differences (a two-way table with both margins shown) single out a suppressed cell; a
+//!   fully suppressed series only repeats the volume and sentiment cells already shown, and a
+//!   fully shown one has no suppressed cell to reveal. Zero cells are suppressed with the rest.
+//!   Shares are of the bucket's shown volume cell.
+//!
 //! * Windows are snapped outward to the interval grid, and a scope with fewer than k authors (or
 //!   a withheld one) lists no bucket, language or source keys at all.
 //!
@@ -86,6 +97,20 @@ pub struct Cell {
     pub suppressed: bool,
 }
 
+/// One cell of the sentiment series: the posts of one sentiment class in one time bucket.
+/// `posts` is `None` when the cell is suppressed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeriesCell {
+    /// Start of the bucket (RFC 3339, UTC), as in `volume`.
+    pub bucket: String,
+    /// Sentiment class code (`negative`, `neutral`, `positive`).
+    pub sentiment: String,
+    pub posts: Option<u64>,
+    /// Share of the bucket's posts, when both this cell and the bucket's volume cell are shown.
+    pub share: Option<f64>,
+    pub suppressed: bool,
+}
+
 /// A term that passed the k gate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TermCell {
@@ -133,6 +158,12 @@ pub struct AggregateReport {
     pub terms: TermList,
     pub hashtags: TermList,
     pub bigrams: TermList,
+    /// Sentiment over time: per bucket of `volume` (same order), one cell per sentiment class,
+    /// behind the k gate and shown whole or not at all (see the module docs). Empty when the
+    /// report shows nothing.
+    pub sentiment_series: Vec<SeriesCell>,
+    /// How many cells of `sentiment_series` are suppressed (also counted in `suppressed_cells`).
+    pub sentiment_series_suppressed: u64,
     /// Number of suppressed cells across the whole report (terms included).
     pub suppressed_cells: u64,
     /// Terms, hashtags and word pairs that rose against the window of equal length before this
@@ -167,6 +198,8 @@ enum Dimension {
     Sentiment,
     Language,
     Source,
+    /// One cell per (bucket of this width, sentiment class), text key `"<seconds>:<class>"`.
+    SeriesCell(i64),
 }
 
 impl Dimension {
@@ -179,6 +212,9 @@ impl Dimension {
             Dimension::Sentiment => "p.sentiment".into(),
             Dimension::Language => "p.language".into(),
             Dimension::Source => "p.source".into(),
+            Dimension::SeriesCell(width) => format!(
+                "(CAST((p.published_at - (p.published_at % {width})) AS TEXT) || ':' || p.sentiment)"
+            ),
         }
     }
 }
@@ -320,6 +356,26 @@ impl Store {
             suppressed.insert(key.clone());
         }
         Ok(suppressed)
+    }
+
+    /// The k gate of the sentiment series (text keys `"<seconds>:<class>"`, from one GROUP BY
+    /// over bucket, class and key period). The series is shown whole or not at all: every cell
+    /// is suppressed when any cell with posts holds fewer than k authors, or any volume or overall
+    /// sentiment cell is suppressed (else visible classes would add up to it). See the module
+    /// docs for why it is not thinned cell by cell.
+    fn gate_series(
+        raw: &BTreeMap<String, RawCell>,
+        volume_suppressed: &BTreeSet<String>,
+        sentiment_suppressed: &BTreeSet<String>,
+        k: u64,
+    ) -> BTreeSet<String> {
+        let any_small = raw
+            .values()
+            .any(|cell| cell.posts > 0 && cell.authors_lower_bound < k);
+        if any_small || !volume_suppressed.is_empty() || !sentiment_suppressed.is_empty() {
+            return raw.keys().cloned().collect();
+        }
+        BTreeSet::new()
     }
 
     /// Terms, hashtags and bigrams of the scope that pass the k gate, ranked. One scan of the
@@ -688,6 +744,18 @@ impl Store {
             raws.push(raw);
             suppressions.push(suppressed);
         }
+        // The sentiment series (position 4, as in `Family::ALL`): one GROUP BY over bucket,
+        // class and key period, shown whole or not at all.
+        let series_raw = self.partition(&scope, Dimension::SeriesCell(width))?;
+        let series_suppressed = match (suppressions.first(), suppressions.get(1)) {
+            (Some(volume_suppressed), Some(sentiment_suppressed)) => {
+                Store::gate_series(&series_raw, volume_suppressed, sentiment_suppressed, k)
+            }
+            _ => series_raw.keys().cloned().collect(),
+        };
+        let series_keys: Vec<String> = series_raw.keys().cloned().collect();
+        raws.push(series_raw);
+        suppressions.push(series_suppressed);
         let mut candidates = self.term_candidates(&scope, k)?;
         if let Some(baseline) = &baseline {
             candidates.rank_rising(total_posts, baseline);
@@ -762,6 +830,17 @@ impl Store {
             }
         };
 
+        // The series stays whole or goes whole: if the audit suppressed any of its cells, or a
+        // volume or overall sentiment cell, every series cell is suppressed.
+        let series_thinned = suppressions
+            .iter()
+            .enumerate()
+            .any(|(position, suppressed)| matches!(position, 0 | 1 | 4) && !suppressed.is_empty());
+        if series_thinned {
+            if let Some(series_suppressed) = suppressions.get_mut(4) {
+                series_suppressed.extend(series_keys.iter().cloned());
+            }
+        }
         let totals = Totals {
             posts: Some(total_posts),
             authors_at_least: authors_shown.then_some(total_rows.authors_lower_bound),
@@ -776,6 +855,10 @@ impl Store {
         };
         let mut partitions: Vec<Vec<Cell>> = Vec::with_capacity(dimensions.len());
         for (position, family) in Family::ALL.iter().enumerate() {
+            if *family == Family::SentimentSeries {
+                // Built below, per bucket of the finished volume partition.
+                continue;
+            }
             let (Some(raw), Some(suppressed)) = (raws.get(position), suppressions.get(position))
             else {
                 continue;
@@ -809,6 +892,7 @@ impl Store {
                 Family::Sentiment => shown.sentiment = record,
                 Family::Language => shown.languages = record,
                 Family::Source => shown.sources = record,
+                Family::SentimentSeries => shown.sentiment_series = record,
             }
             partitions.push(cells);
         }
@@ -817,6 +901,16 @@ impl Store {
         let sentiment = partitions.next().unwrap_or_default();
         let languages = partitions.next().unwrap_or_default();
         let sources = partitions.next().unwrap_or_default();
+        let empty_raw = BTreeMap::new();
+        let empty_suppressed = BTreeSet::new();
+        let (sentiment_series, series_record) = build_series(
+            raws.get(4).unwrap_or(&empty_raw),
+            suppressions.get(4).unwrap_or(&empty_suppressed),
+            &volume,
+        );
+        let sentiment_series_suppressed = series_record.suppressed.len() as u64;
+        suppressed_cells += sentiment_series_suppressed;
+        shown.sentiment_series = series_record;
         for cell in &mut volume {
             if let Ok(seconds) = cell.key.parse::<i64>() {
                 if let Some(start) = Utc.timestamp_opt(seconds, 0).single() {
@@ -891,6 +985,8 @@ impl Store {
             sentiment,
             languages,
             sources,
+            sentiment_series,
+            sentiment_series_suppressed,
             terms,
             hashtags,
             bigrams,
@@ -973,8 +1069,8 @@ impl Store {
         // How often each family's group has grown, and per comparison and family the count at
         // which its check last found nothing: the check depends only on the view (fixed) and
         // the group, so it is not repeated while the group stays the same.
-        let mut group_versions = [0u64; 4];
-        let mut clean_at: Vec<[Option<u64>; 4]> = vec![[None; 4]; comparisons.len()];
+        let mut group_versions = [0u64; 5];
+        let mut clean_at: Vec<[Option<u64>; 5]> = vec![[None; 5]; comparisons.len()];
         loop {
             let mut changed = false;
             for (comparison, comparison_clean_at) in comparisons.iter().zip(clean_at.iter_mut()) {
@@ -1359,6 +1455,8 @@ fn withheld_report(
         sentiment,
         languages: Vec::new(),
         sources: Vec::new(),
+        sentiment_series: Vec::new(),
+        sentiment_series_suppressed: 0,
         terms: TermList::empty(),
         hashtags: TermList::empty(),
         bigrams: TermList::empty(),
@@ -1369,6 +1467,53 @@ fn withheld_report(
         suppressed_cells,
         differencing_refusal: refusal,
     }
+}
+
+/// The sentiment series per bucket of the gated volume partition (keys still in Unix seconds):
+/// every class of a bucket, zero cells for classes without posts. The series is shown whole or
+/// not at all (`gate_series`): when any key is suppressed, every cell is, zero cells included
+/// (two zeros next to a shown bucket would give away the third class). Shares are of the
+/// bucket's shown posts. Also what it shows, for the audit.
+fn build_series(
+    raw: &BTreeMap<String, RawCell>,
+    suppressed: &BTreeSet<String>,
+    volume: &[Cell],
+) -> (Vec<SeriesCell>, ShownPartition) {
+    let mut cells = Vec::with_capacity(volume.len() * SentimentLabel::ALL.len());
+    let mut record = ShownPartition::default();
+    for bucket in volume {
+        let Ok(seconds) = bucket.key.parse::<i64>() else {
+            continue;
+        };
+        let bucket_text = Utc.timestamp_opt(seconds, 0).single().map_or_else(
+            || bucket.key.clone(),
+            |start| start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        );
+        for label in SentimentLabel::ALL {
+            let key = differencing::series_text_key(seconds, label.code());
+            let is_suppressed = bucket.suppressed || !suppressed.is_empty();
+            let posts = (!is_suppressed).then(|| raw.get(&key).map_or(0, |cell| cell.posts));
+            let share = match (posts, bucket.posts) {
+                (Some(cell_posts), Some(bucket_posts)) if bucket_posts > 0 => {
+                    Some(cell_posts as f64 / bucket_posts as f64)
+                }
+                _ => None,
+            };
+            if is_suppressed {
+                record.suppressed.push(key);
+            } else {
+                record.visible.push(key);
+            }
+            cells.push(SeriesCell {
+                bucket: bucket_text.clone(),
+                sentiment: label.code().to_string(),
+                posts,
+                share,
+                suppressed: is_suppressed,
+            });
+        }
+    }
+    (cells, record)
 }
 
 /// Adds zero cells for buckets without posts between the first and last bucket, so charts show

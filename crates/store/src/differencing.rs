@@ -48,6 +48,11 @@
 //!    could be blamed (nothing left to suppress), the report is withheld (reason
 //!    `cells_would_single_out`). The check repeats over all remembered scopes until nothing
 //!    changes.
+//!    The sentiment series is a fifth partition (`Family::SentimentSeries`, cells keyed by bucket
+//!    and class on the finer grid) checked the same way; because `aggregate.rs` shows it whole
+//!    or not at all, its suppressed group is either empty or the whole series, so the blocks above
+//!    (visible cells, the group, the total) are every number an answer gives away about it, and a
+//!    repair that suppresses any of its cells suppresses all of them.
 //! 5. **Terms.** A term (word, hashtag, bigram) named in both answers must have its posts in D₁
 //!    and in D₂ each empty or of at least k authors; otherwise it is not named in the new answer
 //!    (it counts as suppressed and the next term moves up).
@@ -185,6 +190,10 @@ pub(crate) struct ShownCells {
     pub sentiment: ShownPartition,
     pub languages: ShownPartition,
     pub sources: ShownPartition,
+    /// Cells of the sentiment series (text keys `"<seconds>:<class>"`); absent in answers
+    /// remembered before the series existed, which showed none.
+    #[serde(default)]
+    pub sentiment_series: ShownPartition,
     pub terms: Vec<i64>,
     pub authors_shown: bool,
 }
@@ -196,6 +205,7 @@ impl ShownCells {
             Family::Sentiment => &self.sentiment,
             Family::Language => &self.languages,
             Family::Source => &self.sources,
+            Family::SentimentSeries => &self.sentiment_series,
         }
     }
 }
@@ -572,6 +582,8 @@ pub(crate) struct AuditPosts {
     scope_posts_per_author: Vec<u32>,
     /// Dense cell numbers of the volume partition per fine width.
     volume_keys: HashMap<i64, DenseKeys>,
+    /// Dense cell numbers of the sentiment series per fine width.
+    series_keys: HashMap<i64, DenseKeys>,
     /// Dense cell numbers of the categorical partitions (the interned value).
     value_keys: [DenseKeys; 3],
 }
@@ -676,27 +688,33 @@ impl AuditPosts {
                 count: value_count,
             });
         let mut volume_keys: HashMap<i64, DenseKeys> = HashMap::new();
+        let mut series_keys: HashMap<i64, DenseKeys> = HashMap::new();
         for earlier in remembered {
             let fine_width = new_width.min(earlier.shown.interval_seconds.max(1));
             if volume_keys.contains_key(&fine_width) {
                 continue;
             }
-            let mut numbers: HashMap<i64, u32> = HashMap::new();
-            let per_post: Vec<u32> = posts
-                .iter()
-                .map(|post| {
-                    let fine_key = bucket_start(post.published_at, fine_width);
-                    let next = numbers.len() as u32;
-                    *numbers.entry(fine_key).or_insert(next)
-                })
-                .collect();
-            volume_keys.insert(
-                fine_width,
-                DenseKeys {
-                    per_post,
-                    count: numbers.len(),
-                },
-            );
+            for (family, target) in [
+                (Family::Volume, &mut volume_keys),
+                (Family::SentimentSeries, &mut series_keys),
+            ] {
+                let mut numbers: HashMap<i64, u32> = HashMap::new();
+                let per_post: Vec<u32> = posts
+                    .iter()
+                    .map(|post| {
+                        let fine_key = family.cell_key(post, fine_width);
+                        let next = numbers.len() as u32;
+                        *numbers.entry(fine_key).or_insert(next)
+                    })
+                    .collect();
+                target.insert(
+                    fine_width,
+                    DenseKeys {
+                        per_post,
+                        count: numbers.len(),
+                    },
+                );
+            }
         }
         Ok(AuditPosts {
             posts,
@@ -704,6 +722,7 @@ impl AuditPosts {
             author_periods,
             scope_posts_per_author,
             volume_keys,
+            series_keys,
             value_keys,
         })
     }
@@ -742,6 +761,7 @@ impl AuditPosts {
             Family::Sentiment => self.value_keys.first(),
             Family::Language => self.value_keys.get(1),
             Family::Source => self.value_keys.get(2),
+            Family::SentimentSeries => self.series_keys.get(&fine_width),
         }
     }
 }
@@ -793,22 +813,43 @@ pub(crate) enum Family {
     Sentiment,
     Language,
     Source,
+    /// Sentiment over time: one cell per (time bucket, sentiment class). Its numeric key is
+    /// `bucket start × SERIES_STRIDE + interned sentiment`, its text key `"<seconds>:<class>"`.
+    SentimentSeries,
 }
 
+/// Multiplier of the bucket start in a numeric key of the sentiment series (the interned
+/// sentiment value is below it).
+pub(crate) const SERIES_STRIDE: i64 = 1 << 20;
+
 impl Family {
-    pub(crate) const ALL: [Family; 4] = [
+    pub(crate) const ALL: [Family; 5] = [
         Family::Volume,
         Family::Sentiment,
         Family::Language,
         Family::Source,
+        Family::SentimentSeries,
     ];
 
     fn categorical_key(self, fact: &PostFact) -> i64 {
         match self {
-            Family::Volume => fact.published_at,
+            Family::Volume | Family::SentimentSeries => fact.published_at,
             Family::Sentiment => i64::from(fact.sentiment),
             Family::Language => i64::from(fact.language),
             Family::Source => i64::from(fact.source),
+        }
+    }
+
+    /// The numeric key of the cell of `fact` on a grid of `width` seconds (the width matters only
+    /// for timed families).
+    pub(crate) fn cell_key(self, fact: &PostFact, width: i64) -> i64 {
+        match self {
+            Family::Volume => bucket_start(fact.published_at, width),
+            Family::SentimentSeries => series_key(
+                bucket_start(fact.published_at, width),
+                i64::from(fact.sentiment),
+            ),
+            _ => self.categorical_key(fact),
         }
     }
 
@@ -817,6 +858,12 @@ impl Family {
     pub(crate) fn key_of_text(self, text: &str, tables: &FactTables) -> Option<i64> {
         match self {
             Family::Volume => text.parse::<i64>().ok(),
+            Family::SentimentSeries => {
+                let (seconds, class) = text.split_once(':')?;
+                let bucket = seconds.parse::<i64>().ok()?;
+                let class_index = tables.values.lookup(class)?;
+                Some(series_key(bucket, i64::from(class_index)))
+            }
             _ => tables.values.lookup(text).map(i64::from),
         }
     }
@@ -825,12 +872,31 @@ impl Family {
     pub(crate) fn text_of_key(self, key: i64, tables: &FactTables) -> Option<String> {
         match self {
             Family::Volume => Some(key.to_string()),
+            Family::SentimentSeries => {
+                let bucket = key.div_euclid(SERIES_STRIDE);
+                let class = u32::try_from(key.rem_euclid(SERIES_STRIDE))
+                    .ok()
+                    .and_then(|index| tables.values.text(index))?;
+                Some(series_text_key(bucket, class))
+            }
             _ => u32::try_from(key)
                 .ok()
                 .and_then(|index| tables.values.text(index))
                 .map(str::to_string),
         }
     }
+}
+
+/// The numeric key of a sentiment-series cell.
+fn series_key(bucket: i64, class_index: i64) -> i64 {
+    bucket
+        .saturating_mul(SERIES_STRIDE)
+        .saturating_add(class_index)
+}
+
+/// The text key of a sentiment-series cell: bucket start in Unix seconds and the class code.
+pub(crate) fn series_text_key(bucket: i64, class: &str) -> String {
+    format!("{bucket}:{class}")
 }
 
 /// Bucket start of `seconds` in a grid of `width`, with the same rounding as the SQL of the gate.
@@ -1039,15 +1105,10 @@ impl<'a> ViewBuilder<'a> {
 
     /// The cell keys of the earlier implementation, computed from the first post of a cell.
     fn new_cell(&self, fact: &PostFact) -> FineCell {
-        let raw = self.family.categorical_key(fact);
-        let (new_cell, old_key) = if self.family == Family::Volume {
-            (
-                bucket_start(raw, self.new_width),
-                bucket_start(raw, self.old_width),
-            )
-        } else {
-            (raw, raw)
-        };
+        let (new_cell, old_key) = (
+            self.family.cell_key(fact, self.new_width),
+            self.family.cell_key(fact, self.old_width),
+        );
         let old_block = if self.old_group.contains(&old_key) {
             Block::Group
         } else {
@@ -2035,26 +2096,17 @@ pub(crate) mod reference {
                 .collect();
             let fine_width = new_width.min(old_width);
             let cell_keys = |fact: &PostFact| -> (i64, i64, Block) {
-                let raw = family.categorical_key(fact);
-                if family == Family::Volume {
-                    let old_cell = bucket_start(raw, old_width);
-                    let old_block = if old_group.contains(&old_cell) {
-                        Block::Group
-                    } else {
-                        Block::Visible(old_cell)
-                    };
-                    return (
-                        bucket_start(raw, fine_width),
-                        bucket_start(raw, new_width),
-                        old_block,
-                    );
-                }
-                let old_block = if old_group.contains(&raw) {
+                let old_cell = family.cell_key(fact, old_width);
+                let old_block = if old_group.contains(&old_cell) {
                     Block::Group
                 } else {
-                    Block::Visible(raw)
+                    Block::Visible(old_cell)
                 };
-                (raw, raw, old_block)
+                (
+                    family.cell_key(fact, fine_width),
+                    family.cell_key(fact, new_width),
+                    old_block,
+                )
             };
             // Cells by fine key; facts of neighbouring ids mostly share a cell, so the last one is
             // remembered to skip the lookup.
@@ -2070,12 +2122,7 @@ pub(crate) mod reference {
                 .iter()
                 .map(|fact| (fact, Side::OnlyOld));
             for (fact, side) in new_posts.chain(old_posts) {
-                let raw = family.categorical_key(fact);
-                let fine_key = if family == Family::Volume {
-                    bucket_start(raw, fine_width)
-                } else {
-                    raw
-                };
+                let fine_key = family.cell_key(fact, fine_width);
                 let position = match last {
                     Some((last_key, last_position)) if last_key == fine_key => last_position,
                     _ => {

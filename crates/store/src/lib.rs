@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 
 pub use accounts::{ApiTokenRecord, Credentials, SessionRecord};
 pub use aggregate::{
-    AggregateReport, AggregateRequest, Cell, Interval, TermCell, TermList, Totals,
+    AggregateReport, AggregateRequest, Cell, Interval, SeriesCell, TermCell, TermList, Totals,
 };
 pub use backend::{hour_bucket_start, PostBackend, SECONDS_PER_HOUR};
 pub use connectors::{ConnectorProgress, ConnectorState};

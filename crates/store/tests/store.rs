@@ -1266,6 +1266,118 @@ mod differencing_attacks {
                 knowns.push(known);
             }
         }
+        // The sentiment series: each visible (bucket, class) cell, and what one answer gives
+        // away besides: per bucket with a shown volume cell, that cell minus its visible
+        // classes; per class with a shown overall cell (the suppressed classes together), that
+        // cell minus its visible series cells; and the total minus all visible series cells.
+        let in_series_cell = |post: &TestPost, bucket: &str, class: &str| -> bool {
+            post.sentiment.code() == class
+                && cell_range(bucket, width)
+                    .is_some_and(|(start, end)| post.published() >= start && post.published() < end)
+        };
+        let series_posts = |bucket: &str, class: &str| -> BTreeSet<usize> {
+            scope
+                .iter()
+                .copied()
+                .filter(|index| in_series_cell(&posts[*index], bucket, class))
+                .collect()
+        };
+        let mut visible_series: BTreeSet<usize> = BTreeSet::new();
+        for cell in &report.sentiment_series {
+            let Some(count) = cell.posts else {
+                continue;
+            };
+            let mut known = blank("series", format!("cell {} {}", cell.bucket, cell.sentiment));
+            known.posts = series_posts(&cell.bucket, &cell.sentiment);
+            visible_series.extend(known.posts.iter().copied());
+            known.value = count;
+            known.key = cell.sentiment.clone();
+            known.range = cell_range(&cell.bucket, width);
+            knowns.push(known);
+        }
+        for bucket in &report.volume {
+            let Some(count) = bucket.posts else {
+                continue;
+            };
+            // Without a visible class the bucket's group is its volume cell, already known.
+            let any_class_shown = report
+                .sentiment_series
+                .iter()
+                .any(|cell| cell.bucket == bucket.key && !cell.suppressed);
+            if !any_class_shown {
+                continue;
+            }
+            let mut known = blank("series", format!("bucket {} minus visible", bucket.key));
+            known.posts = scope
+                .iter()
+                .copied()
+                .filter(|index| {
+                    !visible_series.contains(index)
+                        && cell_range(&bucket.key, width).is_some_and(|(start, end)| {
+                            posts[*index].published() >= start && posts[*index].published() < end
+                        })
+                })
+                .collect();
+            let shown_in_bucket: u64 = report
+                .sentiment_series
+                .iter()
+                .filter(|cell| cell.bucket == bucket.key)
+                .filter_map(|cell| cell.posts)
+                .sum();
+            known.value = count.saturating_sub(shown_in_bucket);
+            knowns.push(known);
+        }
+        if let Some(total) = report.totals.posts {
+            let mut columns: Vec<(String, BTreeSet<String>, u64)> = Vec::new();
+            let mut hidden_classes = BTreeSet::new();
+            let mut hidden_value = total;
+            for cell in &report.sentiment {
+                match cell.posts {
+                    Some(count) => {
+                        hidden_value = hidden_value.saturating_sub(count);
+                        columns.push((cell.key.clone(), BTreeSet::from([cell.key.clone()]), count));
+                    }
+                    None => {
+                        hidden_classes.insert(cell.key.clone());
+                    }
+                }
+            }
+            columns.push(("suppressed classes".into(), hidden_classes, hidden_value));
+            columns.push((
+                "all classes".into(),
+                SENTIMENTS
+                    .iter()
+                    .map(|label| label.code().to_string())
+                    .collect(),
+                total,
+            ));
+            for (name, classes, value) in columns {
+                let any_cell_shown = report
+                    .sentiment_series
+                    .iter()
+                    .any(|cell| classes.contains(&cell.sentiment) && !cell.suppressed);
+                if !any_cell_shown {
+                    continue;
+                }
+                let mut known = blank("series", format!("class {name} minus visible"));
+                known.posts = scope
+                    .iter()
+                    .copied()
+                    .filter(|index| {
+                        !visible_series.contains(index)
+                            && classes.contains(posts[*index].sentiment.code())
+                    })
+                    .collect();
+                let shown_in_classes: u64 = report
+                    .sentiment_series
+                    .iter()
+                    .filter(|cell| classes.contains(&cell.sentiment))
+                    .filter_map(|cell| cell.posts)
+                    .sum();
+                known.value = value.saturating_sub(shown_in_classes);
+                knowns.push(known);
+            }
+        }
         for list in [&report.terms, &report.hashtags, &report.bigrams] {
             for item in &list.items {
                 let mut known = blank(&format!("term {}", item.term), "term".into());
@@ -1355,7 +1467,11 @@ mod differencing_attacks {
                             }
                             match (container.range, piece.range) {
                                 (Some((start, end)), Some((piece_start, piece_end))) => {
-                                    piece_start >= start && piece_end <= end
+                                    // A series cell holds only the cells of its own class.
+                                    piece_start >= start
+                                        && piece_end <= end
+                                        && (container.family != "series"
+                                            || piece.key == container.key)
                                 }
                                 _ if container.is_group => match piece.range {
                                     Some((piece_start, piece_end)) => {
@@ -2406,5 +2522,200 @@ fn an_edit_is_noted_with_old_and_new_values_and_shorter_retention_applies_at_the
             rusqlite::params![workspace.id],
         )
         .is_err());
+    Ok(())
+}
+
+/// Two days of posts by `authors_per_class` authors per class; `dominated` adds a class on day 2
+/// written by one author only (many posts).
+fn sentiment_series_fixture(
+    dominated: bool,
+) -> Result<(tempfile::TempDir, Store, Workspace), StoreError> {
+    let directory = temporary_directory()?;
+    let mut store = open(directory.path());
+    let workspace = active_workspace(&mut store, "series", 10)?;
+    let mut posts = Vec::new();
+    let mut number = 0u32;
+    for day in [1u32, 2] {
+        for (class_index, label) in [SentimentLabel::Negative, SentimentLabel::Neutral]
+            .into_iter()
+            .enumerate()
+        {
+            for author in 0..12u8 {
+                let mut stored = post(
+                    workspace.id,
+                    number,
+                    author + 20 * class_index as u8,
+                    day,
+                    "afval",
+                    &["afval"],
+                );
+                stored.sentiment = label;
+                posts.push(stored);
+                number += 1;
+            }
+        }
+    }
+    if dominated {
+        // Day 2, positive: 15 posts, all by one author.
+        for _ in 0..15 {
+            let mut stored = post(workspace.id, number, 200, 2, "afval", &["afval"]);
+            stored.sentiment = SentimentLabel::Positive;
+            posts.push(stored);
+            number += 1;
+        }
+    }
+    store.insert_posts(&posts)?;
+    Ok((directory, store, workspace))
+}
+
+#[test]
+fn the_sentiment_series_shows_each_class_per_bucket_when_every_cell_has_k_authors(
+) -> Result<(), StoreError> {
+    let (_directory, store, workspace) = sentiment_series_fixture(false)?;
+    let report = store.aggregate(&workspace, &day_request())?;
+    // Two days × three classes, each day's shares of its own posts.
+    assert_eq!(report.sentiment_series.len(), 6);
+    assert_eq!(report.sentiment_series_suppressed, 0);
+    let day_one_negative = report
+        .sentiment_series
+        .iter()
+        .find(|cell| cell.bucket.starts_with("2026-10-01") && cell.sentiment == "negative");
+    assert_eq!(day_one_negative.and_then(|cell| cell.posts), Some(12));
+    assert_eq!(day_one_negative.and_then(|cell| cell.share), Some(0.5));
+    // A class without posts is a plain zero: it reveals nothing while the series is shown.
+    let day_two_positive = report
+        .sentiment_series
+        .iter()
+        .find(|cell| cell.bucket.starts_with("2026-10-02") && cell.sentiment == "positive");
+    assert_eq!(day_two_positive.and_then(|cell| cell.posts), Some(0));
+    Ok(())
+}
+
+#[test]
+fn one_author_dominating_a_class_suppresses_the_whole_series() -> Result<(), StoreError> {
+    let (_directory, store, workspace) = sentiment_series_fixture(true)?;
+    let report = store.aggregate(&workspace, &day_request())?;
+    // The scope has enough authors, and the overall positive cell (one author) is suppressed.
+    assert_eq!(report.totals.posts, Some(63));
+    let positive = report.sentiment.iter().find(|cell| cell.key == "positive");
+    assert!(positive.is_some_and(|cell| cell.suppressed));
+    // Day 2 positive has 15 posts of one author: shown next to the other classes of day 2 and
+    // the day's volume it would be given away, so no cell of the series is shown, not even the
+    // zero of day 1 positive (with two zeros beside a shown day, the third class is known).
+    assert_eq!(report.sentiment_series.len(), 6);
+    assert!(report
+        .sentiment_series
+        .iter()
+        .all(|cell| cell.suppressed && cell.posts.is_none() && cell.share.is_none()));
+    assert_eq!(report.sentiment_series_suppressed, 6);
+    assert!(report.suppressed_cells >= 7);
+    Ok(())
+}
+
+#[test]
+fn a_scope_under_k_authors_lists_no_sentiment_series() -> Result<(), StoreError> {
+    let directory = temporary_directory()?;
+    let mut store = open(directory.path());
+    let workspace = active_workspace(&mut store, "series-small", 10)?;
+    let posts: Vec<StoredPost> = (0..30u32)
+        .map(|number| {
+            post(
+                workspace.id,
+                number,
+                (number % 4) as u8,
+                1,
+                "afval",
+                &["afval"],
+            )
+        })
+        .collect();
+    store.insert_posts(&posts)?;
+    let report = store.aggregate(&workspace, &day_request())?;
+    assert!(report.totals.suppressed);
+    assert!(report.sentiment_series.is_empty());
+    Ok(())
+}
+
+#[test]
+fn a_series_cell_that_two_overlapping_answers_would_single_out_is_suppressed(
+) -> Result<(), StoreError> {
+    let directory = temporary_directory()?;
+    let mut store = open(directory.path());
+    let workspace = active_workspace(&mut store, "series-differencing", 5)?;
+    let classes = [
+        SentimentLabel::Negative,
+        SentimentLabel::Neutral,
+        SentimentLabel::Positive,
+    ];
+    let mut posts = Vec::new();
+    let mut number = 0u32;
+    let mut author = 0u8;
+    // Six authors in every (day, class) cell.
+    for day in [1u32, 2] {
+        for label in classes {
+            for _ in 0..6 {
+                let mut stored = post(workspace.id, number, author, day, "afval", &["afval"]);
+                stored.sentiment = label;
+                posts.push(stored);
+                number += 1;
+                author += 1;
+            }
+        }
+    }
+    // Ten more posts of ten authors, with the word "extra": each day and each class differs by
+    // none or five authors between "afval" and "afval -extra", but the (day, class) cells
+    // differ by one or four.
+    let extra = [
+        (1, SentimentLabel::Negative),
+        (1, SentimentLabel::Neutral),
+        (1, SentimentLabel::Neutral),
+        (1, SentimentLabel::Neutral),
+        (1, SentimentLabel::Neutral),
+        (2, SentimentLabel::Negative),
+        (2, SentimentLabel::Negative),
+        (2, SentimentLabel::Negative),
+        (2, SentimentLabel::Negative),
+        (2, SentimentLabel::Neutral),
+    ];
+    for (day, label) in extra {
+        let mut stored = post(
+            workspace.id,
+            number,
+            author,
+            day,
+            "afval extra",
+            &["afval", "extra"],
+        );
+        stored.sentiment = label;
+        posts.push(stored);
+        number += 1;
+        author += 1;
+    }
+    store.insert_posts(&posts)?;
+    let ask = |text: &str| -> Result<peil_store::AggregateReport, StoreError> {
+        let query = match peil_query::parse(text) {
+            Ok(query) => query,
+            Err(error) => panic!("test query did not parse: {error}"),
+        };
+        store.aggregate(
+            &workspace,
+            &AggregateRequest {
+                query: Some(&query),
+                ..day_request()
+            },
+        )
+    };
+    let first = ask("afval")?;
+    assert!(first.sentiment_series.iter().all(|cell| !cell.suppressed));
+    let second = ask("afval -extra")?;
+    // Volume and overall sentiment may be shown (they differ by five authors or none) …
+    assert!(second.differencing_refusal.is_none());
+    assert!(second.volume.iter().all(|cell| !cell.suppressed));
+    // … but (day 1, negative) differs by one author from the first answer: the series goes.
+    assert!(
+        second.sentiment_series.iter().all(|cell| cell.suppressed),
+        "{:?}",
+        second.sentiment_series
+    );
     Ok(())
 }

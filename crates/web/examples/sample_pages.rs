@@ -59,6 +59,8 @@ fn main() -> std::io::Result<()> {
             cell("mastodon", Some(500), Some(0.69)),
             cell("bluesky", Some(220), Some(0.31)),
         ],
+        sentiment_series: Vec::new(),
+        sentiment_series_suppressed: 0,
         terms: TermList {
             items: vec![
                 TermCell {

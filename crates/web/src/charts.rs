@@ -8,7 +8,7 @@
 //! `peil.css`; the few presentation attributes are fallbacks for a page without CSS.
 
 use chrono::{DateTime, Duration, Utc};
-use peil_service::{Burst, Cell, Interval};
+use peil_service::{Burst, Cell, Interval, SeriesCell};
 
 use crate::escape::html;
 use crate::i18n::{fill, Key};
@@ -345,6 +345,67 @@ pub fn sentiment_label(language: Language, code: &str) -> String {
 /// shares of suppressed classes are drawn only together, hatched, as the rest of the bar (which
 /// the shown total minus the shown cells reveals anyway); followed by the equal data table.
 pub fn sentiment_chart(language: Language, id: &str, periods: &[SentimentPeriod]) -> String {
+    sentiment_bars(
+        language,
+        id,
+        periods,
+        Key::ChartSentimentTitle,
+        Key::ChartSentimentTable,
+    )
+}
+
+/// The store's sentiment series as periods of the sentiment chart, one per bucket in order.
+pub fn series_periods(series: &[SeriesCell], interval: Interval) -> Vec<SentimentPeriod> {
+    let mut periods: Vec<SentimentPeriod> = Vec::new();
+    for cell in series {
+        let label = bucket_label(&cell.bucket, interval);
+        // A shown zero in a bucket without posts has no share; it is 0%, not hidden.
+        let share = match (cell.suppressed, cell.posts, cell.share) {
+            (false, Some(0), None) => Some(0.0),
+            _ => cell.share,
+        };
+        let gated = Cell {
+            key: cell.sentiment.clone(),
+            posts: cell.posts,
+            share,
+            suppressed: cell.suppressed,
+        };
+        match periods.last_mut() {
+            Some(period) if period.label == label => period.cells.push(gated),
+            _ => periods.push(SentimentPeriod {
+                label,
+                cells: vec![gated],
+            }),
+        }
+    }
+    periods
+}
+
+/// Sentiment over time: one stacked bar of shares per bucket, suppressed cells hatched and
+/// labelled `<k`, each class also named in its segment and in the legend (not colour alone),
+/// followed by the data table with posts and share per class and bucket.
+pub fn sentiment_series_chart(
+    language: Language,
+    id: &str,
+    series: &[SeriesCell],
+    interval: Interval,
+) -> String {
+    sentiment_bars(
+        language,
+        id,
+        &series_periods(series, interval),
+        Key::ChartSentimentSeriesTitle,
+        Key::ChartSentimentSeriesTable,
+    )
+}
+
+fn sentiment_bars(
+    language: Language,
+    id: &str,
+    periods: &[SentimentPeriod],
+    title: Key,
+    caption: Key,
+) -> String {
     let id = safe_id(id);
     let t = |key| text(language, key);
     let row_height = 32.0;
@@ -384,7 +445,7 @@ pub fn sentiment_chart(language: Language, id: &str, periods: &[SentimentPeriod]
     ));
     svg.push_str(&format!(
         "<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>\n",
-        html(t(Key::ChartSentimentTitle)),
+        html(t(title)),
         html(&description)
     ));
     svg.push_str(&hatch_pattern(&id));
@@ -475,7 +536,7 @@ pub fn sentiment_chart(language: Language, id: &str, periods: &[SentimentPeriod]
     let mut table = String::new();
     table.push_str(&format!(
         "<table class=\"utrecht-table peil-data-table\" id=\"{id}-table\">\n<caption>{}</caption>\n",
-        html(t(Key::ChartSentimentTable))
+        html(t(caption))
     ));
     let header_labels = [
         t(Key::Period),
@@ -661,6 +722,56 @@ mod tests {
         assert!(chart.contains("<td>30% (30)</td>"));
         assert!(chart.contains("<td class=\"peil-suppressed\">&lt;k</td>"));
         assert!(chart.contains("fill=\"url(#chart-s-hatch)\""));
+    }
+
+    fn series_cell(
+        bucket: &str,
+        class: &str,
+        posts: Option<u64>,
+        share: Option<f64>,
+    ) -> SeriesCell {
+        SeriesCell {
+            bucket: bucket.into(),
+            sentiment: class.into(),
+            posts,
+            share,
+            suppressed: posts.is_none(),
+        }
+    }
+
+    #[test]
+    fn sentiment_series_chart_has_title_desc_pattern_labels_and_the_same_numbers_in_its_table() {
+        let series = vec![
+            series_cell("2026-10-01T00:00:00Z", "negative", Some(12), Some(0.25)),
+            series_cell("2026-10-01T00:00:00Z", "neutral", Some(24), Some(0.5)),
+            series_cell("2026-10-01T00:00:00Z", "positive", Some(12), Some(0.25)),
+            series_cell("2026-10-02T00:00:00Z", "negative", None, None),
+            series_cell("2026-10-02T00:00:00Z", "neutral", None, None),
+            series_cell("2026-10-02T00:00:00Z", "positive", None, None),
+        ];
+        let chart = sentiment_series_chart(Language::Nl, "series", &series, Interval::Day);
+        assert!(chart
+            .contains("<title id=\"chart-series-title\">Aandeel sentiment per periode</title>"));
+        assert!(chart.contains(
+            "<desc id=\"chart-series-desc\">Aandelen per periode: 2026-10-01: negatief 25%, neutraal 50%, positief 25%; 2026-10-02: negatief &lt;k, neutraal &lt;k, positief &lt;k.</desc>"
+        ));
+        // Classes are named in their segments, so colour is not the only cue.
+        assert!(chart.contains(">neutraal 50%</text>"));
+        // The suppressed day is one hatched bar labelled <k, never drawn to scale.
+        assert!(chart.contains("fill=\"url(#chart-series-hatch)\""));
+        assert!(chart.contains("<pattern id=\"chart-series-hatch\""));
+        assert!(chart.contains(">&lt;k</text>"));
+        // The table has the counts and shares of the chart, `<k` for suppressed cells.
+        assert!(chart.contains("<caption>Sentiment per periode: berichten en aandeel (gegevens bij de grafiek)</caption>"));
+        assert!(chart.contains(
+            "<tr><th scope=\"row\">2026-10-01</th><td>25% (12)</td><td>50% (24)</td><td>25% (12)</td></tr>"
+        ));
+        assert!(chart.contains(
+            "<tr><th scope=\"row\">2026-10-02</th><td class=\"peil-suppressed\">&lt;k</td><td class=\"peil-suppressed\">&lt;k</td><td class=\"peil-suppressed\">&lt;k</td></tr>"
+        ));
+        let english = sentiment_series_chart(Language::En, "series", &series, Interval::Day);
+        assert!(english.contains("Sentiment shares per period"));
+        assert!(english.contains("neutral 50%"));
     }
 
     #[test]

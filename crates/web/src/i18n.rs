@@ -182,6 +182,7 @@ messages! {
     NoPosts => "Geen berichten in deze selectie.", "No posts in this selection.";
     VolumeTitle => "Volume door de tijd", "Volume over time";
     SentimentTitle => "Sentiment", "Sentiment";
+    SentimentSeriesTitle => "Sentiment door de tijd", "Sentiment over time";
     LanguagesTitle => "Talen", "Languages";
     SourcesTitle => "Bronnen", "Sources";
     TermsTitle => "Meest gebruikte termen", "Top terms";
@@ -270,6 +271,10 @@ messages! {
     ChartSentimentTitle => "Aandeel sentiment", "Sentiment shares";
     ChartSentimentSummary => "Aandelen per periode: {shares}.", "Shares per period: {shares}.";
     ChartSentimentTable => "Aandeel sentiment (gegevens bij de grafiek)", "Sentiment shares (data of the chart)";
+    ChartSentimentSeriesTitle => "Aandeel sentiment per periode", "Sentiment shares per period";
+    ChartSentimentSeriesTable => "Sentiment per periode: berichten en aandeel (gegevens bij de grafiek)", "Sentiment per period: posts and share (data of the chart)";
+    ChartSentimentSeriesSuppressed => "Onderdrukte cellen (minder dan k auteurs, of de reeks zou een onderdrukte cel verraden): {count}.", "Suppressed cells (fewer than k authors, or the series would give away a suppressed cell): {count}.";
+    CsvSentimentSeriesColumns => "sentiment_series: sleutel = begin van de periode/klasse, aandeel = deel van de berichten van die periode; <k = onderdrukt.", "sentiment_series: key = start of the period/class, share = part of that period's posts; <k = suppressed.";
     ChartRest => "onderdrukt samen", "suppressed together";
     ChartLegend => "Legenda", "Legend";
     SelectionWhole => "hele selectie", "whole selection";

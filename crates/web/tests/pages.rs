@@ -9,8 +9,9 @@ use peil_audit::{AuditAction, AuditEntry, AuditResult, IndexedEntry, Verificatio
 use peil_model::{Monitor, Purpose, Role, Workspace, WorkspaceStatus};
 use peil_service::{
     AggregateReport, Burst, Cell, GatedShare, Interval, QueryAnswer, Representativeness,
-    RisingTerm, RisingTerms, RisingUnavailable, Significance, SourceCoverage, SubjectHolding,
-    TermCell, TermCluster, TermList, WebcareInbox, WebcareMessage, WebcareStatus, WorkspaceSummary,
+    RisingTerm, RisingTerms, RisingUnavailable, SeriesCell, Significance, SourceCoverage,
+    SubjectHolding, TermCell, TermCluster, TermList, WebcareInbox, WebcareMessage, WebcareStatus,
+    WorkspaceSummary,
 };
 use peil_web::{
     audit_log_page, audit_log_page_paged, audit_page_of, dashboard_page, error_page,
@@ -75,6 +76,46 @@ fn cell(key: &str, posts: Option<u64>, share: Option<f64>) -> Cell {
 /// A suppressed count chosen so that it would be easy to spot if it leaked.
 const SECRET: u64 = 7_777;
 
+fn series_cell(day: &str, class: &str, posts: Option<u64>, share: Option<f64>) -> SeriesCell {
+    SeriesCell {
+        bucket: format!("{day}T00:00:00Z"),
+        sentiment: class.into(),
+        posts,
+        share,
+        suppressed: posts.is_none(),
+    }
+}
+
+/// `answer()` with every day and its sentiment series shown.
+fn answer_with_sentiment_series() -> QueryAnswer {
+    let mut answer = answer();
+    answer.report.volume[1] = cell("2025-05-02", Some(0), None);
+    answer.report.volume[1].key = "2025-05-02T00:00:00Z".into();
+    let days = [
+        ("2025-05-01", 30u64),
+        ("2025-05-02", 0),
+        ("2025-05-03", 64),
+        ("2025-05-04", 26),
+    ];
+    let mut series = Vec::new();
+    for (day, total) in days {
+        let negative = total / 2;
+        let neutral = total / 4;
+        let positive = total - negative - neutral;
+        for (class, posts) in [
+            ("negative", negative),
+            ("neutral", neutral),
+            ("positive", positive),
+        ] {
+            let share = (total > 0).then(|| posts as f64 / total as f64);
+            series.push(series_cell(day, class, Some(posts), share));
+        }
+    }
+    answer.report.sentiment_series = series;
+    answer.report.sentiment_series_suppressed = 0;
+    answer
+}
+
 fn answer() -> QueryAnswer {
     let report = AggregateReport {
         k: 10,
@@ -99,6 +140,16 @@ fn answer() -> QueryAnswer {
         ],
         languages: vec![cell("nl", Some(100), Some(0.83)), cell("en", None, None)],
         sources: vec![cell(&format!("mastodon{HOSTILE}"), Some(120), Some(1.0))],
+        // As the store gives it here: a volume day is suppressed, so the whole series is.
+        sentiment_series: ["2025-05-01", "2025-05-02", "2025-05-03", "2025-05-04"]
+            .into_iter()
+            .flat_map(|day| {
+                ["negative", "neutral", "positive"]
+                    .into_iter()
+                    .map(move |class| series_cell(day, class, None, None))
+            })
+            .collect(),
+        sentiment_series_suppressed: 12,
         terms: TermList {
             items: vec![
                 TermCell {
@@ -601,7 +652,7 @@ fn dashboard_shows_every_part_and_suppressed_cells_as_less_than_k() {
         assert!(sentiment_row[0].ends_with(
             "<td>40% (48)</td><td class=\"peil-suppressed\">&lt;k</td><td>35% (42)</td>"
         ));
-        let volume_row = row_of(&page, "2025-05-02");
+        let volume_row = row_of(section_of(&page, "dash-volume"), "2025-05-02");
         assert_eq!(volume_row.len(), 1);
         assert!(volume_row[0].ends_with("<td class=\"peil-suppressed\">&lt;k</td><td></td>"));
         // Chart, title, desc and table agree.
@@ -1566,4 +1617,98 @@ fn the_webcare_inbox_escapes_messages_links_only_to_web_addresses_and_labels_its
     let page = peil_web::webcare_page(&context(Language::Nl, Some(Role::Webcare)), &empty);
     check_page(&page, Language::Nl);
     assert!(page.contains("geen webcare-werkruimte"));
+}
+
+#[test]
+fn dashboard_print_report_and_csv_show_sentiment_over_time() {
+    let shown = answer_with_sentiment_series();
+    for language in LANGUAGES {
+        let page = dashboard_of(&shown, language);
+        let section = section_of(&page, "dash-sentiment-series");
+        let (heading, title) = match language {
+            Language::Nl => ("Sentiment door de tijd", "Aandeel sentiment per periode"),
+            Language::En => ("Sentiment over time", "Sentiment shares per period"),
+        };
+        assert!(section.contains(heading), "{section}");
+        assert!(section.contains(&format!(
+            "<title id=\"chart-dash-sentiment-series-title\">{title}</title>"
+        )));
+        assert!(section.contains("<desc id=\"chart-dash-sentiment-series-desc\">"));
+        // Day 1: 15 negative, 7 neutral, 8 positive of 30; the empty day is 0%, not hidden.
+        let day_one = row_of(section, "2025-05-01");
+        assert_eq!(day_one.len(), 1, "{section}");
+        assert!(day_one[0].ends_with("<td>50% (15)</td><td>23% (7)</td><td>27% (8)</td>"));
+        let empty_day = row_of(section, "2025-05-02");
+        assert!(empty_day[0].ends_with("<td>0% (0)</td><td>0% (0)</td><td>0% (0)</td>"));
+        assert!(!section.contains("<title>&lt;k</title>"), "nothing hatched");
+        // The sentiment accuracy caveat stays beside the chart.
+        let accuracy = match language {
+            Language::Nl => &shown.caveat.sentiment_accuracy_nl,
+            Language::En => &shown.caveat.sentiment_accuracy_en,
+        };
+        assert!(section.contains(&peil_web_escape(accuracy)));
+
+        let print = report_print_page(&context(language, Some(Role::Analyst)), &shown, at(6));
+        let print_section = section_of(&print, "rep-sentiment-series");
+        assert!(print_section.contains("<td>50% (15)</td>"));
+
+        let records = parse_csv(&report_csv(language, &shown));
+        let day_one_negative: Vec<&Vec<String>> = records
+            .iter()
+            .filter(|record| {
+                record
+                    .first()
+                    .is_some_and(|section| section == "sentiment_series")
+            })
+            .collect();
+        assert_eq!(day_one_negative.len(), 12, "one row per day and class");
+        assert!(records.contains(&vec![
+            "sentiment_series".to_string(),
+            "2025-05-01T00:00:00Z/negative".to_string(),
+            "15".to_string(),
+            "0.5000".to_string(),
+        ]));
+    }
+
+    // Suppressed: every cell `<k` in the chart's table and in the CSV, no number of a class.
+    let hidden = answer();
+    for language in LANGUAGES {
+        let page = dashboard_of(&hidden, language);
+        let section = section_of(&page, "dash-sentiment-series");
+        assert!(section.contains("fill=\"url(#chart-dash-sentiment-series-hatch)\""));
+        assert!(section.contains(">&lt;k</text>"));
+        for day in ["2025-05-01", "2025-05-03"] {
+            let row = row_of(section, day);
+            assert!(row[0].ends_with(
+                "<td class=\"peil-suppressed\">&lt;k</td><td class=\"peil-suppressed\">&lt;k</td><td class=\"peil-suppressed\">&lt;k</td>"
+            ));
+        }
+        assert!(
+            section.contains(": 12."),
+            "suppressed cells counted: {section}"
+        );
+        let records = parse_csv(&report_csv(language, &hidden));
+        for record in records.iter().filter(|record| {
+            record
+                .first()
+                .is_some_and(|section| section == "sentiment_series")
+        }) {
+            assert_eq!(&record[2..], &["<k".to_string(), "<k".to_string()]);
+        }
+        assert!(records.contains(&vec![
+            "sentiment_series_suppressed".to_string(),
+            String::new(),
+            "12".to_string(),
+            String::new(),
+        ]));
+    }
+}
+
+/// The text as the pages escape it (enough for the caveat sentences).
+fn peil_web_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }

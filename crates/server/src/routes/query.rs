@@ -51,7 +51,7 @@ pub struct QueryBody {
     params(("id" = i64, Path, description = "Workspace id"),
         ("X-CSRF-Token" = String, Header, description = "The session's CSRF token (sessions only)")),
     responses(
-        (status = 200, description = "The gated report and its caveat (peil_service::QueryAnswer)", body = Object),
+        (status = 200, description = "The gated report and its caveat (peil_service::QueryAnswer): volume, sentiment, sentiment over time (`sentiment_series`: per bucket and class, posts and share of the bucket, `null` and `suppressed` below k; `sentiment_series_suppressed` counts those cells), languages, sources, terms and signals", body = Object),
         (status = 400, description = "Invalid query", body = ErrorBody),
         (status = 403, description = "Role may not query", body = ErrorBody),
         (status = 404, description = "No such workspace in this organisation", body = ErrorBody),

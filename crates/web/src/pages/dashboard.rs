@@ -323,6 +323,32 @@ pub(crate) fn report_sections(
     ));
     out.push_str("</section>\n");
 
+    // Sentiment over time, with the accuracy caveat beside it.
+    if !report.sentiment_series.is_empty() {
+        out.push_str(&format!(
+            "<section class=\"peil-section\" aria-labelledby=\"{id_prefix}-sentiment-series\">\n<h2 id=\"{id_prefix}-sentiment-series\">{} ({interval_text}, UTC)</h2>\n",
+            t(Key::SentimentSeriesTitle)
+        ));
+        out.push_str(&charts::sentiment_series_chart(
+            language,
+            &format!("{id_prefix}-sentiment-series"),
+            &report.sentiment_series,
+            report.interval,
+        ));
+        out.push_str(&format!(
+            "<p class=\"peil-muted\">{}</p>\n<p class=\"peil-muted\">{}</p>\n",
+            html(&fill(
+                t(Key::ChartSentimentSeriesSuppressed),
+                &[("count", &report.sentiment_series_suppressed.to_string())]
+            )),
+            html(match language {
+                Language::Nl => &answer.caveat.sentiment_accuracy_nl,
+                Language::En => &answer.caveat.sentiment_accuracy_en,
+            })
+        ));
+        out.push_str("</section>\n");
+    }
+
     // Languages and sources.
     out.push_str(&format!(
         "<div class=\"peil-columns\">\n<section class=\"peil-section\" aria-labelledby=\"{id_prefix}-languages\">\n<h2 id=\"{id_prefix}-languages\">{}</h2>\n",

@@ -116,6 +116,7 @@ pub fn report_csv(language: Language, answer: &QueryAnswer) -> String {
     out.push_str(&comment(sentiment));
     out.push_str(&comment(representativeness));
     out.push_str(&comment(t(Key::TimesUtc)));
+    out.push_str(&comment(t(Key::CsvSentimentSeriesColumns)));
     if let Some(refusal) = &report.differencing_refusal {
         out.push_str(&comment(match language {
             Language::Nl => &refusal.message_nl,
@@ -176,6 +177,30 @@ pub fn report_csv(language: Language, answer: &QueryAnswer) -> String {
         for cell in cells {
             out.push_str(&row(&[section, &cell.key, &posts(cell), &share(cell)]));
         }
+    }
+    // Sentiment over time: one row per (bucket, class), `<k` where suppressed.
+    for cell in &report.sentiment_series {
+        let key = format!("{}/{}", cell.bucket, cell.sentiment);
+        let gated = peil_service::Cell {
+            key: key.clone(),
+            posts: cell.posts,
+            share: cell.share,
+            suppressed: cell.suppressed,
+        };
+        out.push_str(&row(&[
+            "sentiment_series",
+            &key,
+            &posts(&gated),
+            &share(&gated),
+        ]));
+    }
+    if !report.sentiment_series.is_empty() {
+        out.push_str(&row(&[
+            "sentiment_series_suppressed",
+            "",
+            &report.sentiment_series_suppressed.to_string(),
+            "",
+        ]));
     }
     for (section, list) in [
         ("term", &report.terms),
