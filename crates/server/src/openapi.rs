@@ -107,6 +107,7 @@ impl Modify for CommonErrors {
                 ("GET", item.get.as_mut()),
                 ("POST", item.post.as_mut()),
                 ("PUT", item.put.as_mut()),
+                ("PATCH", item.patch.as_mut()),
                 ("DELETE", item.delete.as_mut()),
             ];
             for (method, operation) in operations {

@@ -909,6 +909,54 @@ fn the_committed_openapi_document_is_current() {
     }
 }
 
+/// Every operation that reads a JSON body documents what the HTTP layer answers for a bad one
+/// (400 malformed, 413 too large, 415 wrong content type), whatever its method: schemathesis
+/// found a PATCH route without its 415 once.
+#[test]
+fn every_operation_with_a_body_documents_the_body_errors_whatever_its_method() {
+    let generated = match peil_server::openapi::document_json() {
+        Ok(text) => text,
+        Err(error) => panic!("cannot generate the OpenAPI document: {error}"),
+    };
+    let document: Value = serde_json::from_str(&generated).unwrap_or(Value::Null);
+    let Some(paths) = document["paths"].as_object() else {
+        panic!("the OpenAPI document has no paths");
+    };
+    let mut checked = 0;
+    for (path, item) in paths {
+        let Some(operations) = item.as_object() else {
+            continue;
+        };
+        for (method, operation) in operations {
+            if operation.get("requestBody").is_none() {
+                continue;
+            }
+            checked += 1;
+            for status in ["400", "413", "415"] {
+                assert!(
+                    operation["responses"][status].is_object(),
+                    "{method} {path} reads a body but does not document {status}"
+                );
+            }
+        }
+    }
+    let methods_with_bodies: std::collections::BTreeSet<&str> = paths
+        .values()
+        .filter_map(|item| item.as_object())
+        .flat_map(|operations| {
+            operations
+                .iter()
+                .filter(|(_, operation)| operation.get("requestBody").is_some())
+                .map(|(method, _)| method.as_str())
+        })
+        .collect();
+    assert!(checked > 5, "only {checked} operations with a body");
+    assert!(
+        methods_with_bodies.contains("patch"),
+        "the document has no PATCH operation with a body any more: {methods_with_bodies:?}"
+    );
+}
+
 #[tokio::test]
 async fn the_scheduled_retention_run_is_the_audited_service_operation() {
     let directory = match tempfile::tempdir() {
