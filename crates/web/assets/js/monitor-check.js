@@ -103,6 +103,14 @@
         });
     }
 
+    // On submit the server decides; a check still waiting is not sent.
+    form.addEventListener('submit', function () {
+      if (timer !== null) {
+        window.clearTimeout(timer);
+        timer = null;
+      }
+    });
+
     field.addEventListener('input', function () {
       if (timer !== null) {
         window.clearTimeout(timer);
