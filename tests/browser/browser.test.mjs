@@ -50,6 +50,11 @@ const USERS = {
   webcare: { name: 'test-webcare', role: 'webcare', password: 'webcare-wachtwoord-2026!', totp: false },
 };
 const WEBCARE_WORKSPACE = 'webcare-voorbeeld';
+// A public-order picture (needs a lead and an end date within 30 days) for the renewal form.
+const PUBLIC_ORDER_WORKSPACE = 'demonstratie-plein';
+const LIVE_PERSON_QUERY = 'from:@jan OR afval';
+const LIVE_TOPIC_QUERY = 'afval OR #gft';
+const inDays = (days) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const BLOCKING_IMPACTS = new Set(['serious', 'critical']);
 
@@ -185,6 +190,10 @@ before(async () => {
     lang: 'nl',
     url: `https://social.example/@inwoner${number}/${number}77`,
   }));
+  peil([...asAdmin, 'workspace', 'create', '--org', ORG, '--name', PUBLIC_ORDER_WORKSPACE,
+    '--purpose', 'public_order_general_picture', '--purpose-text', 'Algemeen beeld rond een aangekondigde demonstratie',
+    '--legal-basis', 'AVG art. 6 lid 1 sub e jo. art. 172 Gemeentewet', '--retention-days', '14',
+    '--lead', 'Aangekondigde demonstratie op het plein', '--until', inDays(10), '--why', 'browsertest']);
   const messageFile = path.join(env.tmp, 'webcare.jsonl');
   fs.writeFileSync(messageFile, `${messages.join('\n')}\n`);
   peil([...asAdmin, 'import', messageFile, '--org', ORG]);
@@ -288,7 +297,11 @@ async function flowContext(options = {}) {
     if (request.isNavigationRequest() && request.frame() === page.mainFrame()) watch.documents.push(response);
   });
   page.on('requestfailed', (request) => {
-    watch.failed.push(`${request.url()}: ${request.failure()?.errorText}`);
+    // A live guard check still in flight when the form is submitted is cancelled by the
+    // navigation; that is not a failed load of the page.
+    const error = request.failure()?.errorText || '';
+    if (request.url().endsWith('/monitors/check') && error.includes('ERR_ABORTED')) return;
+    watch.failed.push(`${request.url()}: ${error}`);
   });
   page.watch = watch;
   return { context, page };
@@ -544,10 +557,37 @@ test('analyst: dashboard (chart, table, <k), CSV export, print page, guard refus
     assert.ok(await page.locator('body.peil--print').count(), 'not the print frame');
     await check(page, 'report, print page');
 
-    // Monitors: the guard refuses a person query; the refusal is announced.
+    // Monitors, live guard feedback (the vendored script): typing a person-targeting query
+    // shows the refusal in the polite live region without submitting; focus stays in the field.
     await page.goto(`${env.base}/workspaces/${DEMO_WORKSPACE}/monitors`);
-    await check(page, 'monitors (analyst)');
+    const live = page.locator('#guard-live');
+    assert.equal(await live.getAttribute('aria-live'), 'polite');
+    assert.equal((await live.textContent()).trim(), '', 'the live region is not empty before typing');
+    const editorUrl = page.url();
+    const refusedCheck = page.waitForResponse((response) => response.url().endsWith('/monitors/check'));
+    await page.click('#monitor-query');
+    await page.keyboard.type(LIVE_PERSON_QUERY, { delay: 15 });
+    const refusedReply = await refusedCheck;
+    assert.equal(refusedReply.status(), 200);
+    assert.equal(refusedReply.request().headers()['x-csrf-token']?.length > 0, true, 'no CSRF header');
+    await live.locator('.peil-notice--error').waitFor();
+    const refusedText = await live.textContent();
+    assert.match(refusedText, /Geweigerd/, 'the refusal is not said in words');
+    assert.match(refusedText, /Peil zoekt niet naar personen/);
+    assert.ok(!refusedText.includes('@jan'), 'the live message repeats the query');
+    assert.equal(page.url(), editorUrl, 'typing navigated');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'monitor-query', 'the verdict took the focus');
+    assert.equal(await page.inputValue('#monitor-query'), LIVE_PERSON_QUERY);
+    await check(page, 'monitors, live refusal (analyst)');
+    // An acceptable query: acceptance appears the same way.
+    await page.fill('#monitor-query', LIVE_TOPIC_QUERY);
+    await live.locator('.peil-notice--success').waitFor();
+    assert.match(await live.textContent(), /Toegestaan/);
+    assert.equal(await live.locator('.peil-notice--error').count(), 0);
+
+    // Submitting: the server decides (the script never blocks submit); the refusal is announced.
     await page.fill('#monitor-query', PERSON_QUERY);
+    await live.locator('.peil-notice--error').waitFor();
     await page.fill('#monitor-justification', 'Nagaan wat een persoon schrijft (moet geweigerd worden)');
     await navigate(page, () => page.click('main form button[type=submit]'));
     assert.ok(status(page) >= 400, `a person query was not refused (${status(page)})`);
@@ -643,6 +683,28 @@ test('admin (TOTP): create a workspace through the form, add a monitor, guard re
     assert.ok(status(page) >= 400);
     assert.equal(await page.locator('#guard-feedback [role=alert]').count(), 1);
     await check(page, 'monitors, guard refusal (admin)');
+
+    // Renewal of a public-order picture: new end date, lead and why; without them the errors
+    // are shown; with them the workspace goes back to draft for the FG.
+    await page.goto(`${env.base}/workspaces/${PUBLIC_ORDER_WORKSPACE}/renew`);
+    assert.equal(status(page), 200);
+    await check(page, 'renewal form');
+    assert.equal(await page.inputValue('#ws-ends-at'), '', 'the renewal form offers the old end date');
+    assert.match(await page.inputValue('#ws-lead'), /demonstratie/, 'the current lead is not prefilled');
+    await navigate(page, () => page.click('main form button[type=submit]'));
+    assert.equal(status(page), 400, `a renewal without end date and why was accepted (${status(page)})`);
+    assert.equal(await page.locator('.peil-error-summary a[href="#ws-ends-at"]').count(), 1, 'no error for the end date');
+    assert.equal(await page.locator('.peil-error-summary a[href="#ws-why"]').count(), 1, 'no error for the why note');
+    await check(page, 'renewal form, errors');
+    await page.fill('#ws-ends-at', inDays(20));
+    await page.fill('#ws-lead', 'De demonstratie is verplaatst naar een nieuwe datum');
+    await page.fill('#ws-why', 'Nieuwe aankondiging (browsertest)');
+    await navigate(page, () => page.click('main form button[type=submit]'));
+    assert.equal(new URL(page.url()).pathname, '/', `the renewal was not saved: ${page.url()}`);
+    await check(page, 'overview after renewal');
+    const renewedRow = page.locator('tr', { has: page.locator('th[scope=row]', { hasText: PUBLIC_ORDER_WORKSPACE }) });
+    assert.equal(await renewedRow.count(), 1, 'the renewed workspace is not listed');
+    assert.match(await renewedRow.textContent(), /concept|draft/i, 'the renewed workspace is not back in draft');
   } finally {
     await context.close();
   }

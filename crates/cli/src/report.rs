@@ -34,6 +34,60 @@ fn sentiment_label(code: &str, language: OutputLanguage) -> String {
     }
 }
 
+/// The sentiment over time as text: a heading, then one line per bucket with each class's share
+/// of the bucket's posts (`<k` for a suppressed cell). The series is shown whole or not at all
+/// (peil_store::aggregate); when every cell is suppressed, one line says it is withheld and why.
+/// Nothing when the report has no series (no posts).
+pub fn sentiment_series_lines(report: &AggregateReport, language: OutputLanguage) -> Vec<String> {
+    if report.sentiment_series.is_empty() {
+        return Vec::new();
+    }
+    let heading = language.pick("Sentiment in de tijd", "Sentiment over time");
+    if report.sentiment_series.iter().all(|cell| cell.suppressed) {
+        return vec![format!(
+            "{heading}: {}",
+            language.pick(
+                "niet getoond — een cel zou minder dan k auteurs tonen of een onderdrukte cel onthullen; de reeks wordt heel of niet getoond",
+                "withheld — a cell would show fewer than k authors or reveal a suppressed cell; the series is shown whole or not at all"
+            )
+        )];
+    }
+    let mut lines = vec![format!(
+        "{heading} ({}):",
+        language.pick(
+            "aandeel van de berichten per periode",
+            "share of each period's posts"
+        )
+    )];
+    let mut buckets: Vec<&str> = Vec::new();
+    for cell in &report.sentiment_series {
+        if !buckets.contains(&cell.bucket.as_str()) {
+            buckets.push(&cell.bucket);
+        }
+    }
+    for bucket in buckets {
+        let label = match report.interval {
+            Interval::Day => bucket.get(..10).unwrap_or(bucket),
+            Interval::Hour => bucket.get(..16).unwrap_or(bucket),
+        };
+        let classes: Vec<String> = report
+            .sentiment_series
+            .iter()
+            .filter(|cell| cell.bucket == bucket)
+            .map(|cell| {
+                let shown = match (cell.share, cell.suppressed) {
+                    (_, true) => "<k".to_string(),
+                    (Some(share), false) => format!("{:.0}%", share * 100.0),
+                    (None, false) => "-".to_string(),
+                };
+                format!("{} {shown}", sentiment_label(&cell.sentiment, language))
+            })
+            .collect();
+        lines.push(format!("  {label:<16} {}", classes.join(" | ")));
+    }
+    lines
+}
+
 fn print_terms(title: &str, list: &TermList, prefix: &str, language: OutputLanguage) {
     println!("{title}");
     if list.items.is_empty() {
@@ -318,6 +372,9 @@ pub fn print_report(document: &ReportDocument, language: OutputLanguage) {
         language.pick("Sentiment", "Sentiment"),
         sentiment.join(" | ")
     );
+    for line in sentiment_series_lines(report, language) {
+        println!("{line}");
+    }
     let languages: Vec<String> = report
         .languages
         .iter()

@@ -404,6 +404,83 @@ fn cells_under_k_are_suppressed_in_the_output() {
     assert!(report["caveat"]["suppressed_cells"].as_u64().unwrap_or(0) >= 1);
     let text = expect_success(&data_dir, &["query", "--workspace", "afval"]);
     assert!(text.contains("<k"));
+    // A suppressed volume cell withholds the whole sentiment series: one line says so.
+    let series = report["report"]["sentiment_series"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!series.is_empty());
+    assert!(series.iter().all(|cell| cell["suppressed"] == true));
+    let withheld: Vec<&str> = text
+        .lines()
+        .filter(|line| line.starts_with("Sentiment in de tijd"))
+        .collect();
+    assert_eq!(withheld.len(), 1, "{text}");
+    assert!(withheld[0].contains("niet getoond"), "{text}");
+}
+
+#[test]
+fn the_text_report_shows_the_sentiment_series_per_bucket_and_class() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    setup_workspace(&data_dir, "Gemeente Test", "afval", true);
+    // Three days, 40 authors, every class by many authors on every day.
+    let mut lines = Vec::new();
+    for number in 0..300u32 {
+        let text = match number % 3 {
+            0 => "De afval wordt weer niet opgehaald, wat een puinhoop en een schande",
+            1 => "Blij met de nieuwe container, fantastisch en prima geregeld",
+            _ => "De container voor afval staat aan de straat",
+        };
+        lines.push(jsonl_line(
+            &format!("s{number}"),
+            1 + (number / 3) % 3,
+            8 + number % 10,
+            &format!("author-{}", number % 60),
+            text,
+        ));
+    }
+    let input = directory.path().join("posts.jsonl");
+    write_file(&input, &lines);
+    expect_success(&data_dir, &["import", input.to_str().unwrap_or_default()]);
+    let report = json_of(&expect_success(
+        &data_dir,
+        &["query", "--workspace", "afval", "--json"],
+    ));
+    let series = report["report"]["sentiment_series"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        !series.is_empty() && series.iter().all(|cell| cell["suppressed"] == false),
+        "{series:?}"
+    );
+    let text = expect_success(&data_dir, &["query", "--workspace", "afval"]);
+    let english = expect_success(
+        &data_dir,
+        &["--lang", "en", "query", "--workspace", "afval"],
+    );
+    assert!(text.contains("Sentiment in de tijd (aandeel"), "{text}");
+    assert!(english.contains("Sentiment over time (share"), "{english}");
+    // One line per bucket, every class with the share the JSON gives.
+    for cell in &series {
+        let bucket = cell["bucket"].as_str().unwrap_or_default();
+        let day = bucket.get(..10).unwrap_or_default();
+        let Some(line) = text
+            .lines()
+            .find(|line| line.trim_start().starts_with(day) && line.contains('|'))
+        else {
+            panic!("no series line for {day}: {text}");
+        };
+        let class = match cell["sentiment"].as_str().unwrap_or_default() {
+            "negative" => "negatief",
+            "neutral" => "neutraal",
+            _ => "positief",
+        };
+        let share = cell["share"].as_f64().unwrap_or(-1.0);
+        let expected = format!("{class} {:.0}%", share * 100.0);
+        assert!(line.contains(&expected), "{expected} not in {line}");
+    }
 }
 
 #[test]

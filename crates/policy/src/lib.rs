@@ -14,7 +14,10 @@ pub use guard::{
     allow_list_overview, refusal_for, validate_allow_entry, AllowListLine, GuardFinding,
     IdentifierKind, NameForm, QueryGuard,
 };
-pub use monitor::{admit_monitor, refuse_person_targeting, screen_query, Refusal};
+pub use monitor::{
+    admit_monitor, check_monitor_query, refuse_person_targeting, screen_query, QueryCheckReason,
+    Refusal,
+};
 
 use peil_model::Purpose;
 

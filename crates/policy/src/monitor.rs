@@ -42,19 +42,95 @@ pub fn admit_monitor(
         ));
     }
     if workspace.status == WorkspaceStatus::Closed {
-        return Err(refusal(
-            "Deze werkruimte is gesloten; maak een nieuwe werkruimte voor nieuw werk.",
-            "This workspace is closed; create a new workspace for new work.",
-        ));
+        return Err(closed_workspace_refusal());
     }
     if !query.has_positive_content() {
-        return Err(refusal(
-            "De zoekvraag moet minstens één onderwerp bevatten (een woord, \"zinsdeel\" of #hashtag); alleen filters of NOT zouden alle berichten opslaan.",
-            "The query must contain at least one topic (a word, \"phrase\" or #hashtag); filters or NOT alone would store every post.",
-        ));
+        return Err(no_topic_refusal());
     }
     refuse_person_targeting(workspace, allow_entries, query_text)?;
     Ok(())
+}
+
+fn closed_workspace_refusal() -> Refusal {
+    refusal(
+        "Deze werkruimte is gesloten; maak een nieuwe werkruimte voor nieuw werk.",
+        "This workspace is closed; create a new workspace for new work.",
+    )
+}
+
+fn no_topic_refusal() -> Refusal {
+    refusal(
+        "De zoekvraag moet minstens één onderwerp bevatten (een woord, \"zinsdeel\" of #hashtag); alleen filters of NOT zouden alle berichten opslaan.",
+        "The query must contain at least one topic (a word, \"phrase\" or #hashtag); filters or NOT alone would store every post.",
+    )
+}
+
+/// One reason why a typed query would not become a monitor: a stable code that names the kind
+/// of problem (never the query or a part of it) and the explanation the submit path gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryCheckReason {
+    pub code: &'static str,
+    pub refusal: Refusal,
+}
+
+/// What the monitor editor would answer on submit about `query_text` alone (the justification
+/// is typed separately and checked on submit): the query guard, the parser and the purpose rules
+/// (a closed workspace, a query without a topic). Empty when the query would be admitted. Saves
+/// nothing and never puts the query text into a code.
+pub fn check_monitor_query(
+    workspace: &Workspace,
+    allow_entries: &[AllowEntry],
+    query_text: &str,
+) -> Vec<QueryCheckReason> {
+    let trimmed = query_text.trim();
+    let mut reasons = Vec::new();
+    if workspace.status == WorkspaceStatus::Closed {
+        reasons.push(QueryCheckReason {
+            code: "workspace_closed",
+            refusal: closed_workspace_refusal(),
+        });
+    }
+    if trimmed.is_empty() {
+        reasons.push(QueryCheckReason {
+            code: "empty_query",
+            refusal: refusal(
+                "een monitor heeft een zoekvraag nodig",
+                "a monitor needs a query",
+            ),
+        });
+        return reasons;
+    }
+    if let Some(finding) = QueryGuard::for_workspace(workspace, allow_entries).find(trimmed) {
+        reasons.push(QueryCheckReason {
+            code: finding.code(),
+            refusal: crate::guard::refusal_for(finding),
+        });
+        return reasons;
+    }
+    match peil_query::parse(trimmed) {
+        Err(error) if error.message.contains("niet op personen") => {
+            reasons.push(QueryCheckReason {
+                code: "person_operator",
+                refusal: Refusal {
+                    dutch: error.message.clone(),
+                    english: error.message,
+                },
+            });
+        }
+        Err(error) => reasons.push(QueryCheckReason {
+            code: "invalid_query",
+            refusal: Refusal {
+                dutch: format!("de zoekvraag is ongeldig: {}", error.message),
+                english: format!("the query is invalid: {}", error.message),
+            },
+        }),
+        Ok(query) if !query.has_positive_content() => reasons.push(QueryCheckReason {
+            code: "no_topic",
+            refusal: no_topic_refusal(),
+        }),
+        Ok(_) => {}
+    }
+    reasons
 }
 
 /// The whole query guard on raw query text: person-targeting content (below) and person
@@ -138,6 +214,41 @@ mod tests {
         ] {
             assert!(admit(text).is_err(), "{text}");
         }
+    }
+
+    #[test]
+    fn the_check_gives_the_submit_paths_verdict_with_a_code_and_never_the_query() {
+        let codes = |text: &str| -> Vec<&'static str> {
+            check_monitor_query(&workspace(), &[], text)
+                .into_iter()
+                .map(|reason| reason.code)
+                .collect()
+        };
+        assert_eq!(codes("afval OR #gft"), Vec::<&str>::new());
+        assert_eq!(codes("@gemeente afval"), Vec::<&str>::new());
+        assert_eq!(codes("from:@jan OR afval"), vec!["person_operator"]);
+        assert_eq!(codes("@pietjansen"), vec!["handle"]);
+        assert_eq!(codes("afval jan@voorbeeld.nl"), vec!["email"]);
+        assert_eq!(codes("0612345678"), vec!["phone"]);
+        assert_eq!(codes("lang:nl"), vec!["no_topic"]);
+        assert_eq!(codes("afval AND ("), vec!["invalid_query"]);
+        assert_eq!(codes("   "), vec!["empty_query"]);
+        let reasons = check_monitor_query(&workspace(), &[], "@pietjansen afval");
+        let Some(reason) = reasons.first() else {
+            panic!("a handle must be refused");
+        };
+        let Err(submitted) = admit("@pietjansen afval") else {
+            panic!("the submit path must refuse it too");
+        };
+        assert_eq!(reason.refusal, submitted);
+        assert!(!reason.refusal.dutch.contains("pietjansen"));
+        let mut closed = workspace();
+        closed.status = WorkspaceStatus::Closed;
+        let closed_codes: Vec<&str> = check_monitor_query(&closed, &[], "afval")
+            .into_iter()
+            .map(|reason| reason.code)
+            .collect();
+        assert_eq!(closed_codes, vec!["workspace_closed"]);
     }
 
     #[test]

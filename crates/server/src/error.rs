@@ -111,6 +111,8 @@ pub enum ApiError {
     TokenNotAllowed,
     #[error("te veel inlogpogingen vanaf dit adres; wacht even / too many login attempts from this address; wait a moment")]
     RateLimited,
+    #[error("te veel controles van zoekvragen; wacht even / too many query checks; wait a moment")]
+    TooManyChecks,
     #[error("het verzoek is te groot / the request body is too large")]
     PayloadTooLarge,
     #[error("ongeldige JSON / malformed JSON: {0}")]
@@ -141,7 +143,7 @@ impl ApiError {
             ApiError::Auth(AuthError::Service(error)) => ApiErrorCode::Service(error.code()),
             ApiError::CsrfRejected => ApiErrorCode::CsrfRejected,
             ApiError::TokenNotAllowed => ApiErrorCode::TokenNotAllowed,
-            ApiError::RateLimited => ApiErrorCode::RateLimited,
+            ApiError::RateLimited | ApiError::TooManyChecks => ApiErrorCode::RateLimited,
             ApiError::PayloadTooLarge => ApiErrorCode::PayloadTooLarge,
             ApiError::MalformedJson(_) => ApiErrorCode::MalformedJson,
             ApiError::UnsupportedMediaType => ApiErrorCode::UnsupportedMediaType,

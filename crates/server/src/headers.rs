@@ -5,8 +5,8 @@
 //!
 //! The Content-Security-Policy depends on what the response is: HTML documents (the screens of
 //! `peil-web`) get [`peil_web::CONTENT_SECURITY_POLICY`], exactly what those pages need (own
-//! stylesheets, nothing inline, no script at all); everything else keeps the API's
-//! [`CONTENT_SECURITY_POLICY`]. Neither allows `unsafe-inline` or `unsafe-eval`.
+//! stylesheets, own scripts from `/static/`, same-origin fetch, nothing inline); everything else
+//! keeps the API's [`CONTENT_SECURITY_POLICY`]. Neither allows `unsafe-inline` or `unsafe-eval`.
 
 use std::time::Duration;
 

@@ -13,9 +13,9 @@
 //! 404. The service is synchronous (SQLite): one `Service` per process behind a `Mutex`, called
 //! from `spawn_blocking`.
 //!
-//! The web screens of `peil-web` are mounted by `routes::pages` (server-rendered HTML, no
-//! JavaScript): `/login`, `/`, `/workspaces…`, `/fg…`, the public `/transparency/{org}` and the
-//! stylesheets under `/static/`. They share the session with the API; their forms carry the CSRF
+//! The web screens of `peil-web` are mounted by `routes::pages` (server-rendered HTML that works
+//! without JavaScript): `/login`, `/`, `/workspaces…`, `/fg…`, the public `/transparency/{org}` and
+//! the stylesheets (and the monitor editor's one small script) under `/static/`. They share the session with the API; their forms carry the CSRF
 //! token in a hidden field (`Access::Page` in the route table) and HTML responses get the pages'
 //! own Content-Security-Policy (`headers.rs`).
 //!

@@ -32,6 +32,10 @@ pub struct ServerSettings {
     /// Login attempts allowed per client address per `login_window` (429 above).
     pub login_attempts_per_window: u32,
     pub login_window: Duration,
+    /// Monitor checks (the editor's live guard feedback) allowed per user per `check_window`
+    /// (429 above); the editor asks at most once per pause in typing.
+    pub monitor_checks_per_window: u32,
+    pub check_window: Duration,
     /// How often the server applies retention (`None`: never; then run `peil retention run`
     /// from cron).
     pub retention_interval: Option<Duration>,
@@ -48,6 +52,8 @@ impl Default for ServerSettings {
             body_limit_bytes: 1024 * 1024,
             login_attempts_per_window: 20,
             login_window: Duration::from_secs(60),
+            monitor_checks_per_window: 120,
+            check_window: Duration::from_secs(60),
             retention_interval: Some(Duration::from_secs(24 * 60 * 60)),
             connector_restart_backoff: (Duration::from_secs(1), Duration::from_secs(300)),
         }
@@ -56,6 +62,9 @@ impl Default for ServerSettings {
 
 /// Login attempts per client address: start of the window and the count in it.
 type LoginAttempts = HashMap<Option<IpAddr>, (Instant, u32)>;
+
+/// Monitor checks per actor (audit label): start of the window and the count in it.
+type MonitorChecks = HashMap<String, (Instant, u32)>;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -66,6 +75,7 @@ pub struct AppState {
     /// The live connectors of the configuration (`peil serve --connectors`), empty without.
     pub connectors: Connectors,
     login_attempts: Arc<Mutex<LoginAttempts>>,
+    monitor_checks: Arc<Mutex<MonitorChecks>>,
 }
 
 impl AppState {
@@ -76,6 +86,7 @@ impl AppState {
             settings: Arc::new(settings),
             connectors: Connectors::default(),
             login_attempts: Arc::new(Mutex::new(HashMap::new())),
+            monitor_checks: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
@@ -116,6 +127,24 @@ impl AppState {
         entry.1 = entry.1.saturating_add(1);
         if entry.1 > self.settings.login_attempts_per_window {
             return Err(ApiError::RateLimited);
+        }
+        Ok(())
+    }
+
+    /// Counts a monitor check by `actor_label`; `Err(TooManyChecks)` past the limit of the
+    /// window. Keyed by the actor's audit label (`user:…`), never by anything typed.
+    pub fn count_monitor_check(&self, actor_label: &str) -> Result<(), ApiError> {
+        let mut checks = self
+            .monitor_checks
+            .lock()
+            .map_err(|_| ApiError::Internal("rate limiter lock poisoned".to_string()))?;
+        let now = Instant::now();
+        let window = self.settings.check_window;
+        checks.retain(|_, (start, _)| now.duration_since(*start) < window);
+        let entry = checks.entry(actor_label.to_string()).or_insert((now, 0));
+        entry.1 = entry.1.saturating_add(1);
+        if entry.1 > self.settings.monitor_checks_per_window {
+            return Err(ApiError::TooManyChecks);
         }
         Ok(())
     }

@@ -128,6 +128,11 @@ pub const ROUTES: &[RouteRule] = &[
     ),
     rule(
         "POST",
+        "/api/v1/workspaces/{id}/monitors/check",
+        SessionOrToken(Operation::CheckMonitor),
+    ),
+    rule(
+        "POST",
         "/api/v1/workspaces/{id}/query",
         SessionOrToken(Operation::Query),
     ),

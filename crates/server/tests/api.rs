@@ -471,6 +471,100 @@ async fn state_changes_with_a_session_need_the_matching_csrf_header() {
 }
 
 #[tokio::test]
+async fn the_monitor_check_gives_the_guards_verdict_without_saving_and_needs_the_csrf_header() {
+    let fixture = fixture();
+    let login = fixture.login("bas").await;
+    let path = format!("/api/v1/workspaces/{}/monitors/check", fixture.afval);
+    let monitors = format!("/api/v1/workspaces/{}/monitors", fixture.afval);
+    let before = fixture.get(&monitors, &login).await.body.to_string();
+
+    let refused = fixture
+        .post(&path, &login, json!({"query": "from:@jan OR afval"}))
+        .await;
+    assert_eq!(refused.status, StatusCode::OK, "{}", refused.body);
+    assert_eq!(refused.body["accepted"], json!(false));
+    assert_eq!(refused.body["reasons"][0]["code"], json!("person_operator"));
+    let dutch = refused.body["reasons"][0]["message_nl"]
+        .as_str()
+        .unwrap_or_default();
+    let english = refused.body["reasons"][0]["message_en"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(dutch.contains("Peil zoekt niet naar personen"), "{dutch}");
+    assert!(
+        english.contains("Peil does not search for persons"),
+        "{english}"
+    );
+    assert!(
+        !refused.body.to_string().contains("@jan"),
+        "the query is echoed"
+    );
+
+    let accepted = fixture
+        .post(&path, &login, json!({"query": "zwerfvuil OR #gft"}))
+        .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    assert_eq!(accepted.body["accepted"], json!(true));
+    assert_eq!(accepted.body["reasons"], json!([]));
+    // Nothing was saved.
+    assert_eq!(
+        fixture.get(&monitors, &login).await.body.to_string(),
+        before
+    );
+
+    let missing = fixture
+        .request(
+            Method::POST,
+            &path,
+            Some(json!({"query": "afval"})),
+            &[("cookie", &login.cookie)],
+        )
+        .await;
+    assert_error(&missing, StatusCode::FORBIDDEN, "csrf_rejected");
+    let foreign = fixture
+        .post(
+            &format!(
+                "/api/v1/workspaces/{}/monitors/check",
+                fixture.other_organisation
+            ),
+            &login,
+            json!({"query": "afval"}),
+        )
+        .await;
+    assert_error(&foreign, StatusCode::NOT_FOUND, "not_found");
+
+    let log =
+        std::fs::read_to_string(fixture.data_dir.join("audit/audit-log.jsonl")).unwrap_or_default();
+    assert!(log.contains("refused: person_operator"), "{log}");
+    assert!(!log.contains("@jan") && !log.contains("zwerfvuil"), "{log}");
+}
+
+#[tokio::test]
+async fn monitor_checks_are_rate_limited_per_user() {
+    let settings = ServerSettings {
+        monitor_checks_per_window: 2,
+        ..ServerSettings::default()
+    };
+    let fixture = fixture_with(settings);
+    let analyst = fixture.login("bas").await;
+    let path = format!("/api/v1/workspaces/{}/monitors/check", fixture.afval);
+    for _ in 0..2 {
+        let reply = fixture
+            .post(&path, &analyst, json!({"query": "afval"}))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    }
+    let limited = fixture
+        .post(&path, &analyst, json!({"query": "afval"}))
+        .await;
+    assert_error(&limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    // Another user has their own allowance.
+    let admin = fixture.login("anna").await;
+    let other = fixture.post(&path, &admin, json!({"query": "afval"})).await;
+    assert_eq!(other.status, StatusCode::OK, "{}", other.body);
+}
+
+#[tokio::test]
 async fn security_headers_are_on_every_response_errors_included() {
     let fixture = fixture();
     let ok = fixture.request(Method::GET, "/healthz", None, &[]).await;
@@ -1392,6 +1486,11 @@ const ROUTE_MATRIX: &[(&str, &str, [u16; 6])] = &[
     ),
     (
         "POST",
+        "/api/v1/workspaces/{id}/monitors/check",
+        [200, 200, 403, 403, 404, 401],
+    ),
+    (
+        "POST",
         "/api/v1/workspaces/{id}/query",
         [403, 200, 403, 200, 404, 401],
     ),
@@ -1623,6 +1722,7 @@ async fn every_api_route_answers_each_role_another_tenant_and_nobody_as_the_matr
                     "retention_days_aggregates": 365, "why": "matrix"})),
                 "/api/v1/workspaces/{id}/monitors" if *method == "POST" => Some(json!({
                     "query": format!("matrix{} OR afval", *caller as u8), "justification": "matrix"})),
+                "/api/v1/workspaces/{id}/monitors/check" => Some(json!({"query": "afval"})),
                 "/api/v1/workspaces/{id}/query" => Some(json!({"text": "afval"})),
                 "/api/v1/workspaces/{id}/tokens" => Some(json!({"role": "analyst"})),
                 "/api/v1/workspaces/{id}/webcare/{message}" => {

@@ -312,7 +312,15 @@ fn assert_html_is_strict(reply: &Reply) {
     assert!(!policy.contains("unsafe-inline") && !policy.contains("unsafe-eval"));
     assert!(policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'"));
     assert_eq!(reply.header("x-content-type-options"), "nosniff");
-    let lowered = reply.body.to_ascii_lowercase();
+    // The one script a page may load: the monitor editor's, from /static/, deferred.
+    let allowed_script = format!(
+        "<script src=\"{}\" defer></script>",
+        peil_web::MONITOR_CHECK_SCRIPT
+    );
+    let lowered = reply
+        .body
+        .replacen(&allowed_script, "", 1)
+        .to_ascii_lowercase();
     assert!(!lowered.contains("style="), "inline style");
     assert!(!lowered.contains("<script"), "script");
     assert!(!lowered.contains("<style"), "style element");
@@ -809,6 +817,40 @@ async fn static_stylesheets_are_served_as_css_with_a_long_cache() {
     assert!(head.header("content-type").starts_with("text/css"));
     let missing = fixture.get(&mut anonymous, "/static/../Cargo.toml").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_monitor_check_script_is_served_as_javascript_with_a_long_cache() {
+    let fixture = fixture();
+    let mut anonymous = Browser::default();
+    let script = fixture
+        .get(&mut anonymous, peil_web::MONITOR_CHECK_SCRIPT)
+        .await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert!(script.header("content-type").starts_with("text/javascript"));
+    assert!(script.header("cache-control").contains("max-age="));
+    assert_eq!(script.header("x-content-type-options"), "nosniff");
+    assert!(script
+        .body
+        .starts_with("// SPDX-License-Identifier: EUPL-1.2"));
+    // It reads the CSRF token from the page's form and sends it as the API's header.
+    assert!(script.body.contains("'X-CSRF-Token'"));
+    assert!(script.body.contains("input[name=\"csrf_token\"]"));
+    // No markup from answers: text only; nothing evaluated.
+    assert!(!script.body.contains("innerHTML") && !script.body.contains("eval("));
+    // The editor loads it; the HTML CSP allows exactly 'self' scripts and same-origin fetch.
+    let mut analyst = fixture.login("bas").await;
+    let editor = fixture
+        .get(&mut analyst, "/workspaces/afval/monitors")
+        .await;
+    assert_html_is_strict(&editor);
+    assert!(editor
+        .body
+        .contains("<script src=\"/static/js/monitor-check.js\" defer></script>"));
+    let policy = editor.header("content-security-policy");
+    assert!(policy.contains("script-src 'self'") && policy.contains("connect-src 'self'"));
+    let overview = fixture.get(&mut analyst, "/workspaces").await;
+    assert!(!overview.body.contains("<script"));
 }
 
 #[tokio::test]

@@ -23,6 +23,33 @@ pub struct WorkspaceSummary {
     pub posts: u64,
 }
 
+/// The verdict of the monitor check: accepted, or the reasons it would be refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonitorCheck {
+    pub accepted: bool,
+    pub reasons: Vec<MonitorCheckReason>,
+}
+
+/// One reason: a stable code naming the kind of problem, and the explanation of the submit path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonitorCheckReason {
+    pub code: &'static str,
+    pub message_nl: String,
+    pub message_en: String,
+}
+
+impl MonitorCheck {
+    /// The audit detail: the verdict and the codes only (`refused: handle`), never the query or
+    /// the messages (an invalid query's message may quote it).
+    pub fn audit_detail(&self) -> String {
+        if self.accepted {
+            return "accepted".to_string();
+        }
+        let codes: Vec<&str> = self.reasons.iter().map(|reason| reason.code).collect();
+        format!("refused: {}", codes.join(","))
+    }
+}
+
 impl Service {
     /// Looks up an organisation by name as `actor` sees it: a user sees only their own.
     pub(crate) fn organisation_for(
@@ -324,6 +351,45 @@ impl Service {
                     })?;
                 Ok(store.add_monitor(workspace.id, query_text, why, label)?)
             },
+        )
+    }
+
+    /// The monitor editor's live check: what `add_monitor` would answer about `query_text`
+    /// (guard, parser, purpose rules; not the justification, checked on submit), without saving
+    /// anything. Audited as `check_monitor`: result `refused` when the verdict refuses, the
+    /// detail holds the verdict and the refusal codes, never the query text.
+    pub fn check_monitor(
+        &mut self,
+        actor: &Actor,
+        workspace_name: &str,
+        organisation: Option<&str>,
+        query_text: &str,
+    ) -> Result<MonitorCheck, ServiceError> {
+        let workspace =
+            self.workspace_for(actor, Operation::CheckMonitor, workspace_name, organisation)?;
+        self.perform_judged(
+            actor,
+            Operation::CheckMonitor,
+            Some(workspace.organisation_id),
+            &object_of("workspace", &workspace.name),
+            |store, _| {
+                let allow_entries = store.allow_entries(workspace.organisation_id)?;
+                let reasons =
+                    peil_policy::check_monitor_query(&workspace, &allow_entries, query_text)
+                        .into_iter()
+                        .map(|reason| MonitorCheckReason {
+                            code: reason.code,
+                            message_nl: reason.refusal.dutch,
+                            message_en: reason.refusal.english,
+                        })
+                        .collect::<Vec<_>>();
+                Ok(MonitorCheck {
+                    accepted: reasons.is_empty(),
+                    reasons,
+                })
+            },
+            |check| Some(check.audit_detail()),
+            |check| !check.accepted,
         )
     }
 

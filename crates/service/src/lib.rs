@@ -45,7 +45,7 @@ pub use auth::{
     IssuedApiToken, LoginAttempt, NewSession, SessionActor, TokenActor, TotpEnrolment,
     MINIMUM_PASSWORD_CHARACTERS,
 };
-pub use catalog::WorkspaceSummary;
+pub use catalog::{MonitorCheck, MonitorCheckReason, WorkspaceSummary};
 pub use documents::DocumentFormat;
 pub use error::{ErrorCode, ErrorType, ServiceError};
 pub use ingest::{ImportProgress, ImportScope};
@@ -139,11 +139,37 @@ impl Service {
         body: impl FnOnce(&mut Store, &str) -> Result<T, ServiceError>,
         describe: impl FnOnce(&T) -> Option<String>,
     ) -> Result<T, ServiceError> {
+        self.perform_judged(
+            actor,
+            operation,
+            organisation_id,
+            object,
+            body,
+            describe,
+            |_| false,
+        )
+    }
+
+    /// The one place that authorizes, runs and audits an operation. `refused` says whether a
+    /// successful answer is itself a refusal (the monitor check's verdict), which the entry then
+    /// records as its result.
+    #[allow(clippy::too_many_arguments)]
+    fn perform_judged<T>(
+        &mut self,
+        actor: &Actor,
+        operation: Operation,
+        organisation_id: Option<i64>,
+        object: &str,
+        body: impl FnOnce(&mut Store, &str) -> Result<T, ServiceError>,
+        describe: impl FnOnce(&T) -> Option<String>,
+        refused: impl FnOnce(&T) -> bool,
+    ) -> Result<T, ServiceError> {
         let outcome = match actor::authorize(&self.store, actor, operation, organisation_id) {
             Ok(()) => body(&mut self.store, &actor.label()),
             Err(refusal) => Err(refusal),
         };
         let result = match &outcome {
+            Ok(value) if refused(value) => AuditResult::Refused,
             Ok(_) => AuditResult::Succeeded,
             Err(error) if error.code().error_type() == ErrorType::Internal => AuditResult::Failed,
             Err(_) => AuditResult::Refused,

@@ -38,6 +38,7 @@ pub enum Operation {
     ListWorkspaces,
     ViewHistory,
     AddMonitor,
+    CheckMonitor,
     ListMonitors,
     AddAllowEntry,
     ListAllowEntries,
@@ -69,7 +70,7 @@ pub enum Operation {
 
 impl Operation {
     /// Every operation, for the completeness tests and the documentation.
-    pub const ALL: [Operation; 39] = [
+    pub const ALL: [Operation; 40] = [
         Operation::CreateOrganisation,
         Operation::AddUser,
         Operation::ListUsers,
@@ -82,6 +83,7 @@ impl Operation {
         Operation::ListWorkspaces,
         Operation::ViewHistory,
         Operation::AddMonitor,
+        Operation::CheckMonitor,
         Operation::ListMonitors,
         Operation::AddAllowEntry,
         Operation::ListAllowEntries,
@@ -193,6 +195,10 @@ impl Operation {
                 A::ConfigurationChange,
                 true,
             ),
+            // The monitor editor's live guard feedback: the guard and the purpose rules on a typed
+            // query, nothing saved. Audited as a query attempt with its verdict and the refusal
+            // codes, never the query text (a refused one holds the person it targeted).
+            Operation::CheckMonitor => row("check_monitor", O, ANALYST_ADMIN, A::Query, false),
             Operation::ListMonitors => row("list_monitors", O, READERS, A::View, false),
             Operation::AddAllowEntry => {
                 row("add_allow_entry", O, ADMIN, A::ConfigurationChange, true)

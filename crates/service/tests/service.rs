@@ -361,6 +361,28 @@ fn every_operation_leaves_exactly_one_audit_entry_whatever_its_outcome() {
             }),
         ),
         (
+            Operation::CheckMonitor,
+            true,
+            Box::new(|s| {
+                s.check_monitor(&analyst, "afval", None, "afval OR #gft")
+                    .is_ok_and(|check| check.accepted)
+            }),
+        ),
+        (
+            // A refused verdict is an answer, audited as refused.
+            Operation::CheckMonitor,
+            false,
+            Box::new(|s| {
+                s.check_monitor(&analyst, "afval", None, "from:@jan OR afval")
+                    .is_ok_and(|check| check.accepted)
+            }),
+        ),
+        (
+            Operation::CheckMonitor,
+            false,
+            Box::new(|s| s.check_monitor(&fg, "afval", None, "afval").is_ok()),
+        ),
+        (
             // Narrowing (a higher k): stays active, one entry.
             Operation::EditWorkspace,
             true,
@@ -520,6 +542,69 @@ fn every_operation_leaves_exactly_one_audit_entry_whatever_its_outcome() {
             operation.code()
         );
     }
+}
+
+#[test]
+fn the_monitor_check_saves_nothing_and_audits_its_verdict_without_the_query_text() {
+    let directory = temp_dir();
+    let mut service = ok(Service::open(directory.path(), None, "test"));
+    let (admin, analyst, _) = setup(&mut service);
+    let before = ok(service.monitors(&analyst, "afval", None)).len();
+    let refused =
+        ok(service.check_monitor(&analyst, "afval", None, "from:@kanarie_piet77 OR afval"));
+    assert!(!refused.accepted);
+    let codes: Vec<&str> = refused.reasons.iter().map(|reason| reason.code).collect();
+    assert_eq!(codes, vec!["person_operator"]);
+    assert!(refused.reasons[0]
+        .message_nl
+        .contains("Peil zoekt niet naar personen"));
+    assert!(refused.reasons[0]
+        .message_en
+        .contains("Peil does not search for persons"));
+    let named =
+        ok(service.check_monitor(&admin, "afval", None, "\"Gijsbertha Kanariepiet\" afval"));
+    assert_eq!(
+        named.reasons.first().map(|reason| reason.code),
+        Some("person_name")
+    );
+    // The same explanation as the submit path.
+    let Err(ServiceError::QueryRefused { dutch, english }) = service.add_monitor(
+        &analyst,
+        "afval",
+        None,
+        "\"Gijsbertha Kanariepiet\" afval",
+        "waarom",
+    ) else {
+        panic!("the submit path must refuse a name");
+    };
+    assert_eq!(named.reasons[0].message_nl, dutch);
+    assert_eq!(named.reasons[0].message_en, english);
+    let accepted = ok(service.check_monitor(&analyst, "afval", None, "zwerfvuil OR #gft"));
+    assert!(accepted.accepted && accepted.reasons.is_empty());
+    assert_eq!(ok(service.monitors(&analyst, "afval", None)).len(), before);
+
+    let log =
+        std::fs::read_to_string(directory.path().join("audit/audit-log.jsonl")).unwrap_or_default();
+    assert!(log.contains("refused: person_operator"), "{log}");
+    assert!(log.contains("refused: person_name"), "{log}");
+    assert!(log.contains("check_monitor"), "{log}");
+    for secret in ["kanarie_piet", "Kanariepiet", "Gijsbertha", "zwerfvuil"] {
+        assert!(!log.contains(secret), "{secret} in the audit log");
+    }
+    // Another organisation's workspace is not found (and the refusal is audited).
+    ok(service.create_organisation(&Actor::LocalOperator, "Gemeente Twee", "test"));
+    ok(service.add_user(
+        &Actor::LocalOperator,
+        "Gemeente Twee",
+        "otto",
+        Role::Analyst,
+        "x",
+    ));
+    let outsider = ok(service.actor(Some("otto")));
+    let Err(error) = service.check_monitor(&outsider, "afval", None, "afval") else {
+        panic!("another organisation's workspace must not be found");
+    };
+    assert_eq!(error.code(), ErrorCode::NotFound);
 }
 
 #[test]

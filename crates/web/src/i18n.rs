@@ -156,6 +156,9 @@ messages! {
     AddMonitor => "Controleren en toevoegen", "Check and add";
     GuardAccepted => "De zoekvraag is toegestaan en de monitor is toegevoegd.", "The query is allowed and the monitor was added.";
     GuardRefused => "De zoekvraag is geweigerd", "The query was refused";
+    GuardLiveAccepted => "Toegestaan: de zoekvraag zoekt niet naar personen. Bij toevoegen controleert Peil opnieuw.", "Allowed: the query does not search for persons. Peil checks again when you add it.";
+    GuardLiveRefused => "Geweigerd", "Refused";
+    GuardLiveUnavailable => "De directe controle is nu niet beschikbaar; Peil controleert de zoekvraag bij toevoegen.", "The live check is not available now; Peil checks the query when you add it.";
     ExistingMonitors => "Monitors in deze werkruimte", "Monitors in this workspace";
     NoMonitors => "Deze werkruimte heeft nog geen monitors.", "This workspace has no monitors yet.";
     ColQuery => "Zoekvraag", "Query";

@@ -86,6 +86,17 @@ pub(crate) fn role_label(context: &PageContext, role: Role) -> &'static str {
 /// A complete HTML document. `body` is trusted markup built by this crate (it holds the `<h1>`);
 /// `title` is escaped here.
 pub(crate) fn page(context: &PageContext, title: &str, body: &str, frame: Frame) -> String {
+    page_with_script(context, title, body, frame, None)
+}
+
+/// [`page`], loading `script` (a path under `/static/`, never inline code) with `defer`.
+pub(crate) fn page_with_script(
+    context: &PageContext,
+    title: &str,
+    body: &str,
+    frame: Frame,
+    script: Option<&str>,
+) -> String {
     let language = context.language;
     let mut out = String::with_capacity(body.len() + 4096);
     out.push_str("<!DOCTYPE html>\n");
@@ -102,6 +113,12 @@ pub(crate) fn page(context: &PageContext, title: &str, body: &str, frame: Frame)
     ));
     for sheet in STYLESHEETS {
         out.push_str(&format!("<link rel=\"stylesheet\" href=\"{sheet}\">\n"));
+    }
+    if let Some(script) = script {
+        out.push_str(&format!(
+            "<script src=\"{}\" defer></script>\n",
+            html(script)
+        ));
     }
     let body_class = match frame {
         Frame::Full => "utrecht-html peil",

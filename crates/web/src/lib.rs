@@ -9,8 +9,10 @@
 //! * WCAG 2.1 AA: `<html lang>`, a skip link, header / nav / main / footer landmarks, one `<h1>`,
 //!   a `<label for>` for every control, errors linked with `aria-describedby`, charts as
 //!   `role="img"` SVG with `<title>` and `<desc>` followed by an equivalent data table.
-//! * A strict Content-Security-Policy ([`CONTENT_SECURITY_POLICY`]): no `<script>`, no
-//!   `<style>`, no `style=` attribute; all CSS lives in files under `/static/`.
+//! * A strict Content-Security-Policy ([`CONTENT_SECURITY_POLICY`]): no inline `<script>`, no
+//!   `<style>`, no `style=` attribute; all CSS lives in files under `/static/`. The only script
+//!   is the small hand-written [`MONITOR_CHECK_SCRIPT`] (`script-src 'self'`, loaded with
+//!   `defer` on the monitor editor only); every page works without it.
 //! * Every dynamic value passes [`escape::html`]. Suppressed aggregate cells (`posts: None`) are
 //!   shown as `<k`, never as a number. No page renders pseudonyms, raw post text or handles of
 //!   people; example quotes are de-identified text and appear only where the purpose allows.
@@ -42,8 +44,14 @@ pub use pages::workspace_form::{
 pub use peil_model::Role;
 
 /// The Content-Security-Policy every page of this crate satisfies (the server sends it).
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
-     font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// Scripts only from Peil's own `/static/` (never inline, never evaluated); `connect-src 'self'`
+/// for the monitor editor's live check.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     connect-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; form-action 'self'; \
+     frame-ancestors 'none'; base-uri 'none'";
+
+/// The monitor editor's live guard feedback: the one script, served from `/static/`.
+pub const MONITOR_CHECK_SCRIPT: &str = "/static/js/monitor-check.js";
 
 /// The language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -122,6 +130,10 @@ pub fn static_asset(path: &str) -> Option<(&'static [u8], &'static str)> {
             Some((include_bytes!("../assets/nlds/voorbeeld-theme.css"), CSS))
         }
         "nlds/utrecht-html.css" => Some((include_bytes!("../assets/nlds/utrecht-html.css"), CSS)),
+        "js/monitor-check.js" => Some((
+            include_bytes!("../assets/js/monitor-check.js"),
+            "text/javascript; charset=utf-8",
+        )),
         "LICENSES.md" => Some((include_bytes!("../assets/LICENSES.md"), TEXT)),
         "nlds/LICENSE-voorbeeld-design-tokens.md" => Some((
             include_bytes!("../assets/nlds/LICENSE-voorbeeld-design-tokens.md"),
@@ -156,6 +168,12 @@ mod tests {
             assert!(!bytes.is_empty());
             assert!(content_type.starts_with("text/css"));
         }
+        let script = MONITOR_CHECK_SCRIPT.trim_start_matches("/static/");
+        let Some((bytes, content_type)) = static_asset(script) else {
+            panic!("{MONITOR_CHECK_SCRIPT} is not served");
+        };
+        assert!(content_type.starts_with("text/javascript"));
+        assert!(bytes.starts_with(b"// SPDX-License-Identifier: EUPL-1.2"));
         assert!(static_asset("../Cargo.toml").is_none());
         assert!(static_asset("").is_none());
     }

@@ -30,6 +30,11 @@ pub fn workspace_status(name: &str) -> String {
 }
 
 /// A workspace's monitors (GET lists them with the form, POST adds one).
+/// The JSON API route of the monitor editor's live check (by workspace id).
+pub fn monitor_check_api(workspace_id: i64) -> String {
+    format!("/api/v1/workspaces/{workspace_id}/monitors/check")
+}
+
 pub fn monitors(name: &str) -> String {
     format!("/workspaces/{}/monitors", path_segment(name))
 }

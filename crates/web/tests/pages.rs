@@ -256,7 +256,13 @@ fn check_page(page: &str, language: Language) -> &str {
     ] {
         assert!(page.contains(landmark), "missing {landmark}");
     }
-    let lowered = page.to_ascii_lowercase();
+    // The one script any page may load: the monitor editor's, external and deferred.
+    let allowed_script = format!(
+        "<script src=\"{}\" defer></script>\n",
+        peil_web::MONITOR_CHECK_SCRIPT
+    );
+    assert!(page.matches(&allowed_script).count() <= 1, "script twice");
+    let lowered = page.replacen(&allowed_script, "", 1).to_ascii_lowercase();
     for forbidden in [
         "style=",
         "<script",
@@ -592,7 +598,47 @@ fn monitor_editor_shows_guard_feedback() {
         );
         check_page(&fg, language);
         assert!(!fg.contains("<form class=\"peil-form\""));
+        // No form, no script.
+        assert!(!fg.contains("<script"));
     }
+}
+
+#[test]
+fn the_monitor_editor_alone_loads_the_live_check_script_with_a_polite_live_region() {
+    let existing = workspace(WorkspaceStatus::Active);
+    for language in LANGUAGES {
+        let context = context(language, Some(Role::Analyst));
+        let page = monitors_page(&context, &existing, &[], &MonitorForm::default(), None);
+        check_page(&page, language);
+        let tag = "<script src=\"/static/js/monitor-check.js\" defer></script>";
+        assert_eq!(page.matches("<script").count(), 1);
+        assert!(page.contains(tag));
+        let head_end = page.find("</head>").unwrap_or_default();
+        assert!(
+            page.find(tag).is_some_and(|at| at < head_end),
+            "in the head"
+        );
+        assert!(page.contains("data-check-url=\"/api/v1/workspaces/1/monitors/check\""));
+        // The live region sits right after the query field, polite, and empty without script.
+        let region = page.find("<div id=\"guard-live\"").unwrap_or_default();
+        let query = page.find("id=\"monitor-query\"").unwrap_or_default();
+        let justification = page
+            .find("id=\"monitor-justification\"")
+            .unwrap_or_default();
+        assert!(query < region && region < justification);
+        assert!(page[region..]
+            .starts_with("<div id=\"guard-live\" class=\"peil-guard-live\" aria-live=\"polite\""));
+        let expected = match language {
+            Language::Nl => "data-refused=\"Geweigerd\"",
+            Language::En => "data-refused=\"Refused\"",
+        };
+        assert!(page.contains(expected));
+        // Other screens load no script.
+        let overview = overview_page(&context, "Gemeente Een", &[]);
+        assert!(!overview.contains("<script"));
+    }
+    assert!(peil_web::CONTENT_SECURITY_POLICY.contains("script-src 'self'"));
+    assert!(!peil_web::CONTENT_SECURITY_POLICY.contains("unsafe"));
 }
 
 /// The text between `<tr><th scope="row">{key}</th>` and the row's end.

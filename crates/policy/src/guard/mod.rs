@@ -50,6 +50,24 @@ pub enum GuardFinding {
     PersonName(NameForm),
 }
 
+impl GuardFinding {
+    /// A stable code for the kind of thing found (API answers, audit details); never the thing.
+    pub fn code(self) -> &'static str {
+        match self {
+            GuardFinding::Identifier(IdentifierKind::PersonOperator) => "person_operator",
+            GuardFinding::Identifier(IdentifierKind::Handle) => "handle",
+            GuardFinding::Identifier(IdentifierKind::ProfileUrl) => "profile_url",
+            GuardFinding::Identifier(IdentifierKind::Email) => "email",
+            GuardFinding::Identifier(IdentifierKind::Phone) => "phone",
+            GuardFinding::Identifier(IdentifierKind::Address) => "address",
+            GuardFinding::Identifier(IdentifierKind::Pseudonym) => "pseudonym",
+            GuardFinding::Identifier(IdentifierKind::PersonalNumber) => "personal_number",
+            GuardFinding::PersonName(NameForm::UserName) => "user_name",
+            GuardFinding::PersonName(_) => "person_name",
+        }
+    }
+}
+
 /// The query guard of one organisation: its own accounts and its allow-list.
 #[derive(Debug, Clone)]
 pub struct QueryGuard {

@@ -1,4 +1,7 @@
-//! Monitors of a workspace: list, and add (after the query guard and the purpose rules).
+//! Monitors of a workspace: list, add (after the query guard and the purpose rules), and check a
+//! typed query without saving it (the monitor editor's live guard feedback). The check answers
+//! what the guard found by kind and code, never by repeating the query; it is rate limited per
+//! user ([`AppState::count_monitor_check`]).
 
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
@@ -6,6 +9,7 @@ use axum::routing::get;
 use axum::Extension;
 use chrono::{DateTime, Utc};
 use peil_model::Monitor;
+use peil_service::MonitorCheck;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -22,6 +26,11 @@ pub fn routes() -> Vec<Route> {
             Method::POST,
             "/api/v1/workspaces/{id}/monitors",
             axum::routing::post(add),
+        ),
+        Route::new(
+            Method::POST,
+            "/api/v1/workspaces/{id}/monitors/check",
+            axum::routing::post(check),
         ),
     ]
 }
@@ -110,4 +119,79 @@ pub async fn add(
         })
         .await?;
     Ok((StatusCode::CREATED, ApiJson(MonitorView::from(monitor))))
+}
+
+/// A typed query to check.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MonitorCheckRequest {
+    /// The query as typed in the monitor editor; checked, never saved.
+    pub query: String,
+}
+
+/// Why a typed query would be refused.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonitorCheckReasonView {
+    /// The kind of problem: `person_operator`, `handle`, `profile_url`, `email`, `phone`,
+    /// `address`, `pseudonym`, `personal_number`, `user_name`, `person_name`, `invalid_query`,
+    /// `no_topic`, `empty_query` or `workspace_closed`.
+    pub code: String,
+    /// The explanation in Dutch (as the submit path gives it).
+    pub message_nl: String,
+    /// The explanation in English.
+    pub message_en: String,
+}
+
+/// The verdict on a typed query: what adding it as a monitor would answer (the justification is
+/// checked on submit).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonitorCheckView {
+    pub accepted: bool,
+    pub reasons: Vec<MonitorCheckReasonView>,
+}
+
+impl From<MonitorCheck> for MonitorCheckView {
+    fn from(check: MonitorCheck) -> MonitorCheckView {
+        MonitorCheckView {
+            accepted: check.accepted,
+            reasons: check
+                .reasons
+                .into_iter()
+                .map(|reason| MonitorCheckReasonView {
+                    code: reason.code.to_string(),
+                    message_nl: reason.message_nl,
+                    message_en: reason.message_en,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Check a typed query against the guard and the purpose rules without saving it (analyst,
+/// admin). Audited as `check_monitor` with the verdict and refusal codes, never the query.
+#[utoipa::path(post, path = "/api/v1/workspaces/{id}/monitors/check", tag = "monitors",
+    request_body = MonitorCheckRequest,
+    params(("id" = i64, Path, description = "Workspace id"),
+        ("X-CSRF-Token" = String, Header, description = "The session's CSRF token (sessions only)")),
+    responses(
+        (status = 200, description = "The verdict (accepted or refused with reasons)", body = MonitorCheckView),
+        (status = 403, description = "Role may not add monitors", body = ErrorBody),
+        (status = 404, description = "No such workspace in this organisation", body = ErrorBody),
+        (status = 429, description = "Too many checks; wait a moment", body = ErrorBody)))]
+pub async fn check(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(request): ApiJson<MonitorCheckRequest>,
+) -> Result<ApiJson<MonitorCheckView>, ApiError> {
+    state.count_monitor_check(&principal.actor.audit_label())?;
+    let name = workspace_name(&state, &principal, id).await?;
+    let actor = principal.actor.clone();
+    let verdict = state
+        .call(move |service| {
+            service
+                .check_monitor(&actor, &name, None, &request.query)
+                .map_err(ApiError::from)
+        })
+        .await?;
+    Ok(ApiJson(MonitorCheckView::from(verdict)))
 }

@@ -1,14 +1,16 @@
-//! The monitor editor: the workspace's monitors and a form to add one. "Live" guard feedback
-//! without JavaScript: the server runs the guard on submit and renders this page again with the
-//! guard's acceptance or refusal next to the form, the typed values kept.
+//! The monitor editor: the workspace's monitors and a form to add one. Guard feedback without
+//! JavaScript: the server runs the guard on submit and renders this page again with the guard's
+//! acceptance or refusal next to the form, the typed values kept. With JavaScript, the small
+//! vendored [`crate::MONITOR_CHECK_SCRIPT`] also shows the verdict while typing, in the polite
+//! live region `#guard-live` under the query field; it never blocks submit (the server decides).
 
 use peil_model::{Monitor, Workspace};
 use peil_service::Operation;
 
 use crate::escape::html;
 use crate::i18n::{fill, Key};
-use crate::layout::{csrf_field, date, header_row, may, page, Control, Field, Frame};
-use crate::{paths, Language, PageContext};
+use crate::layout::{csrf_field, date, header_row, may, page_with_script, Control, Field, Frame};
+use crate::{paths, Language, PageContext, MONITOR_CHECK_SCRIPT};
 
 /// The values typed into the monitor form.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -77,8 +79,9 @@ pub fn monitors_page(
         }
         body.push_str("</div>\n");
         body.push_str(&format!(
-            "<form class=\"peil-form\" method=\"post\" action=\"{}#guard-feedback\">\n{}\n",
+            "<form class=\"peil-form\" method=\"post\" action=\"{}#guard-feedback\" data-check-url=\"{}\">\n{}\n",
             html(&paths::monitors(&workspace.name)),
+            html(&paths::monitor_check_api(workspace.id)),
             csrf_field(context)
         ));
         body.push_str(
@@ -96,6 +99,13 @@ pub fn monitors_page(
             }
             .render(context),
         );
+        // The live verdict while typing (filled by the script, as text); empty without it.
+        body.push_str(&format!(
+            "<div id=\"guard-live\" class=\"peil-guard-live\" aria-live=\"polite\" data-accepted=\"{}\" data-refused=\"{}\" data-unavailable=\"{}\"></div>\n",
+            html(context.t(Key::GuardLiveAccepted)),
+            html(context.t(Key::GuardLiveRefused)),
+            html(context.t(Key::GuardLiveUnavailable))
+        ));
         body.push_str(
             &Field {
                 id: "monitor-justification",
@@ -149,5 +159,7 @@ pub fn monitors_page(
         body.push_str("</tbody>\n</table>\n</div>\n");
     }
     body.push_str("</section>\n");
-    page(context, &title, &body, Frame::Full)
+    // The script only where it has a form to serve.
+    let script = may(context, Operation::AddMonitor).then_some(MONITOR_CHECK_SCRIPT);
+    page_with_script(context, &title, &body, Frame::Full, script)
 }
