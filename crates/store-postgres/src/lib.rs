@@ -21,6 +21,7 @@
 //! and pseudonyms), never return pseudonyms or post text, never put values of rows in errors or
 //! logs, and never keep an expired post readable after a retention run.
 
+mod aggregate;
 mod error;
 pub mod migrations;
 mod posts;
@@ -32,6 +33,7 @@ use chrono::{DateTime, Datelike, TimeZone, Utc};
 use peil_store::{BatchOutcome, PostBackend, StoredPost};
 use postgres::{Client, NoTls};
 
+pub use aggregate::PostgresScope;
 pub use error::PostgresStoreError;
 pub use retention::PostgresRetentionReport;
 

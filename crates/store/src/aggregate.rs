@@ -51,6 +51,7 @@ use crate::differencing::{
     self, AuditPosts, Comparison, DifferencingReason, DifferencingRefusal, FactTables, Family,
     Reach, Repair, ShownCells, ShownPartition,
 };
+use crate::facts::{AggregateFacts, AuthorLowerBound, Dimension, RawCell, RawPartition};
 use crate::posts::{TERM_KIND_BIGRAM, TERM_KIND_HASHTAG};
 use crate::representativeness::Representativeness;
 use crate::signals::{
@@ -182,26 +183,8 @@ pub struct AggregateReport {
     pub differencing_refusal: Option<DifferencingRefusal>,
 }
 
-/// Counts of one cell before the gate.
-#[derive(Debug, Clone, Copy, Default)]
-struct RawCell {
-    posts: u64,
-    authors_lower_bound: u64,
-}
-
-/// A partition dimension and its SQL key expression over `posts p`.
-#[derive(Clone, Copy)]
-enum Dimension {
-    /// The whole scope as one cell (key `''`).
-    Whole,
-    Bucket(i64),
-    Sentiment,
-    Language,
-    Source,
-    /// One cell per (bucket of this width, sentiment class), text key `"<seconds>:<class>"`.
-    SeriesCell(i64),
-}
-
+/// The SQLite key expression of a partition dimension over `posts p` (keys as in
+/// `facts::Dimension`).
 impl Dimension {
     fn key_expression(self) -> String {
         match self {
@@ -220,25 +203,19 @@ impl Dimension {
 }
 
 /// The posts a request covers, as a SQL condition on `posts p` plus its parameters.
-pub(crate) struct Scope {
+pub struct Scope {
     pub(crate) condition: String,
     pub(crate) parameters: Vec<Value>,
 }
 
 fn fold_periods(rows: Vec<(String, u64, u64)>) -> BTreeMap<String, RawCell> {
-    let mut cells: BTreeMap<String, RawCell> = BTreeMap::new();
-    for (key, posts, authors) in rows {
-        let cell = cells.entry(key).or_default();
-        cell.posts += posts;
-        cell.authors_lower_bound = cell.authors_lower_bound.max(authors);
-    }
-    cells
+    RawPartition::from_period_rows(rows).cells
 }
 
 impl Store {
     fn scope(
         &self,
-        workspace: &Workspace,
+        workspace_id: i64,
         query: Option<&Query>,
         from: Option<DateTime<Utc>>,
         to: Option<DateTime<Utc>>,
@@ -246,14 +223,14 @@ impl Store {
         let mut condition =
             String::from("p.workspace_id = ?1 AND p.published_at >= ?2 AND p.published_at < ?3");
         let parameters = vec![
-            Value::Integer(workspace.id),
+            Value::Integer(workspace_id),
             Value::Integer(from.map_or(i64::MIN, |start| start.timestamp())),
             Value::Integer(to.map_or(i64::MAX, |end| end.timestamp())),
         ];
         if let Some(query) = query {
             let post_ids = self
                 .index
-                .search(workspace.id, query.to_tantivy(self.index.schema()))?;
+                .search(workspace_id, query.to_tantivy(self.index.schema()))?;
             self.connection.execute_batch(
                 "CREATE TEMP TABLE IF NOT EXISTS scope_ids (id INTEGER PRIMARY KEY);
                  DELETE FROM temp.scope_ids;",
@@ -324,38 +301,6 @@ impl Store {
             self.connection
                 .query_row(&sql, params_from_iter(parameters.iter()), |row| row.get(0))?;
         Ok(authors as u64)
-    }
-
-    /// Applies the k gate and complementary suppression to one partition.
-    fn gate_partition(
-        &self,
-        scope: &Scope,
-        dimension: Dimension,
-        raw: &BTreeMap<String, RawCell>,
-        k: u64,
-        total_posts: Option<u64>,
-    ) -> Result<BTreeSet<String>, StoreError> {
-        let mut suppressed: BTreeSet<String> = raw
-            .iter()
-            .filter(|(_, cell)| cell.posts > 0 && cell.authors_lower_bound < k)
-            .map(|(key, _)| key.clone())
-            .collect();
-        if total_posts.is_none() || suppressed.is_empty() {
-            return Ok(suppressed);
-        }
-        let mut visible_by_size: Vec<(&String, &RawCell)> = raw
-            .iter()
-            .filter(|(key, cell)| cell.posts > 0 && !suppressed.contains(*key))
-            .collect();
-        visible_by_size.sort_by_key(|(key, cell)| (cell.posts, (*key).clone()));
-        let mut next_visible = visible_by_size.into_iter();
-        while self.union_authors(scope, dimension, &suppressed)? < k {
-            let Some((key, _)) = next_visible.next() else {
-                break;
-            };
-            suppressed.insert(key.clone());
-        }
-        Ok(suppressed)
     }
 
     /// The k gate of the sentiment series (text keys `"<seconds>:<class>"`, from one GROUP BY
@@ -703,7 +648,7 @@ impl Store {
         let baseline = match baseline_window {
             Some((baseline_from, baseline_to)) => {
                 let baseline_scope = self.scope(
-                    workspace,
+                    workspace.id,
                     request.query,
                     Some(baseline_from),
                     Some(baseline_to),
@@ -712,7 +657,7 @@ impl Store {
             }
             None => None,
         };
-        let scope = self.scope(workspace, request.query, from, to)?;
+        let scope = self.scope(workspace.id, request.query, from, to)?;
         let total_rows = self
             .partition(&scope, Dimension::Whole)?
             .remove("")
@@ -729,33 +674,9 @@ impl Store {
         }
         let total_posts = total_rows.posts;
 
-        // The k gate per partition, with complementary suppression.
-        let dimensions = [
-            Dimension::Bucket(width),
-            Dimension::Sentiment,
-            Dimension::Language,
-            Dimension::Source,
-        ];
-        let mut raws: Vec<BTreeMap<String, RawCell>> = Vec::with_capacity(dimensions.len());
-        let mut suppressions: Vec<BTreeSet<String>> = Vec::with_capacity(dimensions.len());
-        for dimension in dimensions {
-            let raw = self.partition(&scope, dimension)?;
-            let suppressed = self.gate_partition(&scope, dimension, &raw, k, Some(total_posts))?;
-            raws.push(raw);
-            suppressions.push(suppressed);
-        }
-        // The sentiment series (position 4, as in `Family::ALL`): one GROUP BY over bucket,
-        // class and key period, shown whole or not at all.
-        let series_raw = self.partition(&scope, Dimension::SeriesCell(width))?;
-        let series_suppressed = match (suppressions.first(), suppressions.get(1)) {
-            (Some(volume_suppressed), Some(sentiment_suppressed)) => {
-                Store::gate_series(&series_raw, volume_suppressed, sentiment_suppressed, k)
-            }
-            _ => series_raw.keys().cloned().collect(),
-        };
-        let series_keys: Vec<String> = series_raw.keys().cloned().collect();
-        raws.push(series_raw);
-        suppressions.push(series_suppressed);
+        // The k gate per partition, with complementary suppression, and the sentiment series.
+        let (raws, mut suppressions, series_keys) =
+            gate_partitions(self, &scope, k, width, total_posts)?;
         let mut candidates = self.term_candidates(&scope, k)?;
         if let Some(baseline) = &baseline {
             candidates.rank_rising(total_posts, baseline);
@@ -830,94 +751,34 @@ impl Store {
             }
         };
 
-        // The series stays whole or goes whole: if the audit suppressed any of its cells, or a
-        // volume or overall sentiment cell, every series cell is suppressed.
-        let series_thinned = suppressions
-            .iter()
-            .enumerate()
-            .any(|(position, suppressed)| matches!(position, 0 | 1 | 4) && !suppressed.is_empty());
-        if series_thinned {
-            if let Some(series_suppressed) = suppressions.get_mut(4) {
-                series_suppressed.extend(series_keys.iter().cloned());
-            }
-        }
         let totals = Totals {
             posts: Some(total_posts),
             authors_at_least: authors_shown.then_some(total_rows.authors_lower_bound),
             suppressed: false,
         };
-        let mut suppressed_cells = 0u64;
         let mut shown = ShownCells {
             interval_seconds: width,
             terms: selection.named.clone(),
             authors_shown,
             ..ShownCells::default()
         };
-        let mut partitions: Vec<Vec<Cell>> = Vec::with_capacity(dimensions.len());
-        for (position, family) in Family::ALL.iter().enumerate() {
-            if *family == Family::SentimentSeries {
-                // Built below, per bucket of the finished volume partition.
-                continue;
-            }
-            let (Some(raw), Some(suppressed)) = (raws.get(position), suppressions.get(position))
-            else {
-                continue;
-            };
-            let expected_keys: Vec<String> = match family {
-                Family::Sentiment => SentimentLabel::ALL
-                    .iter()
-                    .map(|label| label.code().to_string())
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let mut cells = build_cells(raw, suppressed, expected_keys, total_posts);
-            if *family == Family::Volume {
-                fill_empty_buckets(&mut cells, width);
-            }
-            suppressed_cells += cells.iter().filter(|cell| cell.suppressed).count() as u64;
-            let record = ShownPartition {
-                visible: cells
-                    .iter()
-                    .filter(|cell| !cell.suppressed)
-                    .map(|cell| cell.key.clone())
-                    .collect(),
-                suppressed: cells
-                    .iter()
-                    .filter(|cell| cell.suppressed)
-                    .map(|cell| cell.key.clone())
-                    .collect(),
-            };
-            match family {
-                Family::Volume => shown.volume = record,
-                Family::Sentiment => shown.sentiment = record,
-                Family::Language => shown.languages = record,
-                Family::Source => shown.sources = record,
-                Family::SentimentSeries => shown.sentiment_series = record,
-            }
-            partitions.push(cells);
-        }
-        let mut partitions = partitions.into_iter();
-        let mut volume = partitions.next().unwrap_or_default();
-        let sentiment = partitions.next().unwrap_or_default();
-        let languages = partitions.next().unwrap_or_default();
-        let sources = partitions.next().unwrap_or_default();
-        let empty_raw = BTreeMap::new();
-        let empty_suppressed = BTreeSet::new();
-        let (sentiment_series, series_record) = build_series(
-            raws.get(4).unwrap_or(&empty_raw),
-            suppressions.get(4).unwrap_or(&empty_suppressed),
-            &volume,
+        let FinishedPartitions {
+            volume,
+            sentiment,
+            languages,
+            sources,
+            sentiment_series,
+            sentiment_series_suppressed,
+            suppressed_cells,
+        } = finish_partitions(
+            &raws,
+            &mut suppressions,
+            &series_keys,
+            width,
+            total_posts,
+            &mut shown,
         );
-        let sentiment_series_suppressed = series_record.suppressed.len() as u64;
-        suppressed_cells += sentiment_series_suppressed;
-        shown.sentiment_series = series_record;
-        for cell in &mut volume {
-            if let Ok(seconds) = cell.key.parse::<i64>() {
-                if let Some(start) = Utc.timestamp_opt(seconds, 0).single() {
-                    cell.key = start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-                }
-            }
-        }
+        let mut suppressed_cells = suppressed_cells;
         // Signals and representativeness, from gated counts only.
         let bursts = match request.interval {
             Interval::Hour => {
@@ -1215,6 +1076,325 @@ impl Store {
         };
         self.select_terms(candidates, top, &mut allowed)
     }
+}
+
+/// Applies the k gate and complementary suppression to one partition.
+fn gate_partition<F: AggregateFacts + ?Sized>(
+    facts: &F,
+    scope: &F::Scope,
+    dimension: Dimension,
+    raw: &BTreeMap<String, RawCell>,
+    k: u64,
+    total_posts: Option<u64>,
+) -> Result<BTreeSet<String>, F::Error> {
+    let mut suppressed: BTreeSet<String> = raw
+        .iter()
+        .filter(|(_, cell)| cell.posts > 0 && cell.authors_lower_bound < k)
+        .map(|(key, _)| key.clone())
+        .collect();
+    if total_posts.is_none() || suppressed.is_empty() {
+        return Ok(suppressed);
+    }
+    let mut visible_by_size: Vec<(&String, &RawCell)> = raw
+        .iter()
+        .filter(|(key, cell)| cell.posts > 0 && !suppressed.contains(*key))
+        .collect();
+    visible_by_size.sort_by_key(|(key, cell)| (cell.posts, (*key).clone()));
+    let mut next_visible = visible_by_size.into_iter();
+    while facts.union_authors(scope, dimension, &suppressed)?.0 < k {
+        let Some((key, _)) = next_visible.next() else {
+            break;
+        };
+        suppressed.insert(key.clone());
+    }
+    Ok(suppressed)
+}
+
+/// The raw cells and the gated suppressions of the partitions, in `Family::ALL` order (volume,
+/// sentiment, languages, sources, sentiment series), and the keys of the series cells.
+type GatedPartitions = (Vec<BTreeMap<String, RawCell>>, Vec<BTreeSet<String>>, Vec<String>);
+
+/// The k gate per partition (volume with buckets of `width`, sentiment, language, source), with
+/// complementary suppression, and the sentiment series gated whole or not at all. Same queries
+/// on every backend: one per partition, one per round of complementary suppression.
+fn gate_partitions<F: AggregateFacts + ?Sized>(
+    facts: &F,
+    scope: &F::Scope,
+    k: u64,
+    width: i64,
+    total_posts: u64,
+) -> Result<GatedPartitions, F::Error> {
+    let dimensions = [
+        Dimension::Bucket(width),
+        Dimension::Sentiment,
+        Dimension::Language,
+        Dimension::Source,
+    ];
+    let mut raws: Vec<BTreeMap<String, RawCell>> = Vec::with_capacity(dimensions.len() + 1);
+    let mut suppressions: Vec<BTreeSet<String>> = Vec::with_capacity(dimensions.len() + 1);
+    for dimension in dimensions {
+        let raw = facts.partition(scope, dimension)?.cells;
+        let suppressed = gate_partition(facts, scope, dimension, &raw, k, Some(total_posts))?;
+        raws.push(raw);
+        suppressions.push(suppressed);
+    }
+    // The sentiment series (position 4, as in `Family::ALL`): one GROUP BY over bucket,
+    // class and key period, shown whole or not at all.
+    let series_raw = facts.partition(scope, Dimension::SeriesCell(width))?.cells;
+    let series_suppressed = match (suppressions.first(), suppressions.get(1)) {
+        (Some(volume_suppressed), Some(sentiment_suppressed)) => {
+            Store::gate_series(&series_raw, volume_suppressed, sentiment_suppressed, k)
+        }
+        _ => series_raw.keys().cloned().collect(),
+    };
+    let series_keys: Vec<String> = series_raw.keys().cloned().collect();
+    raws.push(series_raw);
+    suppressions.push(series_suppressed);
+    Ok((raws, suppressions, series_keys))
+}
+
+/// The finished partitions of a report.
+struct FinishedPartitions {
+    volume: Vec<Cell>,
+    sentiment: Vec<Cell>,
+    languages: Vec<Cell>,
+    sources: Vec<Cell>,
+    sentiment_series: Vec<SeriesCell>,
+    sentiment_series_suppressed: u64,
+    /// Suppressed cells of these partitions.
+    suppressed_cells: u64,
+}
+
+/// Builds the cells of the gated partitions (`raws` and `suppressions` in `Family::ALL` order):
+/// the series goes whole when any volume, sentiment or series cell is suppressed; empty buckets
+/// are filled; bucket keys become RFC 3339. Records what is shown in `shown`.
+fn finish_partitions(
+    raws: &[BTreeMap<String, RawCell>],
+    suppressions: &mut [BTreeSet<String>],
+    series_keys: &[String],
+    width: i64,
+    total_posts: u64,
+    shown: &mut ShownCells,
+) -> FinishedPartitions {
+    // The series stays whole or goes whole: if the audit suppressed any of its cells, or a
+    // volume or overall sentiment cell, every series cell is suppressed.
+    let series_thinned = suppressions
+        .iter()
+        .enumerate()
+        .any(|(position, suppressed)| matches!(position, 0 | 1 | 4) && !suppressed.is_empty());
+    if series_thinned {
+        if let Some(series_suppressed) = suppressions.get_mut(4) {
+            series_suppressed.extend(series_keys.iter().cloned());
+        }
+    }
+    let mut suppressed_cells = 0u64;
+    let mut partitions: Vec<Vec<Cell>> = Vec::with_capacity(4);
+    for (position, family) in Family::ALL.iter().enumerate() {
+        if *family == Family::SentimentSeries {
+            // Built below, per bucket of the finished volume partition.
+            continue;
+        }
+        let (Some(raw), Some(suppressed)) = (raws.get(position), suppressions.get(position))
+        else {
+            continue;
+        };
+        let expected_keys: Vec<String> = match family {
+            Family::Sentiment => SentimentLabel::ALL
+                .iter()
+                .map(|label| label.code().to_string())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut cells = build_cells(raw, suppressed, expected_keys, total_posts);
+        if *family == Family::Volume {
+            fill_empty_buckets(&mut cells, width);
+        }
+        suppressed_cells += cells.iter().filter(|cell| cell.suppressed).count() as u64;
+        let record = ShownPartition {
+            visible: cells
+                .iter()
+                .filter(|cell| !cell.suppressed)
+                .map(|cell| cell.key.clone())
+                .collect(),
+            suppressed: cells
+                .iter()
+                .filter(|cell| cell.suppressed)
+                .map(|cell| cell.key.clone())
+                .collect(),
+        };
+        match family {
+            Family::Volume => shown.volume = record,
+            Family::Sentiment => shown.sentiment = record,
+            Family::Language => shown.languages = record,
+            Family::Source => shown.sources = record,
+            Family::SentimentSeries => shown.sentiment_series = record,
+        }
+        partitions.push(cells);
+    }
+    let mut partitions = partitions.into_iter();
+    let mut volume = partitions.next().unwrap_or_default();
+    let sentiment = partitions.next().unwrap_or_default();
+    let languages = partitions.next().unwrap_or_default();
+    let sources = partitions.next().unwrap_or_default();
+    let empty_raw = BTreeMap::new();
+    let empty_suppressed = BTreeSet::new();
+    let (sentiment_series, series_record) = build_series(
+        raws.get(4).unwrap_or(&empty_raw),
+        suppressions.get(4).unwrap_or(&empty_suppressed),
+        &volume,
+    );
+    let sentiment_series_suppressed = series_record.suppressed.len() as u64;
+    suppressed_cells += sentiment_series_suppressed;
+    shown.sentiment_series = series_record;
+    for cell in &mut volume {
+        if let Ok(seconds) = cell.key.parse::<i64>() {
+            if let Some(start) = Utc.timestamp_opt(seconds, 0).single() {
+                cell.key = start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            }
+        }
+    }
+    FinishedPartitions {
+        volume,
+        sentiment,
+        languages,
+        sources,
+        sentiment_series,
+        sentiment_series_suppressed,
+        suppressed_cells,
+    }
+}
+
+/// The embedded store's facts: the SQL of `Store::scope`, `Store::partition` and
+/// `Store::union_authors` (tantivy resolves a query to post ids).
+impl AggregateFacts for Store {
+    type Scope = Scope;
+    type Error = StoreError;
+
+    fn scope(
+        &self,
+        workspace_id: i64,
+        query: Option<&Query>,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+    ) -> Result<Scope, StoreError> {
+        Store::scope(self, workspace_id, query, from, to)
+    }
+
+    fn partition(&self, scope: &Scope, dimension: Dimension) -> Result<RawPartition, StoreError> {
+        Ok(RawPartition {
+            cells: Store::partition(self, scope, dimension)?,
+        })
+    }
+
+    fn union_authors(
+        &self,
+        scope: &Scope,
+        dimension: Dimension,
+        keys: &BTreeSet<String>,
+    ) -> Result<AuthorLowerBound, StoreError> {
+        Ok(AuthorLowerBound(Store::union_authors(
+            self, scope, dimension, keys,
+        )?))
+    }
+}
+
+/// The k-gated partitions of an aggregate: totals, volume, sentiment, languages, sources and
+/// sentiment over time (the fields of `AggregateReport` with the same names).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartitionReport {
+    pub k: u32,
+    pub interval: Interval,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub totals: Totals,
+    pub volume: Vec<Cell>,
+    pub sentiment: Vec<Cell>,
+    pub languages: Vec<Cell>,
+    pub sources: Vec<Cell>,
+    pub sentiment_series: Vec<SeriesCell>,
+    pub sentiment_series_suppressed: u64,
+    /// Suppressed cells of these partitions (the total included when it is suppressed).
+    pub suppressed_cells: u64,
+}
+
+impl AggregateReport {
+    /// The partitions part of the report. For a report whose terms are all shown, as
+    /// `aggregate_partitions` over the same facts gives it when no earlier answer made the
+    /// differencing audit suppress more.
+    pub fn partitions(&self) -> PartitionReport {
+        let term_suppressed =
+            self.terms.suppressed + self.hashtags.suppressed + self.bigrams.suppressed;
+        PartitionReport {
+            k: self.k,
+            interval: self.interval,
+            from: self.from,
+            to: self.to,
+            totals: self.totals.clone(),
+            volume: self.volume.clone(),
+            sentiment: self.sentiment.clone(),
+            languages: self.languages.clone(),
+            sources: self.sources.clone(),
+            sentiment_series: self.sentiment_series.clone(),
+            sentiment_series_suppressed: self.sentiment_series_suppressed,
+            suppressed_cells: self.suppressed_cells.saturating_sub(term_suppressed),
+        }
+    }
+}
+
+/// The k-gated partitions of `request` (totals, volume, sentiment, languages, sources, sentiment
+/// over time) over any backend's facts: the same gate, complementary suppression and series
+/// rule as `Store::aggregate`, with the same window snapping, so both backends give the same
+/// answer for the same posts. It does not (yet) run the differencing audit against earlier
+/// answers, so no command serves it: `Store::aggregate` is the request path.
+pub fn aggregate_partitions<F: AggregateFacts + ?Sized>(
+    facts: &F,
+    workspace: &Workspace,
+    request: &AggregateRequest<'_>,
+) -> Result<PartitionReport, F::Error> {
+    let k = u64::from(workspace.k.max(peil_model::MINIMUM_K));
+    let width = request.interval.seconds();
+    let from = request.from.map(|moment| snap_down(moment, width));
+    let to = request.to.map(|moment| snap_up(moment, width));
+    let scope = facts.scope(workspace.id, request.query, from, to)?;
+    let total_rows = facts
+        .partition(&scope, Dimension::Whole)?
+        .cells
+        .remove("")
+        .unwrap_or_default();
+    if total_rows.posts == 0 || total_rows.authors_lower_bound < k {
+        let withheld = withheld_report(k, request.interval, (from, to), total_rows.posts > 0, None);
+        return Ok(withheld.partitions());
+    }
+    let total_posts = total_rows.posts;
+    let (raws, mut suppressions, series_keys) =
+        gate_partitions(facts, &scope, k, width, total_posts)?;
+    let mut shown = ShownCells::default();
+    let finished = finish_partitions(
+        &raws,
+        &mut suppressions,
+        &series_keys,
+        width,
+        total_posts,
+        &mut shown,
+    );
+    Ok(PartitionReport {
+        k: k as u32,
+        interval: request.interval,
+        from,
+        to,
+        totals: Totals {
+            posts: Some(total_posts),
+            authors_at_least: Some(total_rows.authors_lower_bound),
+            suppressed: false,
+        },
+        volume: finished.volume,
+        sentiment: finished.sentiment,
+        languages: finished.languages,
+        sources: finished.sources,
+        sentiment_series: finished.sentiment_series,
+        sentiment_series_suppressed: finished.sentiment_series_suppressed,
+        suppressed_cells: finished.suppressed_cells,
+    })
 }
 
 /// A term occurrence: (term id, period index, pseudonym prefix, post id).
