@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use peil_model::{Language, Purpose, SentimentLabel, WorkspaceDraft};
-use peil_store::{BatchOutcome, PostBackend, Store, StoredPost};
+use peil_store::{AggregateRequest, BatchOutcome, Interval, PostBackend, Store, StoredPost};
 use peil_store_postgres::{PostgresStore, PostgresStoreError, WorkspaceRegistration};
 use postgres::{Client, NoTls};
 use proptest::prelude::*;
@@ -875,5 +875,301 @@ fn errors_carry_no_values_of_rows() -> TestResult {
     assert!(shown.contains("23503"), "{shown}");
     assert!(!shown.contains("424242"), "{shown}");
     assert!(!shown.contains("Key ("), "{shown}");
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conformance of the k-gated partitions of an aggregate (totals, volume, sentiment, languages,
+// sources, sentiment over time): `peil_store::aggregate_partitions` over the embedded store's
+// facts and `PostgresStore::aggregate_partitions` give the same report (serde JSON equal) for the
+// same posts and request.
+
+/// One author's post of the aggregate corpus.
+fn corpus_post(
+    workspace_id: i64,
+    number: u32,
+    author: u32,
+    published_at: DateTime<Utc>,
+    text: &str,
+    language: Language,
+    source: &str,
+    sentiment: SentimentLabel,
+) -> StoredPost {
+    let mut source_ref = [0u8; 32];
+    source_ref[..4].copy_from_slice(&number.to_le_bytes());
+    let mut author_pseudonym = [7u8; 32];
+    author_pseudonym[..4].copy_from_slice(&author.to_le_bytes());
+    let words: Vec<&str> = text.split_whitespace().collect();
+    StoredPost {
+        workspace_id,
+        id: 0,
+        source: source.into(),
+        source_ref,
+        published_at,
+        language,
+        deidentified_text: text.into(),
+        author_pseudonym,
+        key_period: published_at.format("%Y-%m").to_string(),
+        is_reply: false,
+        is_repost: number.is_multiple_of(4),
+        sentiment,
+        sentiment_score: 0.0,
+        terms: words
+            .iter()
+            .filter(|word| !word.starts_with('#'))
+            .map(|word| word.to_lowercase())
+            .collect(),
+        hashtags: words
+            .iter()
+            .filter_map(|word| word.strip_prefix('#'))
+            .map(|tag| tag.to_lowercase())
+            .collect(),
+        bigrams: vec![],
+        matched_monitor_ids: vec![],
+        webcare_reference: None,
+    }
+}
+
+const CORPUS_TEXTS: [&str; 6] = [
+    "afval container vol #afval",
+    "gft bak niet geleegd #afval",
+    "verkeer drukte op de brug #verkeer",
+    "containers bij de brug vol afval",
+    "gft bak en afval #afval #verkeer",
+    "mooi weer vandaag",
+];
+
+/// Source reference number of the first post of the group of exactly k French-writing authors.
+const FIRST_FRENCH_POST: u32 = 1_000;
+
+/// The corpus (k = 5): 240 posts of 30 authors over 2–4 November 2026 (Dutch and English,
+/// mastodon and bluesky, every sentiment class); 5 posts in French of exactly 5 authors on
+/// 4 November; 8 posts of 4 authors (one fewer than k) in German from an RSS source on
+/// 5 November.
+fn aggregate_corpus(workspace_id: i64) -> Vec<StoredPost> {
+    let mut posts = Vec::new();
+    for number in 0..240u32 {
+        let day = 2 + (number / 7) % 3;
+        let hour = (number * 5) % 24;
+        posts.push(corpus_post(
+            workspace_id,
+            number,
+            number % 30,
+            moment(2026, 11, day, hour, number % 60),
+            CORPUS_TEXTS[(number % 6) as usize],
+            if number % 3 == 0 {
+                Language::En
+            } else {
+                Language::Nl
+            },
+            if number.is_multiple_of(2) {
+                "mastodon"
+            } else {
+                "bluesky"
+            },
+            SentimentLabel::ALL[((number / 2) % 3) as usize],
+        ));
+    }
+    for offset in 0..5u32 {
+        posts.push(corpus_post(
+            workspace_id,
+            FIRST_FRENCH_POST + offset,
+            200 + offset,
+            moment(2026, 11, 4, 10 + offset, 0),
+            "afval container",
+            Language::Fr,
+            "mastodon",
+            SentimentLabel::ALL[(offset % 3) as usize],
+        ));
+    }
+    for offset in 0..8u32 {
+        posts.push(corpus_post(
+            workspace_id,
+            2_000 + offset,
+            100 + offset % 4,
+            moment(2026, 11, 5, 8 + offset, 30),
+            "verkeer brug #verkeer",
+            Language::De,
+            "rss",
+            SentimentLabel::ALL[(offset % 3) as usize],
+        ));
+    }
+    posts
+}
+
+/// The requests compared: (query text, interval, window).
+fn aggregate_requests() -> Vec<(Option<&'static str>, Interval, Option<(DateTime<Utc>, DateTime<Utc>)>)>
+{
+    let whole_days = Some((moment(2026, 11, 2, 0, 0), moment(2026, 11, 5, 0, 0)));
+    vec![
+        (None, Interval::Day, None),
+        (None, Interval::Day, whole_days),
+        (
+            None,
+            Interval::Hour,
+            Some((moment(2026, 11, 4, 6, 0), moment(2026, 11, 5, 23, 0))),
+        ),
+        (Some("afval"), Interval::Day, None),
+        (Some("#verkeer"), Interval::Day, None),
+        (Some("afval AND NOT gft"), Interval::Day, whole_days),
+        (
+            Some("verkeer OR gft"),
+            Interval::Hour,
+            Some((moment(2026, 11, 3, 0, 0), moment(2026, 11, 4, 0, 0))),
+        ),
+        (Some("(afval OR #verkeer) AND lang:nl"), Interval::Day, None),
+        (Some("\"gft bak\""), Interval::Day, None),
+        (Some("contain*"), Interval::Day, None),
+        (Some("vol AND NOT source:bluesky"), Interval::Day, None),
+    ]
+}
+
+/// The partitions of every request from both backends, as JSON, after checking they are equal.
+fn compare_partitions(
+    embedded: &Store,
+    postgres: &mut PostgresStore,
+    workspace: &peil_model::Workspace,
+    step: &str,
+) -> Result<Vec<serde_json::Value>, Box<dyn std::error::Error>> {
+    let mut reports = Vec::new();
+    for (query_text, interval, window) in aggregate_requests() {
+        let query = match query_text {
+            Some(text) => Some(peil_query::parse(text)?),
+            None => None,
+        };
+        let request = AggregateRequest {
+            query: query.as_ref(),
+            from: window.map(|(from, _)| from),
+            to: window.map(|(_, to)| to),
+            interval,
+            top: 10,
+        };
+        let from_embedded =
+            serde_json::to_value(peil_store::aggregate_partitions(embedded, workspace, &request)?)?;
+        let from_postgres = serde_json::to_value(postgres.aggregate_partitions(workspace, &request)?)?;
+        assert_eq!(
+            from_embedded, from_postgres,
+            "{step}: query {query_text:?}, {interval:?}, window {window:?}"
+        );
+        reports.push(from_postgres);
+    }
+    Ok(reports)
+}
+
+/// The cell of `partition` with `key` in a report as JSON.
+fn json_cell<'a>(
+    report: &'a serde_json::Value,
+    partition: &str,
+    key: &str,
+) -> Option<&'a serde_json::Value> {
+    report[partition]
+        .as_array()?
+        .iter()
+        .find(|cell| cell["key"] == key)
+}
+
+#[test]
+fn conformance_aggregates_embedded_and_postgres_give_the_same_reports() -> TestResult {
+    let Some(url) = test_url("conformance_aggregates") else {
+        return Ok(());
+    };
+    let data_dir = tempfile::tempdir()?;
+    let mut embedded = Store::open(data_dir.path())?;
+    let organisation = embedded.create_organisation("Gemeente Test", "test", "tester")?;
+    let draft = WorkspaceDraft {
+        name: "afval".into(),
+        purpose: Purpose::TrendPolicyAnalysis,
+        purpose_text: "test".into(),
+        legal_basis: "AVG 6(1)(e)".into(),
+        lead: None,
+        retention_days_posts: 30,
+        retention_days_aggregates: 365,
+        k: 5,
+        allowed_sources: vec![],
+        own_accounts: vec![],
+        fg_contact: None,
+        ends_at: None,
+    };
+    let workspace = embedded.create_workspace(organisation.id, &draft, "test", "tester")?;
+    let schema = TestSchema::new(&url, "aggregates");
+    let mut postgres = schema.open()?;
+    postgres.register_organisation(organisation.id, &organisation.name)?;
+    postgres.register_workspace(&WorkspaceRegistration {
+        workspace_id: workspace.id,
+        organisation_id: organisation.id,
+        name: workspace.name.clone(),
+        retention_days_posts: 30,
+        retention_days_aggregates: 365,
+    })?;
+    let corpus = aggregate_corpus(workspace.id);
+    embedded.store_post_batch(&corpus)?;
+    postgres.store_post_batch(&corpus)?;
+
+    let reports = compare_partitions(&embedded, &mut postgres, &workspace, "after the batch")?;
+    // The request path of the embedded store gives the same partitions (its first answer, so
+    // the differencing audit has nothing to add).
+    let first_request = AggregateRequest {
+        query: None,
+        from: None,
+        to: None,
+        interval: Interval::Day,
+        top: 10,
+    };
+    let from_request_path = embedded.aggregate(&workspace, &first_request)?.partitions();
+    assert_eq!(serde_json::to_value(&from_request_path)?, reports[0]);
+
+    // Not merely equal: the expected answers. The whole corpus: 253 posts; German (4 authors)
+    // is suppressed, and French (the smallest visible language) with it, because "total minus
+    // the other languages" would reveal German; the RSS source and the day of 5 November too.
+    let whole = &reports[0];
+    assert_eq!(whole["totals"]["posts"], 253);
+    assert_eq!(json_cell(whole, "languages", "de").map(|cell| &cell["suppressed"]), Some(&true.into()));
+    assert_eq!(json_cell(whole, "languages", "fr").map(|cell| &cell["suppressed"]), Some(&true.into()));
+    assert_eq!(json_cell(whole, "languages", "nl").map(|cell| &cell["posts"]), Some(&160.into()));
+    assert_eq!(json_cell(whole, "sources", "rss").map(|cell| &cell["suppressed"]), Some(&true.into()));
+    assert_eq!(
+        json_cell(whole, "volume", "2026-11-05T00:00:00Z").map(|cell| &cell["suppressed"]),
+        Some(&true.into())
+    );
+    // With a suppressed bucket the sentiment series is suppressed whole.
+    assert_eq!(whole["sentiment_series_suppressed"], 12);
+    // 2–4 November: French (exactly 5 authors) is shown, and so is the series.
+    let three_days = &reports[1];
+    assert_eq!(three_days["totals"]["posts"], 245);
+    assert_eq!(json_cell(three_days, "languages", "fr").map(|cell| &cell["posts"]), Some(&5.into()));
+    assert_eq!(three_days["sentiment_series_suppressed"], 0);
+    assert_eq!(three_days["suppressed_cells"], 0);
+    // The hashtag query holds the German group too: its language is suppressed there as well.
+    assert_eq!(json_cell(&reports[4], "languages", "de").map(|cell| &cell["suppressed"]), Some(&true.into()));
+    // Every query matched posts of at least k authors (the comparison is not of empty reports).
+    for report in &reports {
+        assert!(report["totals"]["posts"].as_u64().unwrap_or(0) > 0, "{report}");
+    }
+
+    // A deletion at the source takes the French group below k on both backends.
+    let mut french_reference = [0u8; 32];
+    french_reference[..4].copy_from_slice(&FIRST_FRENCH_POST.to_le_bytes());
+    assert!(embedded.delete_post_at_source(workspace.id, &french_reference)?);
+    assert!(postgres.delete_post_at_source(workspace.id, &french_reference)?);
+    let reports = compare_partitions(&embedded, &mut postgres, &workspace, "after a deletion")?;
+    let three_days = &reports[1];
+    assert_eq!(three_days["totals"]["posts"], 244);
+    assert_eq!(json_cell(three_days, "languages", "fr").map(|cell| &cell["suppressed"]), Some(&true.into()));
+    // Complementary suppression: one more language goes with it.
+    let suppressed_languages = three_days["languages"]
+        .as_array()
+        .map_or(0, |cells| cells.iter().filter(|cell| cell["suppressed"] == true).count());
+    assert_eq!(suppressed_languages, 2);
+
+    // Retention (30 days as of 3 December noon) removes the posts before 3 November noon.
+    let removed_embedded = embedded.apply_post_retention(moment(2026, 12, 3, 12, 0))?;
+    let removed_postgres = postgres.apply_post_retention(moment(2026, 12, 3, 12, 0))?;
+    assert_eq!(removed_embedded, removed_postgres);
+    assert!(removed_postgres > 0);
+    let reports = compare_partitions(&embedded, &mut postgres, &workspace, "after retention")?;
+    assert_eq!(
+        reports[0]["totals"]["posts"].as_u64(),
+        Some(252 - removed_postgres)
+    );
     Ok(())
 }
