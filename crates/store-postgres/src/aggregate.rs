@@ -23,7 +23,8 @@ use peil_analysis::text::Analyzers;
 use peil_model::{Language, Workspace};
 use peil_query::{MatchDoc, Query};
 use peil_store::{
-    AggregateFacts, AggregateRequest, AuthorLowerBound, Dimension, PartitionReport, RawPartition,
+    AggregateFacts, AggregateRequest, AuditRows, AuthorLowerBound, Dimension, PartitionReport,
+    RawPartition, StoredAnswer,
 };
 use postgres::types::ToSql;
 use postgres::Client;
@@ -190,14 +191,122 @@ impl AggregateFacts for PostgresFacts<'_> {
         }
         Ok(AuthorLowerBound::from_period_counts(counts))
     }
+
+    fn scope_post_ids(&self, scope: &PostgresScope) -> Result<Vec<i64>, PostgresStoreError> {
+        let (condition, parameters) = scope.condition();
+        let sql = format!("SELECT p.post_id FROM posts p WHERE {condition}");
+        let rows = self.client.borrow_mut().query(&sql, &parameters)?;
+        let mut post_ids = Vec::with_capacity(rows.len());
+        for row in rows {
+            post_ids.push(row.try_get::<_, i64>(0)?);
+        }
+        post_ids.sort_unstable();
+        post_ids.dedup();
+        Ok(post_ids)
+    }
+
+    fn audit_rows(
+        &self,
+        workspace_id: i64,
+        sorted_ids: &[i64],
+        audit_rows: &mut AuditRows<'_>,
+    ) -> Result<(), PostgresStoreError> {
+        let wanted: Vec<i64> = sorted_ids.to_vec();
+        let sql = format!(
+            "SELECT p.post_id, {PUBLISHED_SECONDS}, p.key_period, p.author_pseudonym,
+                    p.sentiment, p.language, p.source
+             FROM posts p WHERE p.workspace_id = $1 AND p.post_id = ANY($2) ORDER BY p.post_id"
+        );
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(&sql, &[&workspace_id, &wanted])?;
+        for row in rows {
+            audit_rows.push(
+                row.try_get(0)?,
+                row.try_get(1)?,
+                row.try_get(2)?,
+                row.try_get(3)?,
+                row.try_get(4)?,
+                row.try_get(5)?,
+                row.try_get(6)?,
+            );
+        }
+        Ok(())
+    }
+
+    fn remembered_answers(
+        &self,
+        workspace_id: i64,
+        not_before: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredAnswer>, PostgresStoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.client.borrow_mut().query(
+            "SELECT answered_scope_id, post_ids, shown_cells FROM answered_scopes
+             WHERE workspace_id = $1 AND answered_at >= $2
+             ORDER BY answered_at DESC, answered_scope_id DESC LIMIT $3",
+            &[&workspace_id, &not_before, &limit],
+        )?;
+        let mut answers = Vec::with_capacity(rows.len());
+        for row in rows {
+            answers.push(StoredAnswer {
+                id: row.try_get(0)?,
+                post_ids: row.try_get(1)?,
+                shown_cells: row.try_get(2)?,
+            });
+        }
+        Ok(answers)
+    }
+
+    fn remember_answer(
+        &self,
+        workspace_id: i64,
+        answered_at: i64,
+        sorted_post_ids: &[i64],
+        shown_cells: &str,
+        keep: usize,
+    ) -> Result<(), PostgresStoreError> {
+        let post_ids: Vec<i64> = sorted_post_ids.to_vec();
+        let keep = i64::try_from(keep).unwrap_or(i64::MAX);
+        let mut client = self.client.borrow_mut();
+        let mut transaction = client.transaction()?;
+        transaction.execute(
+            "INSERT INTO answered_scopes (workspace_id, answered_at, post_ids, shown_cells)
+             VALUES ($1, $2, $3, $4)",
+            &[&workspace_id, &answered_at, &post_ids, &shown_cells],
+        )?;
+        transaction.execute(
+            "DELETE FROM answered_scopes WHERE workspace_id = $1 AND answered_scope_id NOT IN (
+                SELECT answered_scope_id FROM answered_scopes WHERE workspace_id = $1
+                ORDER BY answered_at DESC, answered_scope_id DESC LIMIT $2)",
+            &[&workspace_id, &keep],
+        )?;
+        transaction.commit()?;
+        Ok(())
+    }
+
+    fn refresh_answer(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        answered_at: i64,
+    ) -> Result<(), PostgresStoreError> {
+        self.client.borrow_mut().execute(
+            "UPDATE answered_scopes SET answered_at = GREATEST(answered_at, $3)
+             WHERE workspace_id = $1 AND answered_scope_id = $2",
+            &[&workspace_id, &id, &answered_at],
+        )?;
+        Ok(())
+    }
 }
 
 impl PostgresStore {
     /// The k-gated partitions of `request` for `workspace` (totals, volume, sentiment, languages,
     /// sources, sentiment over time), computed by `peil_store::aggregate_partitions` over this
-    /// store's facts: the same answer as the embedded store for the same posts. The
-    /// differencing audit against earlier answers does not run here yet, so no command serves it
-    /// (docs/scale-out.md, "Not yet done").
+    /// store's facts, with the differencing audit against this workspace's remembered answers
+    /// (kept in `answered_scopes`): the same answer as the embedded store for the same posts and
+    /// the same earlier answers.
     pub fn aggregate_partitions(
         &mut self,
         workspace: &Workspace,

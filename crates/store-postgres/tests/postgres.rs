@@ -158,13 +158,13 @@ fn migrations_are_idempotent_and_safe_to_run_from_several_processes() -> TestRes
         joined?;
     }
     let mut store = schema.open()?;
-    assert_eq!(store.migration_versions()?, vec![1]);
+    assert_eq!(store.migration_versions()?, vec![1, 2]);
     assert_eq!(store.migrate()?, Vec::<i32>::new(), "nothing left to apply");
     let mut client = schema.client()?;
     let rows: i64 = client
         .query_one("SELECT count(*) FROM schema_migrations", &[])?
         .try_get(0)?;
-    assert_eq!(rows, 1);
+    assert_eq!(rows, 2);
     // The tables of migration 1 exist, posts as a partitioned table.
     let kind: i8 = client
         .query_one(
@@ -997,13 +997,33 @@ fn aggregate_corpus(workspace_id: i64) -> Vec<StoredPost> {
     posts
 }
 
-/// The requests compared: (query text, interval, window).
-fn aggregate_requests() -> Vec<(Option<&'static str>, Interval, Option<(DateTime<Utc>, DateTime<Utc>)>)>
-{
-    let whole_days = Some((moment(2026, 11, 2, 0, 0), moment(2026, 11, 5, 0, 0)));
+/// A request: (query text, interval, window).
+type RequestSpec = (
+    Option<&'static str>,
+    Interval,
+    Option<(DateTime<Utc>, DateTime<Utc>)>,
+);
+
+/// 2–4 November (the German group of 5 November outside).
+fn three_days() -> RequestSpec {
+    (
+        None,
+        Interval::Day,
+        Some((moment(2026, 11, 2, 0, 0), moment(2026, 11, 5, 0, 0))),
+    )
+}
+
+/// The whole corpus.
+fn whole_corpus() -> RequestSpec {
+    (None, Interval::Day, None)
+}
+
+/// The requests compared, in order (each answer is remembered by the differencing audit of
+/// both backends, so later ones are audited against earlier ones).
+fn aggregate_requests() -> Vec<RequestSpec> {
     vec![
-        (None, Interval::Day, None),
-        (None, Interval::Day, whole_days),
+        three_days(),
+        whole_corpus(),
         (
             None,
             Interval::Hour,
@@ -1011,7 +1031,11 @@ fn aggregate_requests() -> Vec<(Option<&'static str>, Interval, Option<(DateTime
         ),
         (Some("afval"), Interval::Day, None),
         (Some("#verkeer"), Interval::Day, None),
-        (Some("afval AND NOT gft"), Interval::Day, whole_days),
+        (
+            Some("afval AND NOT gft"),
+            Interval::Day,
+            Some((moment(2026, 11, 2, 0, 0), moment(2026, 11, 5, 0, 0))),
+        ),
         (
             Some("verkeer OR gft"),
             Interval::Hour,
@@ -1029,10 +1053,11 @@ fn compare_partitions(
     embedded: &Store,
     postgres: &mut PostgresStore,
     workspace: &peil_model::Workspace,
+    requests: &[RequestSpec],
     step: &str,
 ) -> Result<Vec<serde_json::Value>, Box<dyn std::error::Error>> {
     let mut reports = Vec::new();
-    for (query_text, interval, window) in aggregate_requests() {
+    for (query_text, interval, window) in requests.iter().copied() {
         let query = match query_text {
             Some(text) => Some(peil_query::parse(text)?),
             None => None,
@@ -1044,9 +1069,11 @@ fn compare_partitions(
             interval,
             top: 10,
         };
-        let from_embedded =
-            serde_json::to_value(peil_store::aggregate_partitions(embedded, workspace, &request)?)?;
-        let from_postgres = serde_json::to_value(postgres.aggregate_partitions(workspace, &request)?)?;
+        let from_embedded = serde_json::to_value(peil_store::aggregate_partitions(
+            embedded, workspace, &request,
+        )?)?;
+        let from_postgres =
+            serde_json::to_value(postgres.aggregate_partitions(workspace, &request)?)?;
         assert_eq!(
             from_embedded, from_postgres,
             "{step}: query {query_text:?}, {interval:?}, window {window:?}"
@@ -1068,16 +1095,16 @@ fn json_cell<'a>(
         .find(|cell| cell["key"] == key)
 }
 
-#[test]
-fn conformance_aggregates_embedded_and_postgres_give_the_same_reports() -> TestResult {
-    let Some(url) = test_url("conformance_aggregates") else {
-        return Ok(());
-    };
-    let data_dir = tempfile::tempdir()?;
-    let mut embedded = Store::open(data_dir.path())?;
-    let organisation = embedded.create_organisation("Gemeente Test", "test", "tester")?;
+/// A new workspace (k = 5) in the embedded store, registered in PostgreSQL, holding the corpus
+/// in both.
+fn corpus_workspace(
+    embedded: &mut Store,
+    postgres: &mut PostgresStore,
+    organisation_id: i64,
+    name: &str,
+) -> Result<peil_model::Workspace, Box<dyn std::error::Error>> {
     let draft = WorkspaceDraft {
-        name: "afval".into(),
+        name: name.into(),
         purpose: Purpose::TrendPolicyAnalysis,
         purpose_text: "test".into(),
         legal_basis: "AVG 6(1)(e)".into(),
@@ -1090,13 +1117,10 @@ fn conformance_aggregates_embedded_and_postgres_give_the_same_reports() -> TestR
         fg_contact: None,
         ends_at: None,
     };
-    let workspace = embedded.create_workspace(organisation.id, &draft, "test", "tester")?;
-    let schema = TestSchema::new(&url, "aggregates");
-    let mut postgres = schema.open()?;
-    postgres.register_organisation(organisation.id, &organisation.name)?;
+    let workspace = embedded.create_workspace(organisation_id, &draft, "test", "tester")?;
     postgres.register_workspace(&WorkspaceRegistration {
         workspace_id: workspace.id,
-        organisation_id: organisation.id,
+        organisation_id,
         name: workspace.name.clone(),
         retention_days_posts: 30,
         retention_days_aggregates: 365,
@@ -1104,72 +1128,130 @@ fn conformance_aggregates_embedded_and_postgres_give_the_same_reports() -> TestR
     let corpus = aggregate_corpus(workspace.id);
     embedded.store_post_batch(&corpus)?;
     postgres.store_post_batch(&corpus)?;
+    Ok(workspace)
+}
 
-    let reports = compare_partitions(&embedded, &mut postgres, &workspace, "after the batch")?;
-    // The request path of the embedded store gives the same partitions (its first answer, so
-    // the differencing audit has nothing to add).
-    let first_request = AggregateRequest {
+/// Whether the cell `key` of `partition` is suppressed in a report as JSON.
+fn suppressed(report: &serde_json::Value, partition: &str, key: &str) -> bool {
+    json_cell(report, partition, key).is_some_and(|cell| cell["suppressed"] == true)
+}
+
+#[test]
+fn conformance_aggregates_embedded_and_postgres_give_the_same_reports() -> TestResult {
+    let Some(url) = test_url("conformance_aggregates") else {
+        return Ok(());
+    };
+    let data_dir = tempfile::tempdir()?;
+    let mut embedded = Store::open(data_dir.path())?;
+    let organisation = embedded.create_organisation("Gemeente Test", "test", "tester")?;
+    let schema = TestSchema::new(&url, "aggregates");
+    let mut postgres = schema.open()?;
+    postgres.register_organisation(organisation.id, &organisation.name)?;
+
+    // 1. The whole corpus first, through the embedded request path and then through both
+    // backends' partitions: German (4 authors, one fewer than k) is suppressed on both, and
+    // French (the smallest visible language) with it, because "total minus the other languages"
+    // would reveal German; the RSS source and the day of 5 November too, and the sentiment series
+    // whole.
+    let first = corpus_workspace(&mut embedded, &mut postgres, organisation.id, "eerst")?;
+    let whole_request = AggregateRequest {
         query: None,
         from: None,
         to: None,
         interval: Interval::Day,
         top: 10,
     };
-    let from_request_path = embedded.aggregate(&workspace, &first_request)?.partitions();
+    let from_request_path = embedded.aggregate(&first, &whole_request)?.partitions();
+    let reports = compare_partitions(&embedded, &mut postgres, &first, &[whole_corpus()], "whole")?;
     assert_eq!(serde_json::to_value(&from_request_path)?, reports[0]);
-
-    // Not merely equal: the expected answers. The whole corpus: 253 posts; German (4 authors)
-    // is suppressed, and French (the smallest visible language) with it, because "total minus
-    // the other languages" would reveal German; the RSS source and the day of 5 November too.
     let whole = &reports[0];
     assert_eq!(whole["totals"]["posts"], 253);
-    assert_eq!(json_cell(whole, "languages", "de").map(|cell| &cell["suppressed"]), Some(&true.into()));
-    assert_eq!(json_cell(whole, "languages", "fr").map(|cell| &cell["suppressed"]), Some(&true.into()));
-    assert_eq!(json_cell(whole, "languages", "nl").map(|cell| &cell["posts"]), Some(&160.into()));
-    assert_eq!(json_cell(whole, "sources", "rss").map(|cell| &cell["suppressed"]), Some(&true.into()));
+    assert!(suppressed(whole, "languages", "de"));
+    assert!(suppressed(whole, "languages", "fr"));
     assert_eq!(
-        json_cell(whole, "volume", "2026-11-05T00:00:00Z").map(|cell| &cell["suppressed"]),
-        Some(&true.into())
+        json_cell(whole, "languages", "nl").map(|cell| &cell["posts"]),
+        Some(&160.into())
     );
-    // With a suppressed bucket the sentiment series is suppressed whole.
+    assert!(suppressed(whole, "sources", "rss"));
+    assert!(suppressed(whole, "volume", "2026-11-05T00:00:00Z"));
     assert_eq!(whole["sentiment_series_suppressed"], 12);
-    // 2–4 November: French (exactly 5 authors) is shown, and so is the series.
-    let three_days = &reports[1];
-    assert_eq!(three_days["totals"]["posts"], 245);
-    assert_eq!(json_cell(three_days, "languages", "fr").map(|cell| &cell["posts"]), Some(&5.into()));
-    assert_eq!(three_days["sentiment_series_suppressed"], 0);
-    assert_eq!(three_days["suppressed_cells"], 0);
-    // The hashtag query holds the German group too: its language is suppressed there as well.
-    assert_eq!(json_cell(&reports[4], "languages", "de").map(|cell| &cell["suppressed"]), Some(&true.into()));
-    // Every query matched posts of at least k authors (the comparison is not of empty reports).
-    for report in &reports {
-        assert!(report["totals"]["posts"].as_u64().unwrap_or(0) > 0, "{report}");
-    }
 
-    // A deletion at the source takes the French group below k on both backends.
+    // 2. Every request in turn on a second workspace: the same reports, the differencing audit
+    // included. 2–4 November first: French (exactly 5 authors) and the series are shown; the
+    // whole corpus after it would reveal the German group as the difference: withheld on both.
+    let second = corpus_workspace(&mut embedded, &mut postgres, organisation.id, "tweede")?;
+    let requests = aggregate_requests();
+    let reports = compare_partitions(&embedded, &mut postgres, &second, &requests, "sequence")?;
+    assert_eq!(reports[0]["totals"]["posts"], 245);
+    assert_eq!(
+        json_cell(&reports[0], "languages", "fr").map(|cell| &cell["posts"]),
+        Some(&5.into())
+    );
+    assert_eq!(reports[0]["sentiment_series_suppressed"], 0);
+    assert_eq!(reports[0]["suppressed_cells"], 0);
+    assert!(reports[1]["totals"]["posts"].is_null());
+    assert!(reports[1]["differencing_refusal"].is_object());
+    // Not a comparison of empty reports: most requests are answered.
+    let answered = reports
+        .iter()
+        .filter(|report| report["totals"]["posts"].as_u64().unwrap_or(0) > 0)
+        .count();
+    assert!(answered >= 6, "{answered} answered");
+    // Asked again, every answer is the same on both (identical scopes answer as before).
+    let again = compare_partitions(&embedded, &mut postgres, &second, &requests, "again")?;
+    assert_eq!(again, reports);
+
+    // 3. A deletion at the source takes the French group below k on both backends, with
+    // complementary suppression of one more language.
+    let third = corpus_workspace(&mut embedded, &mut postgres, organisation.id, "derde")?;
     let mut french_reference = [0u8; 32];
     french_reference[..4].copy_from_slice(&FIRST_FRENCH_POST.to_le_bytes());
-    assert!(embedded.delete_post_at_source(workspace.id, &french_reference)?);
-    assert!(postgres.delete_post_at_source(workspace.id, &french_reference)?);
-    let reports = compare_partitions(&embedded, &mut postgres, &workspace, "after a deletion")?;
-    let three_days = &reports[1];
-    assert_eq!(three_days["totals"]["posts"], 244);
-    assert_eq!(json_cell(three_days, "languages", "fr").map(|cell| &cell["suppressed"]), Some(&true.into()));
-    // Complementary suppression: one more language goes with it.
-    let suppressed_languages = three_days["languages"]
-        .as_array()
-        .map_or(0, |cells| cells.iter().filter(|cell| cell["suppressed"] == true).count());
+    assert!(embedded.delete_post_at_source(third.id, &french_reference)?);
+    assert!(postgres.delete_post_at_source(third.id, &french_reference)?);
+    let reports = compare_partitions(
+        &embedded,
+        &mut postgres,
+        &third,
+        &[three_days()],
+        "deletion",
+    )?;
+    assert_eq!(reports[0]["totals"]["posts"], 244);
+    assert!(suppressed(&reports[0], "languages", "fr"));
+    let suppressed_languages = reports[0]["languages"].as_array().map_or(0, |cells| {
+        cells
+            .iter()
+            .filter(|cell| cell["suppressed"] == true)
+            .count()
+    });
     assert_eq!(suppressed_languages, 2);
 
-    // Retention (30 days as of 3 December noon) removes the posts before 3 November noon.
+    // 4. Retention (30 days as of 3 December noon) removes the posts before 3 November noon;
+    // afterwards the reports (audited against the answers before it) are again the same.
     let removed_embedded = embedded.apply_post_retention(moment(2026, 12, 3, 12, 0))?;
     let removed_postgres = postgres.apply_post_retention(moment(2026, 12, 3, 12, 0))?;
     assert_eq!(removed_embedded, removed_postgres);
     assert!(removed_postgres > 0);
-    let reports = compare_partitions(&embedded, &mut postgres, &workspace, "after retention")?;
+    let fourth = corpus_workspace(&mut embedded, &mut postgres, organisation.id, "vierde")?;
+    let removed_embedded = embedded.apply_post_retention(moment(2026, 12, 3, 12, 0))?;
+    let removed_postgres = postgres.apply_post_retention(moment(2026, 12, 3, 12, 0))?;
+    assert_eq!(removed_embedded, removed_postgres);
+    let after = compare_partitions(
+        &embedded,
+        &mut postgres,
+        &fourth,
+        &[whole_corpus()],
+        "retention",
+    )?;
     assert_eq!(
-        reports[0]["totals"]["posts"].as_u64(),
-        Some(252 - removed_postgres)
+        after[0]["totals"]["posts"].as_u64(),
+        Some(253 - removed_postgres)
     );
+    compare_partitions(
+        &embedded,
+        &mut postgres,
+        &second,
+        &requests,
+        "after retention",
+    )?;
     Ok(())
 }

@@ -51,7 +51,9 @@ use crate::differencing::{
     self, AuditPosts, Comparison, DifferencingReason, DifferencingRefusal, FactTables, Family,
     Reach, Repair, ShownCells, ShownPartition,
 };
-use crate::facts::{AggregateFacts, AuthorLowerBound, Dimension, RawCell, RawPartition};
+use crate::facts::{
+    AggregateFacts, AuditRows, AuthorLowerBound, Dimension, RawCell, RawPartition, StoredAnswer,
+};
 use crate::posts::{TERM_KIND_BIGRAM, TERM_KIND_HASHTAG};
 use crate::representativeness::Representativeness;
 use crate::signals::{
@@ -686,9 +688,8 @@ impl Store {
         let answered_at = Utc::now().timestamp();
         let not_before =
             answered_at.saturating_sub(i64::from(workspace.retention_days_aggregates) * 86_400);
-        let remembered = differencing::load_remembered(&self.connection, workspace.id, not_before)?;
-        let scope_ids =
-            differencing::load_scope_ids(&self.connection, &scope.condition, &scope.parameters)?;
+        let remembered = differencing::load_remembered(self, workspace.id, not_before)?;
+        let scope_ids = AggregateFacts::scope_post_ids(self, &scope)?;
         let identical = remembered.iter().find(|earlier| {
             earlier.shown.interval_seconds == width && earlier.post_ids == scope_ids
         });
@@ -826,14 +827,8 @@ impl Store {
 
         match identical {
             _ if !remember_answer => {}
-            Some(earlier) => differencing::refresh(&self.connection, earlier.id, answered_at)?,
-            None => differencing::remember(
-                &self.connection,
-                workspace.id,
-                answered_at,
-                &scope_ids,
-                &shown,
-            )?,
+            Some(earlier) => self.refresh_answer(workspace.id, earlier.id, answered_at)?,
+            None => differencing::remember(self, workspace.id, answered_at, &scope_ids, &shown)?,
         }
 
         Ok(AggregateReport {
@@ -891,103 +886,21 @@ impl Store {
         }
         let mut tables = FactTables::default();
         let audit_posts = AuditPosts::load(
-            &self.connection,
+            self,
             workspace_id,
             scope_ids,
             remembered,
             width,
             &mut tables,
         )?;
-        let mut comparisons: Vec<Comparison<'_>> = Vec::new();
-        for comparison in differencing::compare_all(remembered, &audit_posts, width, k, &tables) {
-            if !comparison.overlaps() {
-                continue;
-            }
-            if !comparison.difference_safe() {
-                return Ok(AuditedAnswer::Refused(DifferencingRefusal::new(
-                    DifferencingReason::SmallDifference,
-                    k,
-                )));
-            }
-            comparisons.push(comparison);
-        }
-        let refused = || {
-            Ok(AuditedAnswer::Refused(DifferencingRefusal::new(
-                DifferencingReason::CellsWouldSingleOut,
-                k,
-            )))
-        };
-        let mut groups: Vec<BTreeSet<i64>> = Family::ALL
-            .iter()
-            .zip(suppressions.iter())
-            .map(|(family, suppressed)| {
-                suppressed
-                    .iter()
-                    .filter_map(|text| family.key_of_text(text, &tables))
-                    .collect()
-            })
-            .collect();
-        // How often each family's group has grown, and per comparison and family the count at
-        // which its check last found nothing: the check depends only on the view (fixed) and
-        // the group, so it is not repeated while the group stays the same.
-        let mut group_versions = [0u64; 5];
-        let mut clean_at: Vec<[Option<u64>; 5]> = vec![[None; 5]; comparisons.len()];
-        loop {
-            let mut changed = false;
-            for (comparison, comparison_clean_at) in comparisons.iter().zip(clean_at.iter_mut()) {
-                for (position, view) in comparison.views.iter().enumerate() {
-                    let (Some(group), Some(version), Some(last_clean)) = (
-                        groups.get_mut(position),
-                        group_versions.get_mut(position),
-                        comparison_clean_at.get_mut(position),
-                    ) else {
-                        continue;
-                    };
-                    if *last_clean == Some(*version) {
-                        continue;
-                    }
-                    loop {
-                        let repairs = view.find_repairs(group, k);
-                        if repairs.is_empty() {
-                            break;
-                        }
-                        for repair in repairs {
-                            let key = match repair {
-                                Repair::Suppress(key) => Some(key),
-                                Repair::GrowGroup { escape } => view.group_candidate(group, escape),
-                                Repair::Refuse => None,
-                            };
-                            let Some(key) = key else {
-                                return refused();
-                            };
-                            if !group.insert(key) {
-                                return refused();
-                            }
-                            *version += 1;
-                        }
-                        changed = true;
-                    }
-                    *last_clean = Some(*version);
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        for ((family, group), suppressed) in Family::ALL
-            .iter()
-            .zip(groups.iter())
-            .zip(suppressions.iter_mut())
-        {
-            for key in group {
-                if let Some(text) = family.text_of_key(*key, &tables) {
-                    suppressed.insert(text);
-                }
-            }
-        }
-        let authors_shown = comparisons
-            .iter()
-            .all(|comparison| comparison.authors_comparable);
+        let (comparisons, authors_shown) =
+            match audit_cells(remembered, &audit_posts, &tables, width, k, suppressions) {
+                CellAudit::Refused(refusal) => return Ok(AuditedAnswer::Refused(refusal)),
+                CellAudit::Settled {
+                    comparisons,
+                    authors_shown,
+                } => (comparisons, authors_shown),
+            };
         let selection = self.select_terms_audited(
             workspace_id,
             candidates,
@@ -1112,7 +1025,11 @@ fn gate_partition<F: AggregateFacts + ?Sized>(
 
 /// The raw cells and the gated suppressions of the partitions, in `Family::ALL` order (volume,
 /// sentiment, languages, sources, sentiment series), and the keys of the series cells.
-type GatedPartitions = (Vec<BTreeMap<String, RawCell>>, Vec<BTreeSet<String>>, Vec<String>);
+type GatedPartitions = (
+    Vec<BTreeMap<String, RawCell>>,
+    Vec<BTreeSet<String>>,
+    Vec<String>,
+);
 
 /// The k gate per partition (volume with buckets of `width`, sentiment, language, source), with
 /// complementary suppression, and the sentiment series gated whole or not at all. Same queries
@@ -1194,8 +1111,7 @@ fn finish_partitions(
             // Built below, per bucket of the finished volume partition.
             continue;
         }
-        let (Some(raw), Some(suppressed)) = (raws.get(position), suppressions.get(position))
-        else {
+        let (Some(raw), Some(suppressed)) = (raws.get(position), suppressions.get(position)) else {
             continue;
         };
         let expected_keys: Vec<String> = match family {
@@ -1296,6 +1212,55 @@ impl AggregateFacts for Store {
             self, scope, dimension, keys,
         )?))
     }
+
+    fn scope_post_ids(&self, scope: &Scope) -> Result<Vec<i64>, StoreError> {
+        differencing::load_scope_ids(&self.connection, &scope.condition, &scope.parameters)
+    }
+
+    fn audit_rows(
+        &self,
+        workspace_id: i64,
+        sorted_ids: &[i64],
+        rows: &mut AuditRows<'_>,
+    ) -> Result<(), StoreError> {
+        differencing::read_rows(&self.connection, workspace_id, sorted_ids, rows)
+    }
+
+    fn remembered_answers(
+        &self,
+        workspace_id: i64,
+        not_before: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredAnswer>, StoreError> {
+        differencing::select_remembered(&self.connection, workspace_id, not_before, limit)
+    }
+
+    fn remember_answer(
+        &self,
+        workspace_id: i64,
+        answered_at: i64,
+        sorted_post_ids: &[i64],
+        shown_cells: &str,
+        keep: usize,
+    ) -> Result<(), StoreError> {
+        differencing::insert_answer(
+            &self.connection,
+            workspace_id,
+            answered_at,
+            sorted_post_ids,
+            shown_cells,
+            keep,
+        )
+    }
+
+    fn refresh_answer(
+        &self,
+        _workspace_id: i64,
+        id: i64,
+        answered_at: i64,
+    ) -> Result<(), StoreError> {
+        differencing::refresh(&self.connection, id, answered_at)
+    }
 }
 
 /// The k-gated partitions of an aggregate: totals, volume, sentiment, languages, sources and
@@ -1315,6 +1280,10 @@ pub struct PartitionReport {
     pub sentiment_series_suppressed: u64,
     /// Suppressed cells of these partitions (the total included when it is suppressed).
     pub suppressed_cells: u64,
+    /// Set when the whole answer is withheld by the differencing audit (as in
+    /// `AggregateReport`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub differencing_refusal: Option<DifferencingRefusal>,
 }
 
 impl AggregateReport {
@@ -1337,15 +1306,17 @@ impl AggregateReport {
             sentiment_series: self.sentiment_series.clone(),
             sentiment_series_suppressed: self.sentiment_series_suppressed,
             suppressed_cells: self.suppressed_cells.saturating_sub(term_suppressed),
+            differencing_refusal: self.differencing_refusal.clone(),
         }
     }
 }
 
 /// The k-gated partitions of `request` (totals, volume, sentiment, languages, sources, sentiment
-/// over time) over any backend's facts: the same gate, complementary suppression and series
-/// rule as `Store::aggregate`, with the same window snapping, so both backends give the same
-/// answer for the same posts. It does not (yet) run the differencing audit against earlier
-/// answers, so no command serves it: `Store::aggregate` is the request path.
+/// over time) over any backend's facts: the same gate, complementary suppression, series rule
+/// and differencing audit (scope check, cell check and author rule against the workspace's
+/// remembered answers, which it then joins) as `Store::aggregate`, with the same window
+/// snapping, so both backends give the same answer for the same posts and the same earlier
+/// answers. It names no terms, and remembers that it named none.
 pub fn aggregate_partitions<F: AggregateFacts + ?Sized>(
     facts: &F,
     workspace: &Workspace,
@@ -1368,7 +1339,67 @@ pub fn aggregate_partitions<F: AggregateFacts + ?Sized>(
     let total_posts = total_rows.posts;
     let (raws, mut suppressions, series_keys) =
         gate_partitions(facts, &scope, k, width, total_posts)?;
-    let mut shown = ShownCells::default();
+
+    // The differencing audit against the remembered answers, as in `Store::aggregate`.
+    let answered_at = Utc::now().timestamp();
+    let not_before =
+        answered_at.saturating_sub(i64::from(workspace.retention_days_aggregates) * 86_400);
+    let remembered = differencing::load_remembered(facts, workspace.id, not_before)?;
+    let scope_ids = facts.scope_post_ids(&scope)?;
+    let identical = remembered
+        .iter()
+        .find(|earlier| earlier.shown.interval_seconds == width && earlier.post_ids == scope_ids);
+    let authors_shown = match identical {
+        Some(earlier) => {
+            // Answer exactly as before: the same suppression.
+            for (position, family) in Family::ALL.iter().enumerate() {
+                let earlier_suppressed = &earlier.shown.partition(*family).suppressed;
+                if let Some(suppressed) = suppressions.get_mut(position) {
+                    suppressed.extend(earlier_suppressed.iter().cloned());
+                }
+            }
+            earlier.shown.authors_shown
+        }
+        None => {
+            let any_overlap = remembered
+                .iter()
+                .any(|earlier| differencing::sorted_intersect(&earlier.post_ids, &scope_ids));
+            if any_overlap {
+                let mut tables = FactTables::default();
+                let audit_posts = AuditPosts::load(
+                    facts,
+                    workspace.id,
+                    &scope_ids,
+                    &remembered,
+                    width,
+                    &mut tables,
+                )?;
+                match audit_cells(
+                    &remembered,
+                    &audit_posts,
+                    &tables,
+                    width,
+                    k,
+                    &mut suppressions,
+                ) {
+                    CellAudit::Refused(refusal) => {
+                        let withheld =
+                            withheld_report(k, request.interval, (from, to), true, Some(refusal));
+                        return Ok(withheld.partitions());
+                    }
+                    CellAudit::Settled { authors_shown, .. } => authors_shown,
+                }
+            } else {
+                true
+            }
+        }
+    };
+    let mut shown = ShownCells {
+        interval_seconds: width,
+        terms: Vec::new(),
+        authors_shown,
+        ..ShownCells::default()
+    };
     let finished = finish_partitions(
         &raws,
         &mut suppressions,
@@ -1377,6 +1408,10 @@ pub fn aggregate_partitions<F: AggregateFacts + ?Sized>(
         total_posts,
         &mut shown,
     );
+    match identical {
+        Some(earlier) => facts.refresh_answer(workspace.id, earlier.id, answered_at)?,
+        None => differencing::remember(facts, workspace.id, answered_at, &scope_ids, &shown)?,
+    }
     Ok(PartitionReport {
         k: k as u32,
         interval: request.interval,
@@ -1384,7 +1419,7 @@ pub fn aggregate_partitions<F: AggregateFacts + ?Sized>(
         to,
         totals: Totals {
             posts: Some(total_posts),
-            authors_at_least: Some(total_rows.authors_lower_bound),
+            authors_at_least: authors_shown.then_some(total_rows.authors_lower_bound),
             suppressed: false,
         },
         volume: finished.volume,
@@ -1394,7 +1429,127 @@ pub fn aggregate_partitions<F: AggregateFacts + ?Sized>(
         sentiment_series: finished.sentiment_series,
         sentiment_series_suppressed: finished.sentiment_series_suppressed,
         suppressed_cells: finished.suppressed_cells,
+        differencing_refusal: None,
     })
+}
+
+/// What the cell check of the differencing audit decided.
+enum CellAudit<'a> {
+    Refused(DifferencingRefusal),
+    Settled {
+        /// The remembered answers that overlap this one (for the term rule).
+        comparisons: Vec<Comparison<'a>>,
+        authors_shown: bool,
+    },
+}
+
+/// The scope check and the cell check of the differencing audit: grows `suppressions` (text keys
+/// per partition in `Family::ALL` order) until no remembered answer can be combined with this
+/// one to single out fewer than k authors, or refuses. Each remembered scope is compared once
+/// (all partitions in one pass), and a partition of a comparison is checked again only after its
+/// suppressed group changed.
+fn audit_cells<'a>(
+    remembered: &'a [differencing::RememberedScope],
+    audit_posts: &'a AuditPosts,
+    tables: &'a FactTables,
+    width: i64,
+    k: u64,
+    suppressions: &mut [BTreeSet<String>],
+) -> CellAudit<'a> {
+    let mut comparisons: Vec<Comparison<'_>> = Vec::new();
+    for comparison in differencing::compare_all(remembered, &audit_posts, width, k, tables) {
+        if !comparison.overlaps() {
+            continue;
+        }
+        if !comparison.difference_safe() {
+            return CellAudit::Refused(DifferencingRefusal::new(
+                DifferencingReason::SmallDifference,
+                k,
+            ));
+        }
+        comparisons.push(comparison);
+    }
+    let refused = || {
+        CellAudit::Refused(DifferencingRefusal::new(
+            DifferencingReason::CellsWouldSingleOut,
+            k,
+        ))
+    };
+    let mut groups: Vec<BTreeSet<i64>> = Family::ALL
+        .iter()
+        .zip(suppressions.iter())
+        .map(|(family, suppressed)| {
+            suppressed
+                .iter()
+                .filter_map(|text| family.key_of_text(text, tables))
+                .collect()
+        })
+        .collect();
+    // How often each family's group has grown, and per comparison and family the count at
+    // which its check last found nothing: the check depends only on the view (fixed) and
+    // the group, so it is not repeated while the group stays the same.
+    let mut group_versions = [0u64; 5];
+    let mut clean_at: Vec<[Option<u64>; 5]> = vec![[None; 5]; comparisons.len()];
+    loop {
+        let mut changed = false;
+        for (comparison, comparison_clean_at) in comparisons.iter().zip(clean_at.iter_mut()) {
+            for (position, view) in comparison.views.iter().enumerate() {
+                let (Some(group), Some(version), Some(last_clean)) = (
+                    groups.get_mut(position),
+                    group_versions.get_mut(position),
+                    comparison_clean_at.get_mut(position),
+                ) else {
+                    continue;
+                };
+                if *last_clean == Some(*version) {
+                    continue;
+                }
+                loop {
+                    let repairs = view.find_repairs(group, k);
+                    if repairs.is_empty() {
+                        break;
+                    }
+                    for repair in repairs {
+                        let key = match repair {
+                            Repair::Suppress(key) => Some(key),
+                            Repair::GrowGroup { escape } => view.group_candidate(group, escape),
+                            Repair::Refuse => None,
+                        };
+                        let Some(key) = key else {
+                            return refused();
+                        };
+                        if !group.insert(key) {
+                            return refused();
+                        }
+                        *version += 1;
+                    }
+                    changed = true;
+                }
+                *last_clean = Some(*version);
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for ((family, group), suppressed) in Family::ALL
+        .iter()
+        .zip(groups.iter())
+        .zip(suppressions.iter_mut())
+    {
+        for key in group {
+            if let Some(text) = family.text_of_key(*key, tables) {
+                suppressed.insert(text);
+            }
+        }
+    }
+    let authors_shown = comparisons
+        .iter()
+        .all(|comparison| comparison.authors_comparable);
+    CellAudit::Settled {
+        comparisons,
+        authors_shown,
+    }
 }
 
 /// A term occurrence: (term id, period index, pseudonym prefix, post id).

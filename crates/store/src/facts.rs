@@ -15,6 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use peil_query::Query;
 
+pub use crate::differencing::AuditRows;
+
 /// A partition dimension. Its cell keys are text, the same in every backend:
 /// * `Whole`: one cell, key `""`;
 /// * `Bucket(width)`: the bucket start in Unix seconds, `published - published % width`, decimal;
@@ -72,6 +74,15 @@ impl AuthorLowerBound {
     }
 }
 
+/// A remembered answer of the differencing audit as a backend stores it: its id, the ids of the
+/// posts it covered, and what it showed (cell keys and term ids as JSON, no counts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAnswer {
+    pub id: i64,
+    pub post_ids: Vec<i64>,
+    pub shown_cells: String,
+}
+
 /// The fact queries behind the k-gated partitions of an aggregate (totals, volume, sentiment,
 /// languages, sources, sentiment over time). Implemented by the embedded `Store` and by
 /// `PostgresStore`.
@@ -106,4 +117,43 @@ pub trait AggregateFacts {
         dimension: Dimension,
         keys: &BTreeSet<String>,
     ) -> Result<AuthorLowerBound, Self::Error>;
+
+    /// The ids of the posts of `scope`, sorted ascending, without repeats.
+    fn scope_post_ids(&self, scope: &Self::Scope) -> Result<Vec<i64>, Self::Error>;
+
+    /// Pushes the posts of `workspace_id` among `sorted_ids` that still exist into `rows`, in
+    /// id order (for the differencing audit).
+    fn audit_rows(
+        &self,
+        workspace_id: i64,
+        sorted_ids: &[i64],
+        rows: &mut AuditRows<'_>,
+    ) -> Result<(), Self::Error>;
+
+    /// The remembered answers of `workspace_id` answered at or after `not_before` (Unix
+    /// seconds), newest first (ties: highest id first), at most `limit`.
+    fn remembered_answers(
+        &self,
+        workspace_id: i64,
+        not_before: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredAnswer>, Self::Error>;
+
+    /// Remembers an answer; then keeps only the newest `keep` answers of the workspace.
+    fn remember_answer(
+        &self,
+        workspace_id: i64,
+        answered_at: i64,
+        sorted_post_ids: &[i64],
+        shown_cells: &str,
+        keep: usize,
+    ) -> Result<(), Self::Error>;
+
+    /// Marks the remembered answer `id` as answered again at `answered_at` (never earlier).
+    fn refresh_answer(
+        &self,
+        workspace_id: i64,
+        id: i64,
+        answered_at: i64,
+    ) -> Result<(), Self::Error>;
 }

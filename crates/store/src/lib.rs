@@ -46,7 +46,9 @@ pub use backend::{hour_bucket_start, PostBackend, SECONDS_PER_HOUR};
 pub use connectors::{ConnectorProgress, ConnectorState};
 pub use differencing::{DifferencingReason, DifferencingRefusal, REMEMBERED_SCOPES_PER_WORKSPACE};
 pub use error::StoreError;
-pub use facts::{AggregateFacts, AuthorLowerBound, Dimension, RawPartition};
+pub use facts::{
+    AggregateFacts, AuditRows, AuthorLowerBound, Dimension, RawPartition, StoredAnswer,
+};
 pub use keys::{period_label, KeyInfo, KeyStore};
 pub use oidc::{OidcClientAuthentication, OidcProviderRecord};
 pub use peil_model::StoredPost;
