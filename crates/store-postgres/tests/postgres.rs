@@ -1255,3 +1255,116 @@ fn conformance_aggregates_embedded_and_postgres_give_the_same_reports() -> TestR
     )?;
     Ok(())
 }
+
+/// One random post: (author, hour after 2 November 00:00, text, language, source, sentiment).
+type RandomPost = (u32, u32, usize, usize, usize, usize);
+
+#[test]
+fn conformance_aggregates_on_random_posts() -> TestResult {
+    let Some(url) = test_url("conformance_aggregates_on_random_posts") else {
+        return Ok(());
+    };
+    let data_dir = tempfile::tempdir()?;
+    let mut embedded = Store::open(data_dir.path())?;
+    let organisation = embedded.create_organisation("Gemeente Test", "test", "tester")?;
+    let schema = TestSchema::new(&url, "aggregates_random");
+    let mut postgres = schema.open()?;
+    postgres.register_organisation(organisation.id, &organisation.name)?;
+    let stores = std::cell::RefCell::new((embedded, postgres));
+    let case_number = AtomicU64::new(0);
+    let languages = [Language::Nl, Language::En, Language::De, Language::Fr];
+    let sources = ["mastodon", "bluesky", "rss"];
+    let requests: Vec<RequestSpec> = vec![
+        whole_corpus(),
+        (
+            None,
+            Interval::Hour,
+            Some((moment(2026, 11, 2, 12, 0), moment(2026, 11, 3, 18, 0))),
+        ),
+        (Some("afval"), Interval::Day, None),
+        (Some("#verkeer OR gft"), Interval::Hour, None),
+        (
+            Some("brug AND NOT lang:en"),
+            Interval::Day,
+            Some((moment(2026, 11, 3, 0, 0), moment(2026, 11, 5, 0, 0))),
+        ),
+    ];
+    let mut runner = TestRunner::new(Config {
+        cases: 16,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let post_strategy = (
+        0u32..12,
+        0u32..72,
+        0usize..6,
+        0usize..4,
+        0usize..3,
+        0usize..3,
+    );
+    let result = runner.run(
+        &prop::collection::vec(post_strategy, 1..90),
+        |posts: Vec<RandomPost>| {
+            let fail = |error: &dyn std::fmt::Display| TestCaseError::fail(error.to_string());
+            let mut stores = stores.borrow_mut();
+            let (embedded, postgres) = &mut *stores;
+            let number = case_number.fetch_add(1, Ordering::Relaxed);
+            let draft = WorkspaceDraft {
+                name: format!("willekeurig {number}"),
+                purpose: Purpose::TrendPolicyAnalysis,
+                purpose_text: "test".into(),
+                legal_basis: "AVG 6(1)(e)".into(),
+                lead: None,
+                retention_days_posts: 30,
+                retention_days_aggregates: 365,
+                k: 5,
+                allowed_sources: vec![],
+                own_accounts: vec![],
+                fg_contact: None,
+                ends_at: None,
+            };
+            let workspace = embedded
+                .create_workspace(organisation.id, &draft, "test", "tester")
+                .map_err(|error| fail(&error))?;
+            postgres
+                .register_workspace(&WorkspaceRegistration {
+                    workspace_id: workspace.id,
+                    organisation_id: organisation.id,
+                    name: workspace.name.clone(),
+                    retention_days_posts: 30,
+                    retention_days_aggregates: 365,
+                })
+                .map_err(|error| fail(&error))?;
+            let batch: Vec<StoredPost> = posts
+                .iter()
+                .enumerate()
+                .map(
+                    |(index, (author, hour, text, language, source, sentiment))| {
+                        corpus_post(
+                            workspace.id,
+                            index as u32,
+                            *author,
+                            moment(2026, 11, 2, 0, 0) + TimeDelta::hours(i64::from(*hour)),
+                            CORPUS_TEXTS[*text % CORPUS_TEXTS.len()],
+                            languages[*language % languages.len()],
+                            sources[*source % sources.len()],
+                            SentimentLabel::ALL[*sentiment % 3],
+                        )
+                    },
+                )
+                .collect();
+            embedded
+                .store_post_batch(&batch)
+                .map_err(|error| fail(&error))?;
+            postgres
+                .store_post_batch(&batch)
+                .map_err(|error| fail(&error))?;
+            // `compare_partitions` asserts equality request by request (a panic fails the case).
+            compare_partitions(embedded, postgres, &workspace, &requests, "random")
+                .map_err(|error| fail(&error))?;
+            Ok(())
+        },
+    );
+    result.map_err(|error| error.to_string())?;
+    Ok(())
+}
