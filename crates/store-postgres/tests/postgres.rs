@@ -885,6 +885,7 @@ fn errors_carry_no_values_of_rows() -> TestResult {
 // same posts and request.
 
 /// One author's post of the aggregate corpus.
+#[allow(clippy::too_many_arguments)]
 fn corpus_post(
     workspace_id: i64,
     number: u32,

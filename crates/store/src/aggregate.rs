@@ -1457,7 +1457,7 @@ fn audit_cells<'a>(
     suppressions: &mut [BTreeSet<String>],
 ) -> CellAudit<'a> {
     let mut comparisons: Vec<Comparison<'_>> = Vec::new();
-    for comparison in differencing::compare_all(remembered, &audit_posts, width, k, tables) {
+    for comparison in differencing::compare_all(remembered, audit_posts, width, k, tables) {
         if !comparison.overlaps() {
             continue;
         }
