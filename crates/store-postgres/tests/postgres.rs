@@ -1369,3 +1369,94 @@ fn conformance_aggregates_on_random_posts() -> TestResult {
     result.map_err(|error| error.to_string())?;
     Ok(())
 }
+
+/// Measurement, not a check (run with `--ignored --nocapture`): the k-gated partitions of 20,000
+/// posts of 400 authors over a month, with and without a query, on both backends (each request
+/// on a fresh workspace, so the differencing audit has nothing remembered).
+#[test]
+#[ignore]
+fn measure_aggregate_partitions() -> TestResult {
+    let Some(url) = test_url("measure_aggregate_partitions") else {
+        return Ok(());
+    };
+    let data_dir = tempfile::tempdir()?;
+    let mut embedded = Store::open(data_dir.path())?;
+    let organisation = embedded.create_organisation("Gemeente Test", "test", "tester")?;
+    let schema = TestSchema::new(&url, "aggregates_measure");
+    let mut postgres = schema.open()?;
+    postgres.register_organisation(organisation.id, &organisation.name)?;
+    let languages = [Language::Nl, Language::En, Language::De, Language::Fr];
+    let sources = ["mastodon", "bluesky", "rss"];
+    let requests: Vec<RequestSpec> = vec![
+        (None, Interval::Day, None),
+        (None, Interval::Hour, None),
+        (Some("afval AND NOT gft"), Interval::Day, None),
+        (Some("#verkeer"), Interval::Hour, None),
+    ];
+    for (query_text, interval, window) in requests {
+        let draft = WorkspaceDraft {
+            name: format!("meting {query_text:?} {interval:?}"),
+            purpose: Purpose::TrendPolicyAnalysis,
+            purpose_text: "test".into(),
+            legal_basis: "AVG 6(1)(e)".into(),
+            lead: None,
+            retention_days_posts: 365,
+            retention_days_aggregates: 365,
+            k: 5,
+            allowed_sources: vec![],
+            own_accounts: vec![],
+            fg_contact: None,
+            ends_at: None,
+        };
+        let workspace = embedded.create_workspace(organisation.id, &draft, "test", "tester")?;
+        postgres.register_workspace(&WorkspaceRegistration {
+            workspace_id: workspace.id,
+            organisation_id: organisation.id,
+            name: workspace.name.clone(),
+            retention_days_posts: 365,
+            retention_days_aggregates: 365,
+        })?;
+        for batch_start in (0..20_000u32).step_by(2_000) {
+            let batch: Vec<StoredPost> = (batch_start..batch_start + 2_000)
+                .map(|number| {
+                    corpus_post(
+                        workspace.id,
+                        number,
+                        (number * 7) % 400,
+                        moment(2026, 11, 1, 0, 0) + TimeDelta::minutes(i64::from(number) * 2),
+                        CORPUS_TEXTS[(number % 6) as usize],
+                        languages[(number % 4) as usize],
+                        sources[(number % 3) as usize],
+                        SentimentLabel::ALL[((number / 3) % 3) as usize],
+                    )
+                })
+                .collect();
+            embedded.store_post_batch(&batch)?;
+            postgres.store_post_batch(&batch)?;
+        }
+        let query = match query_text {
+            Some(text) => Some(peil_query::parse(text)?),
+            None => None,
+        };
+        let request = AggregateRequest {
+            query: query.as_ref(),
+            from: window.map(|(from, _)| from),
+            to: window.map(|(_, to)| to),
+            interval,
+            top: 10,
+        };
+        let started = std::time::Instant::now();
+        let from_embedded = peil_store::aggregate_partitions(&embedded, &workspace, &request)?;
+        let embedded_seconds = started.elapsed().as_secs_f64();
+        let started = std::time::Instant::now();
+        let from_postgres = postgres.aggregate_partitions(&workspace, &request)?;
+        let postgres_seconds = started.elapsed().as_secs_f64();
+        assert_eq!(from_embedded, from_postgres);
+        eprintln!(
+            "{query_text:?} {interval:?}: embedded {embedded_seconds:.3} s, \
+             PostgreSQL {postgres_seconds:.3} s ({} posts)",
+            from_postgres.totals.posts.unwrap_or(0)
+        );
+    }
+    Ok(())
+}

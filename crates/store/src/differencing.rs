@@ -347,6 +347,8 @@ pub(crate) fn remember<F: AggregateFacts + ?Sized>(
     sorted_post_ids: &[i64],
     shown: &ShownCells,
 ) -> Result<(), F::Error> {
+    // Serialising key lists, numbers and flags cannot fail; were it to, the empty text would be
+    // skipped by `load_remembered` like any row of unknown shape.
     let shown_cells = serde_json::to_string(shown).unwrap_or_default();
     facts.remember_answer(
         workspace_id,
