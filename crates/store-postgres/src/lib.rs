@@ -12,6 +12,9 @@
 //!   under a GIN index, and hourly rollups changed in the same transaction as the posts.
 //! * It implements `peil_store::PostBackend`, so the conformance suite runs against it and the
 //!   embedded store with the same posts.
+//! * It implements `peil_store::AggregateFacts` (`aggregate.rs`), so the k-gated partitions of an
+//!   aggregate, with complementary suppression and the differencing audit, are computed by
+//!   `peil_store`'s own gating logic (`PostgresStore::aggregate_partitions`).
 //!
 //! The API is synchronous like `peil_store` (the `postgres` crate runs a private tokio runtime
 //! per client): calling it from inside a tokio runtime (the server) needs
@@ -21,6 +24,7 @@
 //! and pseudonyms), never return pseudonyms or post text, never put values of rows in errors or
 //! logs, and never keep an expired post readable after a retention run.
 
+mod aggregate;
 mod error;
 pub mod migrations;
 mod posts;
@@ -32,6 +36,7 @@ use chrono::{DateTime, Datelike, TimeZone, Utc};
 use peil_store::{BatchOutcome, PostBackend, StoredPost};
 use postgres::{Client, NoTls};
 
+pub use aggregate::PostgresScope;
 pub use error::PostgresStoreError;
 pub use retention::PostgresRetentionReport;
 

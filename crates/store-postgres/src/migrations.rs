@@ -15,8 +15,9 @@ use crate::PostgresStoreError;
 pub const MIGRATION_LOCK_KEY: i64 = 0x7065_696c_6d69_6731; // "peilmig1"
 
 /// (version, description, statements).
-pub const MIGRATIONS: &[(i32, &str, &str)] = &[(
-    1,
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (
+        1,
     "data path: organisations, users, workspaces, post references, posts partitioned by month, \
      hourly rollups",
     r#"
@@ -97,7 +98,26 @@ CREATE TABLE pending_compaction (
     relation_name text PRIMARY KEY
 );
 "#,
-)];
+    ),
+    (
+        2,
+        "differencing audit: the remembered answers of each workspace",
+        r#"
+-- The answers the differencing audit remembers (as the embedded store's answered_scopes): the
+-- ids of the posts an answer covered and the cell keys and term ids it showed (JSON, no counts).
+CREATE SEQUENCE answered_scope_ids;
+CREATE TABLE answered_scopes (
+    workspace_id bigint NOT NULL REFERENCES workspaces (workspace_id),
+    answered_scope_id bigint NOT NULL DEFAULT nextval('answered_scope_ids'),
+    answered_at bigint NOT NULL,
+    post_ids bigint[] NOT NULL,
+    shown_cells text NOT NULL,
+    PRIMARY KEY (workspace_id, answered_scope_id)
+);
+CREATE INDEX answered_scopes_recent ON answered_scopes (workspace_id, answered_at);
+"#,
+    ),
+];
 
 /// Creates `schema` when missing, under the migration lock (two processes creating it at once
 /// would otherwise collide). The caller has checked the name: letters, digits and _ only.

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use peil_model::{Language, Purpose, SentimentLabel, WorkspaceDraft};
-use peil_store::{BatchOutcome, PostBackend, Store, StoredPost};
+use peil_store::{AggregateRequest, BatchOutcome, Interval, PostBackend, Store, StoredPost};
 use peil_store_postgres::{PostgresStore, PostgresStoreError, WorkspaceRegistration};
 use postgres::{Client, NoTls};
 use proptest::prelude::*;
@@ -158,13 +158,13 @@ fn migrations_are_idempotent_and_safe_to_run_from_several_processes() -> TestRes
         joined?;
     }
     let mut store = schema.open()?;
-    assert_eq!(store.migration_versions()?, vec![1]);
+    assert_eq!(store.migration_versions()?, vec![1, 2]);
     assert_eq!(store.migrate()?, Vec::<i32>::new(), "nothing left to apply");
     let mut client = schema.client()?;
     let rows: i64 = client
         .query_one("SELECT count(*) FROM schema_migrations", &[])?
         .try_get(0)?;
-    assert_eq!(rows, 1);
+    assert_eq!(rows, 2);
     // The tables of migration 1 exist, posts as a partitioned table.
     let kind: i8 = client
         .query_one(
@@ -875,5 +875,588 @@ fn errors_carry_no_values_of_rows() -> TestResult {
     assert!(shown.contains("23503"), "{shown}");
     assert!(!shown.contains("424242"), "{shown}");
     assert!(!shown.contains("Key ("), "{shown}");
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conformance of the k-gated partitions of an aggregate (totals, volume, sentiment, languages,
+// sources, sentiment over time): `peil_store::aggregate_partitions` over the embedded store's
+// facts and `PostgresStore::aggregate_partitions` give the same report (serde JSON equal) for the
+// same posts and request.
+
+/// One author's post of the aggregate corpus.
+#[allow(clippy::too_many_arguments)]
+fn corpus_post(
+    workspace_id: i64,
+    number: u32,
+    author: u32,
+    published_at: DateTime<Utc>,
+    text: &str,
+    language: Language,
+    source: &str,
+    sentiment: SentimentLabel,
+) -> StoredPost {
+    let mut source_ref = [0u8; 32];
+    source_ref[..4].copy_from_slice(&number.to_le_bytes());
+    let mut author_pseudonym = [7u8; 32];
+    author_pseudonym[..4].copy_from_slice(&author.to_le_bytes());
+    let words: Vec<&str> = text.split_whitespace().collect();
+    StoredPost {
+        workspace_id,
+        id: 0,
+        source: source.into(),
+        source_ref,
+        published_at,
+        language,
+        deidentified_text: text.into(),
+        author_pseudonym,
+        key_period: published_at.format("%Y-%m").to_string(),
+        is_reply: false,
+        is_repost: number.is_multiple_of(4),
+        sentiment,
+        sentiment_score: 0.0,
+        terms: words
+            .iter()
+            .filter(|word| !word.starts_with('#'))
+            .map(|word| word.to_lowercase())
+            .collect(),
+        hashtags: words
+            .iter()
+            .filter_map(|word| word.strip_prefix('#'))
+            .map(|tag| tag.to_lowercase())
+            .collect(),
+        bigrams: vec![],
+        matched_monitor_ids: vec![],
+        webcare_reference: None,
+    }
+}
+
+const CORPUS_TEXTS: [&str; 6] = [
+    "afval container vol #afval",
+    "gft bak niet geleegd #afval",
+    "verkeer drukte op de brug #verkeer",
+    "containers bij de brug vol afval",
+    "gft bak en afval #afval #verkeer",
+    "mooi weer vandaag",
+];
+
+/// Source reference number of the first post of the group of exactly k French-writing authors.
+const FIRST_FRENCH_POST: u32 = 1_000;
+
+/// The corpus (k = 5): 240 posts of 30 authors over 2–4 November 2026 (Dutch and English,
+/// mastodon and bluesky, every sentiment class); 5 posts in French of exactly 5 authors on
+/// 4 November; 8 posts of 4 authors (one fewer than k) in German from an RSS source on
+/// 5 November.
+fn aggregate_corpus(workspace_id: i64) -> Vec<StoredPost> {
+    let mut posts = Vec::new();
+    for number in 0..240u32 {
+        let day = 2 + (number / 7) % 3;
+        let hour = (number * 5) % 24;
+        posts.push(corpus_post(
+            workspace_id,
+            number,
+            number % 30,
+            moment(2026, 11, day, hour, number % 60),
+            CORPUS_TEXTS[(number % 6) as usize],
+            if number % 3 == 0 {
+                Language::En
+            } else {
+                Language::Nl
+            },
+            if number.is_multiple_of(2) {
+                "mastodon"
+            } else {
+                "bluesky"
+            },
+            SentimentLabel::ALL[((number / 2) % 3) as usize],
+        ));
+    }
+    for offset in 0..5u32 {
+        posts.push(corpus_post(
+            workspace_id,
+            FIRST_FRENCH_POST + offset,
+            200 + offset,
+            moment(2026, 11, 4, 10 + offset, 0),
+            "afval container",
+            Language::Fr,
+            "mastodon",
+            SentimentLabel::ALL[(offset % 3) as usize],
+        ));
+    }
+    for offset in 0..8u32 {
+        posts.push(corpus_post(
+            workspace_id,
+            2_000 + offset,
+            100 + offset % 4,
+            moment(2026, 11, 5, 8 + offset, 30),
+            "verkeer brug #verkeer",
+            Language::De,
+            "rss",
+            SentimentLabel::ALL[(offset % 3) as usize],
+        ));
+    }
+    posts
+}
+
+/// A request: (query text, interval, window).
+type RequestSpec = (
+    Option<&'static str>,
+    Interval,
+    Option<(DateTime<Utc>, DateTime<Utc>)>,
+);
+
+/// 2–4 November (the German group of 5 November outside).
+fn three_days() -> RequestSpec {
+    (
+        None,
+        Interval::Day,
+        Some((moment(2026, 11, 2, 0, 0), moment(2026, 11, 5, 0, 0))),
+    )
+}
+
+/// The whole corpus.
+fn whole_corpus() -> RequestSpec {
+    (None, Interval::Day, None)
+}
+
+/// The requests compared, in order (each answer is remembered by the differencing audit of
+/// both backends, so later ones are audited against earlier ones).
+fn aggregate_requests() -> Vec<RequestSpec> {
+    vec![
+        three_days(),
+        whole_corpus(),
+        (
+            None,
+            Interval::Hour,
+            Some((moment(2026, 11, 4, 6, 0), moment(2026, 11, 5, 23, 0))),
+        ),
+        (Some("afval"), Interval::Day, None),
+        (Some("#verkeer"), Interval::Day, None),
+        (
+            Some("afval AND NOT gft"),
+            Interval::Day,
+            Some((moment(2026, 11, 2, 0, 0), moment(2026, 11, 5, 0, 0))),
+        ),
+        (
+            Some("verkeer OR gft"),
+            Interval::Hour,
+            Some((moment(2026, 11, 3, 0, 0), moment(2026, 11, 4, 0, 0))),
+        ),
+        (Some("(afval OR #verkeer) AND lang:nl"), Interval::Day, None),
+        (Some("\"gft bak\""), Interval::Day, None),
+        (Some("contain*"), Interval::Day, None),
+        (Some("vol AND NOT source:bluesky"), Interval::Day, None),
+    ]
+}
+
+/// The partitions of every request from both backends, as JSON, after checking they are equal.
+fn compare_partitions(
+    embedded: &Store,
+    postgres: &mut PostgresStore,
+    workspace: &peil_model::Workspace,
+    requests: &[RequestSpec],
+    step: &str,
+) -> Result<Vec<serde_json::Value>, Box<dyn std::error::Error>> {
+    let mut reports = Vec::new();
+    for (query_text, interval, window) in requests.iter().copied() {
+        let query = match query_text {
+            Some(text) => Some(peil_query::parse(text)?),
+            None => None,
+        };
+        let request = AggregateRequest {
+            query: query.as_ref(),
+            from: window.map(|(from, _)| from),
+            to: window.map(|(_, to)| to),
+            interval,
+            top: 10,
+        };
+        let from_embedded = serde_json::to_value(peil_store::aggregate_partitions(
+            embedded, workspace, &request,
+        )?)?;
+        let from_postgres =
+            serde_json::to_value(postgres.aggregate_partitions(workspace, &request)?)?;
+        assert_eq!(
+            from_embedded, from_postgres,
+            "{step}: query {query_text:?}, {interval:?}, window {window:?}"
+        );
+        reports.push(from_postgres);
+    }
+    Ok(reports)
+}
+
+/// The cell of `partition` with `key` in a report as JSON.
+fn json_cell<'a>(
+    report: &'a serde_json::Value,
+    partition: &str,
+    key: &str,
+) -> Option<&'a serde_json::Value> {
+    report[partition]
+        .as_array()?
+        .iter()
+        .find(|cell| cell["key"] == key)
+}
+
+/// A new workspace (k = 5) in the embedded store, registered in PostgreSQL, holding the corpus
+/// in both.
+fn corpus_workspace(
+    embedded: &mut Store,
+    postgres: &mut PostgresStore,
+    organisation_id: i64,
+    name: &str,
+) -> Result<peil_model::Workspace, Box<dyn std::error::Error>> {
+    let draft = WorkspaceDraft {
+        name: name.into(),
+        purpose: Purpose::TrendPolicyAnalysis,
+        purpose_text: "test".into(),
+        legal_basis: "AVG 6(1)(e)".into(),
+        lead: None,
+        retention_days_posts: 30,
+        retention_days_aggregates: 365,
+        k: 5,
+        allowed_sources: vec![],
+        own_accounts: vec![],
+        fg_contact: None,
+        ends_at: None,
+    };
+    let workspace = embedded.create_workspace(organisation_id, &draft, "test", "tester")?;
+    postgres.register_workspace(&WorkspaceRegistration {
+        workspace_id: workspace.id,
+        organisation_id,
+        name: workspace.name.clone(),
+        retention_days_posts: 30,
+        retention_days_aggregates: 365,
+    })?;
+    let corpus = aggregate_corpus(workspace.id);
+    embedded.store_post_batch(&corpus)?;
+    postgres.store_post_batch(&corpus)?;
+    Ok(workspace)
+}
+
+/// Whether the cell `key` of `partition` is suppressed in a report as JSON.
+fn suppressed(report: &serde_json::Value, partition: &str, key: &str) -> bool {
+    json_cell(report, partition, key).is_some_and(|cell| cell["suppressed"] == true)
+}
+
+#[test]
+fn conformance_aggregates_embedded_and_postgres_give_the_same_reports() -> TestResult {
+    let Some(url) = test_url("conformance_aggregates") else {
+        return Ok(());
+    };
+    let data_dir = tempfile::tempdir()?;
+    let mut embedded = Store::open(data_dir.path())?;
+    let organisation = embedded.create_organisation("Gemeente Test", "test", "tester")?;
+    let schema = TestSchema::new(&url, "aggregates");
+    let mut postgres = schema.open()?;
+    postgres.register_organisation(organisation.id, &organisation.name)?;
+
+    // 1. The whole corpus first, through the embedded request path and then through both
+    // backends' partitions: German (4 authors, one fewer than k) is suppressed on both, and
+    // French (the smallest visible language) with it, because "total minus the other languages"
+    // would reveal German; the RSS source and the day of 5 November too, and the sentiment series
+    // whole.
+    let first = corpus_workspace(&mut embedded, &mut postgres, organisation.id, "eerst")?;
+    let whole_request = AggregateRequest {
+        query: None,
+        from: None,
+        to: None,
+        interval: Interval::Day,
+        top: 10,
+    };
+    let from_request_path = embedded.aggregate(&first, &whole_request)?.partitions();
+    let reports = compare_partitions(&embedded, &mut postgres, &first, &[whole_corpus()], "whole")?;
+    assert_eq!(serde_json::to_value(&from_request_path)?, reports[0]);
+    let whole = &reports[0];
+    assert_eq!(whole["totals"]["posts"], 253);
+    assert!(suppressed(whole, "languages", "de"));
+    assert!(suppressed(whole, "languages", "fr"));
+    assert_eq!(
+        json_cell(whole, "languages", "nl").map(|cell| &cell["posts"]),
+        Some(&160.into())
+    );
+    assert!(suppressed(whole, "sources", "rss"));
+    assert!(suppressed(whole, "volume", "2026-11-05T00:00:00Z"));
+    assert_eq!(whole["sentiment_series_suppressed"], 12);
+
+    // 2. Every request in turn on a second workspace: the same reports, the differencing audit
+    // included. 2–4 November first: French (exactly 5 authors) and the series are shown; the
+    // whole corpus after it would reveal the German group as the difference: withheld on both.
+    let second = corpus_workspace(&mut embedded, &mut postgres, organisation.id, "tweede")?;
+    let requests = aggregate_requests();
+    let reports = compare_partitions(&embedded, &mut postgres, &second, &requests, "sequence")?;
+    assert_eq!(reports[0]["totals"]["posts"], 245);
+    assert_eq!(
+        json_cell(&reports[0], "languages", "fr").map(|cell| &cell["posts"]),
+        Some(&5.into())
+    );
+    assert_eq!(reports[0]["sentiment_series_suppressed"], 0);
+    assert_eq!(reports[0]["suppressed_cells"], 0);
+    assert!(reports[1]["totals"]["posts"].is_null());
+    assert!(reports[1]["differencing_refusal"].is_object());
+    // Not a comparison of empty reports: most requests are answered.
+    let answered = reports
+        .iter()
+        .filter(|report| report["totals"]["posts"].as_u64().unwrap_or(0) > 0)
+        .count();
+    assert!(answered >= 6, "{answered} answered");
+    // Asked again, every answer is the same on both (identical scopes answer as before).
+    let again = compare_partitions(&embedded, &mut postgres, &second, &requests, "again")?;
+    assert_eq!(again, reports);
+
+    // 3. A deletion at the source takes the French group below k on both backends, with
+    // complementary suppression of one more language.
+    let third = corpus_workspace(&mut embedded, &mut postgres, organisation.id, "derde")?;
+    let mut french_reference = [0u8; 32];
+    french_reference[..4].copy_from_slice(&FIRST_FRENCH_POST.to_le_bytes());
+    assert!(embedded.delete_post_at_source(third.id, &french_reference)?);
+    assert!(postgres.delete_post_at_source(third.id, &french_reference)?);
+    let reports = compare_partitions(
+        &embedded,
+        &mut postgres,
+        &third,
+        &[three_days()],
+        "deletion",
+    )?;
+    assert_eq!(reports[0]["totals"]["posts"], 244);
+    assert!(suppressed(&reports[0], "languages", "fr"));
+    let suppressed_languages = reports[0]["languages"].as_array().map_or(0, |cells| {
+        cells
+            .iter()
+            .filter(|cell| cell["suppressed"] == true)
+            .count()
+    });
+    assert_eq!(suppressed_languages, 2);
+
+    // 4. Retention (30 days as of 3 December noon) removes the posts before 3 November noon;
+    // afterwards the reports (audited against the answers before it) are again the same.
+    let removed_embedded = embedded.apply_post_retention(moment(2026, 12, 3, 12, 0))?;
+    let removed_postgres = postgres.apply_post_retention(moment(2026, 12, 3, 12, 0))?;
+    assert_eq!(removed_embedded, removed_postgres);
+    assert!(removed_postgres > 0);
+    let fourth = corpus_workspace(&mut embedded, &mut postgres, organisation.id, "vierde")?;
+    let removed_embedded = embedded.apply_post_retention(moment(2026, 12, 3, 12, 0))?;
+    let removed_postgres = postgres.apply_post_retention(moment(2026, 12, 3, 12, 0))?;
+    assert_eq!(removed_embedded, removed_postgres);
+    let after = compare_partitions(
+        &embedded,
+        &mut postgres,
+        &fourth,
+        &[whole_corpus()],
+        "retention",
+    )?;
+    assert_eq!(
+        after[0]["totals"]["posts"].as_u64(),
+        Some(253 - removed_postgres)
+    );
+    compare_partitions(
+        &embedded,
+        &mut postgres,
+        &second,
+        &requests,
+        "after retention",
+    )?;
+    Ok(())
+}
+
+/// One random post: (author, hour after 2 November 00:00, text, language, source, sentiment).
+type RandomPost = (u32, u32, usize, usize, usize, usize);
+
+#[test]
+fn conformance_aggregates_on_random_posts() -> TestResult {
+    let Some(url) = test_url("conformance_aggregates_on_random_posts") else {
+        return Ok(());
+    };
+    let data_dir = tempfile::tempdir()?;
+    let mut embedded = Store::open(data_dir.path())?;
+    let organisation = embedded.create_organisation("Gemeente Test", "test", "tester")?;
+    let schema = TestSchema::new(&url, "aggregates_random");
+    let mut postgres = schema.open()?;
+    postgres.register_organisation(organisation.id, &organisation.name)?;
+    let stores = std::cell::RefCell::new((embedded, postgres));
+    let case_number = AtomicU64::new(0);
+    let languages = [Language::Nl, Language::En, Language::De, Language::Fr];
+    let sources = ["mastodon", "bluesky", "rss"];
+    let requests: Vec<RequestSpec> = vec![
+        whole_corpus(),
+        (
+            None,
+            Interval::Hour,
+            Some((moment(2026, 11, 2, 12, 0), moment(2026, 11, 3, 18, 0))),
+        ),
+        (Some("afval"), Interval::Day, None),
+        (Some("#verkeer OR gft"), Interval::Hour, None),
+        (
+            Some("brug AND NOT lang:en"),
+            Interval::Day,
+            Some((moment(2026, 11, 3, 0, 0), moment(2026, 11, 5, 0, 0))),
+        ),
+    ];
+    let mut runner = TestRunner::new(Config {
+        cases: 16,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let post_strategy = (
+        0u32..12,
+        0u32..72,
+        0usize..6,
+        0usize..4,
+        0usize..3,
+        0usize..3,
+    );
+    let result = runner.run(
+        &prop::collection::vec(post_strategy, 1..90),
+        |posts: Vec<RandomPost>| {
+            let fail = |error: &dyn std::fmt::Display| TestCaseError::fail(error.to_string());
+            let mut stores = stores.borrow_mut();
+            let (embedded, postgres) = &mut *stores;
+            let number = case_number.fetch_add(1, Ordering::Relaxed);
+            let draft = WorkspaceDraft {
+                name: format!("willekeurig {number}"),
+                purpose: Purpose::TrendPolicyAnalysis,
+                purpose_text: "test".into(),
+                legal_basis: "AVG 6(1)(e)".into(),
+                lead: None,
+                retention_days_posts: 30,
+                retention_days_aggregates: 365,
+                k: 5,
+                allowed_sources: vec![],
+                own_accounts: vec![],
+                fg_contact: None,
+                ends_at: None,
+            };
+            let workspace = embedded
+                .create_workspace(organisation.id, &draft, "test", "tester")
+                .map_err(|error| fail(&error))?;
+            postgres
+                .register_workspace(&WorkspaceRegistration {
+                    workspace_id: workspace.id,
+                    organisation_id: organisation.id,
+                    name: workspace.name.clone(),
+                    retention_days_posts: 30,
+                    retention_days_aggregates: 365,
+                })
+                .map_err(|error| fail(&error))?;
+            let batch: Vec<StoredPost> = posts
+                .iter()
+                .enumerate()
+                .map(
+                    |(index, (author, hour, text, language, source, sentiment))| {
+                        corpus_post(
+                            workspace.id,
+                            index as u32,
+                            *author,
+                            moment(2026, 11, 2, 0, 0) + TimeDelta::hours(i64::from(*hour)),
+                            CORPUS_TEXTS[*text % CORPUS_TEXTS.len()],
+                            languages[*language % languages.len()],
+                            sources[*source % sources.len()],
+                            SentimentLabel::ALL[*sentiment % 3],
+                        )
+                    },
+                )
+                .collect();
+            embedded
+                .store_post_batch(&batch)
+                .map_err(|error| fail(&error))?;
+            postgres
+                .store_post_batch(&batch)
+                .map_err(|error| fail(&error))?;
+            // `compare_partitions` asserts equality request by request (a panic fails the case).
+            compare_partitions(embedded, postgres, &workspace, &requests, "random")
+                .map_err(|error| fail(&error))?;
+            Ok(())
+        },
+    );
+    result.map_err(|error| error.to_string())?;
+    Ok(())
+}
+
+/// Measurement, not a check (run with `--ignored --nocapture`): the k-gated partitions of 20,000
+/// posts of 400 authors over a month, with and without a query, on both backends (each request
+/// on a fresh workspace, so the differencing audit has nothing remembered).
+#[test]
+#[ignore]
+fn measure_aggregate_partitions() -> TestResult {
+    let Some(url) = test_url("measure_aggregate_partitions") else {
+        return Ok(());
+    };
+    let data_dir = tempfile::tempdir()?;
+    let mut embedded = Store::open(data_dir.path())?;
+    let organisation = embedded.create_organisation("Gemeente Test", "test", "tester")?;
+    let schema = TestSchema::new(&url, "aggregates_measure");
+    let mut postgres = schema.open()?;
+    postgres.register_organisation(organisation.id, &organisation.name)?;
+    let languages = [Language::Nl, Language::En, Language::De, Language::Fr];
+    let sources = ["mastodon", "bluesky", "rss"];
+    let requests: Vec<RequestSpec> = vec![
+        (None, Interval::Day, None),
+        (None, Interval::Hour, None),
+        (Some("afval AND NOT gft"), Interval::Day, None),
+        (Some("#verkeer"), Interval::Hour, None),
+    ];
+    for (query_text, interval, window) in requests {
+        let draft = WorkspaceDraft {
+            name: format!("meting {query_text:?} {interval:?}"),
+            purpose: Purpose::TrendPolicyAnalysis,
+            purpose_text: "test".into(),
+            legal_basis: "AVG 6(1)(e)".into(),
+            lead: None,
+            retention_days_posts: 365,
+            retention_days_aggregates: 365,
+            k: 5,
+            allowed_sources: vec![],
+            own_accounts: vec![],
+            fg_contact: None,
+            ends_at: None,
+        };
+        let workspace = embedded.create_workspace(organisation.id, &draft, "test", "tester")?;
+        postgres.register_workspace(&WorkspaceRegistration {
+            workspace_id: workspace.id,
+            organisation_id: organisation.id,
+            name: workspace.name.clone(),
+            retention_days_posts: 365,
+            retention_days_aggregates: 365,
+        })?;
+        for batch_start in (0..20_000u32).step_by(2_000) {
+            let batch: Vec<StoredPost> = (batch_start..batch_start + 2_000)
+                .map(|number| {
+                    corpus_post(
+                        workspace.id,
+                        number,
+                        (number * 7) % 400,
+                        moment(2026, 11, 1, 0, 0) + TimeDelta::minutes(i64::from(number) * 2),
+                        CORPUS_TEXTS[(number % 6) as usize],
+                        languages[(number % 4) as usize],
+                        sources[(number % 3) as usize],
+                        SentimentLabel::ALL[((number / 3) % 3) as usize],
+                    )
+                })
+                .collect();
+            embedded.store_post_batch(&batch)?;
+            postgres.store_post_batch(&batch)?;
+        }
+        let query = match query_text {
+            Some(text) => Some(peil_query::parse(text)?),
+            None => None,
+        };
+        let request = AggregateRequest {
+            query: query.as_ref(),
+            from: window.map(|(from, _)| from),
+            to: window.map(|(_, to)| to),
+            interval,
+            top: 10,
+        };
+        let started = std::time::Instant::now();
+        let from_embedded = peil_store::aggregate_partitions(&embedded, &workspace, &request)?;
+        let embedded_seconds = started.elapsed().as_secs_f64();
+        let started = std::time::Instant::now();
+        let from_postgres = postgres.aggregate_partitions(&workspace, &request)?;
+        let postgres_seconds = started.elapsed().as_secs_f64();
+        assert_eq!(from_embedded, from_postgres);
+        eprintln!(
+            "{query_text:?} {interval:?}: embedded {embedded_seconds:.3} s, \
+             PostgreSQL {postgres_seconds:.3} s ({} posts)",
+            from_postgres.totals.posts.unwrap_or(0)
+        );
+    }
     Ok(())
 }

@@ -51,6 +51,9 @@ use crate::differencing::{
     self, AuditPosts, Comparison, DifferencingReason, DifferencingRefusal, FactTables, Family,
     Reach, Repair, ShownCells, ShownPartition,
 };
+use crate::facts::{
+    AggregateFacts, AuditRows, AuthorLowerBound, Dimension, RawCell, RawPartition, StoredAnswer,
+};
 use crate::posts::{TERM_KIND_BIGRAM, TERM_KIND_HASHTAG};
 use crate::representativeness::Representativeness;
 use crate::signals::{
@@ -182,26 +185,8 @@ pub struct AggregateReport {
     pub differencing_refusal: Option<DifferencingRefusal>,
 }
 
-/// Counts of one cell before the gate.
-#[derive(Debug, Clone, Copy, Default)]
-struct RawCell {
-    posts: u64,
-    authors_lower_bound: u64,
-}
-
-/// A partition dimension and its SQL key expression over `posts p`.
-#[derive(Clone, Copy)]
-enum Dimension {
-    /// The whole scope as one cell (key `''`).
-    Whole,
-    Bucket(i64),
-    Sentiment,
-    Language,
-    Source,
-    /// One cell per (bucket of this width, sentiment class), text key `"<seconds>:<class>"`.
-    SeriesCell(i64),
-}
-
+/// The SQLite key expression of a partition dimension over `posts p` (keys as in
+/// `facts::Dimension`).
 impl Dimension {
     fn key_expression(self) -> String {
         match self {
@@ -220,25 +205,19 @@ impl Dimension {
 }
 
 /// The posts a request covers, as a SQL condition on `posts p` plus its parameters.
-pub(crate) struct Scope {
+pub struct Scope {
     pub(crate) condition: String,
     pub(crate) parameters: Vec<Value>,
 }
 
 fn fold_periods(rows: Vec<(String, u64, u64)>) -> BTreeMap<String, RawCell> {
-    let mut cells: BTreeMap<String, RawCell> = BTreeMap::new();
-    for (key, posts, authors) in rows {
-        let cell = cells.entry(key).or_default();
-        cell.posts += posts;
-        cell.authors_lower_bound = cell.authors_lower_bound.max(authors);
-    }
-    cells
+    RawPartition::from_period_rows(rows).cells
 }
 
 impl Store {
     fn scope(
         &self,
-        workspace: &Workspace,
+        workspace_id: i64,
         query: Option<&Query>,
         from: Option<DateTime<Utc>>,
         to: Option<DateTime<Utc>>,
@@ -246,14 +225,14 @@ impl Store {
         let mut condition =
             String::from("p.workspace_id = ?1 AND p.published_at >= ?2 AND p.published_at < ?3");
         let parameters = vec![
-            Value::Integer(workspace.id),
+            Value::Integer(workspace_id),
             Value::Integer(from.map_or(i64::MIN, |start| start.timestamp())),
             Value::Integer(to.map_or(i64::MAX, |end| end.timestamp())),
         ];
         if let Some(query) = query {
             let post_ids = self
                 .index
-                .search(workspace.id, query.to_tantivy(self.index.schema()))?;
+                .search(workspace_id, query.to_tantivy(self.index.schema()))?;
             self.connection.execute_batch(
                 "CREATE TEMP TABLE IF NOT EXISTS scope_ids (id INTEGER PRIMARY KEY);
                  DELETE FROM temp.scope_ids;",
@@ -324,38 +303,6 @@ impl Store {
             self.connection
                 .query_row(&sql, params_from_iter(parameters.iter()), |row| row.get(0))?;
         Ok(authors as u64)
-    }
-
-    /// Applies the k gate and complementary suppression to one partition.
-    fn gate_partition(
-        &self,
-        scope: &Scope,
-        dimension: Dimension,
-        raw: &BTreeMap<String, RawCell>,
-        k: u64,
-        total_posts: Option<u64>,
-    ) -> Result<BTreeSet<String>, StoreError> {
-        let mut suppressed: BTreeSet<String> = raw
-            .iter()
-            .filter(|(_, cell)| cell.posts > 0 && cell.authors_lower_bound < k)
-            .map(|(key, _)| key.clone())
-            .collect();
-        if total_posts.is_none() || suppressed.is_empty() {
-            return Ok(suppressed);
-        }
-        let mut visible_by_size: Vec<(&String, &RawCell)> = raw
-            .iter()
-            .filter(|(key, cell)| cell.posts > 0 && !suppressed.contains(*key))
-            .collect();
-        visible_by_size.sort_by_key(|(key, cell)| (cell.posts, (*key).clone()));
-        let mut next_visible = visible_by_size.into_iter();
-        while self.union_authors(scope, dimension, &suppressed)? < k {
-            let Some((key, _)) = next_visible.next() else {
-                break;
-            };
-            suppressed.insert(key.clone());
-        }
-        Ok(suppressed)
     }
 
     /// The k gate of the sentiment series (text keys `"<seconds>:<class>"`, from one GROUP BY
@@ -703,7 +650,7 @@ impl Store {
         let baseline = match baseline_window {
             Some((baseline_from, baseline_to)) => {
                 let baseline_scope = self.scope(
-                    workspace,
+                    workspace.id,
                     request.query,
                     Some(baseline_from),
                     Some(baseline_to),
@@ -712,7 +659,7 @@ impl Store {
             }
             None => None,
         };
-        let scope = self.scope(workspace, request.query, from, to)?;
+        let scope = self.scope(workspace.id, request.query, from, to)?;
         let total_rows = self
             .partition(&scope, Dimension::Whole)?
             .remove("")
@@ -729,33 +676,9 @@ impl Store {
         }
         let total_posts = total_rows.posts;
 
-        // The k gate per partition, with complementary suppression.
-        let dimensions = [
-            Dimension::Bucket(width),
-            Dimension::Sentiment,
-            Dimension::Language,
-            Dimension::Source,
-        ];
-        let mut raws: Vec<BTreeMap<String, RawCell>> = Vec::with_capacity(dimensions.len());
-        let mut suppressions: Vec<BTreeSet<String>> = Vec::with_capacity(dimensions.len());
-        for dimension in dimensions {
-            let raw = self.partition(&scope, dimension)?;
-            let suppressed = self.gate_partition(&scope, dimension, &raw, k, Some(total_posts))?;
-            raws.push(raw);
-            suppressions.push(suppressed);
-        }
-        // The sentiment series (position 4, as in `Family::ALL`): one GROUP BY over bucket,
-        // class and key period, shown whole or not at all.
-        let series_raw = self.partition(&scope, Dimension::SeriesCell(width))?;
-        let series_suppressed = match (suppressions.first(), suppressions.get(1)) {
-            (Some(volume_suppressed), Some(sentiment_suppressed)) => {
-                Store::gate_series(&series_raw, volume_suppressed, sentiment_suppressed, k)
-            }
-            _ => series_raw.keys().cloned().collect(),
-        };
-        let series_keys: Vec<String> = series_raw.keys().cloned().collect();
-        raws.push(series_raw);
-        suppressions.push(series_suppressed);
+        // The k gate per partition, with complementary suppression, and the sentiment series.
+        let (raws, mut suppressions, series_keys) =
+            gate_partitions(self, &scope, k, width, total_posts)?;
         let mut candidates = self.term_candidates(&scope, k)?;
         if let Some(baseline) = &baseline {
             candidates.rank_rising(total_posts, baseline);
@@ -765,9 +688,8 @@ impl Store {
         let answered_at = Utc::now().timestamp();
         let not_before =
             answered_at.saturating_sub(i64::from(workspace.retention_days_aggregates) * 86_400);
-        let remembered = differencing::load_remembered(&self.connection, workspace.id, not_before)?;
-        let scope_ids =
-            differencing::load_scope_ids(&self.connection, &scope.condition, &scope.parameters)?;
+        let remembered = differencing::load_remembered(self, workspace.id, not_before)?;
+        let scope_ids = AggregateFacts::scope_post_ids(self, &scope)?;
         let identical = remembered.iter().find(|earlier| {
             earlier.shown.interval_seconds == width && earlier.post_ids == scope_ids
         });
@@ -830,94 +752,34 @@ impl Store {
             }
         };
 
-        // The series stays whole or goes whole: if the audit suppressed any of its cells, or a
-        // volume or overall sentiment cell, every series cell is suppressed.
-        let series_thinned = suppressions
-            .iter()
-            .enumerate()
-            .any(|(position, suppressed)| matches!(position, 0 | 1 | 4) && !suppressed.is_empty());
-        if series_thinned {
-            if let Some(series_suppressed) = suppressions.get_mut(4) {
-                series_suppressed.extend(series_keys.iter().cloned());
-            }
-        }
         let totals = Totals {
             posts: Some(total_posts),
             authors_at_least: authors_shown.then_some(total_rows.authors_lower_bound),
             suppressed: false,
         };
-        let mut suppressed_cells = 0u64;
         let mut shown = ShownCells {
             interval_seconds: width,
             terms: selection.named.clone(),
             authors_shown,
             ..ShownCells::default()
         };
-        let mut partitions: Vec<Vec<Cell>> = Vec::with_capacity(dimensions.len());
-        for (position, family) in Family::ALL.iter().enumerate() {
-            if *family == Family::SentimentSeries {
-                // Built below, per bucket of the finished volume partition.
-                continue;
-            }
-            let (Some(raw), Some(suppressed)) = (raws.get(position), suppressions.get(position))
-            else {
-                continue;
-            };
-            let expected_keys: Vec<String> = match family {
-                Family::Sentiment => SentimentLabel::ALL
-                    .iter()
-                    .map(|label| label.code().to_string())
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let mut cells = build_cells(raw, suppressed, expected_keys, total_posts);
-            if *family == Family::Volume {
-                fill_empty_buckets(&mut cells, width);
-            }
-            suppressed_cells += cells.iter().filter(|cell| cell.suppressed).count() as u64;
-            let record = ShownPartition {
-                visible: cells
-                    .iter()
-                    .filter(|cell| !cell.suppressed)
-                    .map(|cell| cell.key.clone())
-                    .collect(),
-                suppressed: cells
-                    .iter()
-                    .filter(|cell| cell.suppressed)
-                    .map(|cell| cell.key.clone())
-                    .collect(),
-            };
-            match family {
-                Family::Volume => shown.volume = record,
-                Family::Sentiment => shown.sentiment = record,
-                Family::Language => shown.languages = record,
-                Family::Source => shown.sources = record,
-                Family::SentimentSeries => shown.sentiment_series = record,
-            }
-            partitions.push(cells);
-        }
-        let mut partitions = partitions.into_iter();
-        let mut volume = partitions.next().unwrap_or_default();
-        let sentiment = partitions.next().unwrap_or_default();
-        let languages = partitions.next().unwrap_or_default();
-        let sources = partitions.next().unwrap_or_default();
-        let empty_raw = BTreeMap::new();
-        let empty_suppressed = BTreeSet::new();
-        let (sentiment_series, series_record) = build_series(
-            raws.get(4).unwrap_or(&empty_raw),
-            suppressions.get(4).unwrap_or(&empty_suppressed),
-            &volume,
+        let FinishedPartitions {
+            volume,
+            sentiment,
+            languages,
+            sources,
+            sentiment_series,
+            sentiment_series_suppressed,
+            suppressed_cells,
+        } = finish_partitions(
+            &raws,
+            &mut suppressions,
+            &series_keys,
+            width,
+            total_posts,
+            &mut shown,
         );
-        let sentiment_series_suppressed = series_record.suppressed.len() as u64;
-        suppressed_cells += sentiment_series_suppressed;
-        shown.sentiment_series = series_record;
-        for cell in &mut volume {
-            if let Ok(seconds) = cell.key.parse::<i64>() {
-                if let Some(start) = Utc.timestamp_opt(seconds, 0).single() {
-                    cell.key = start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-                }
-            }
-        }
+        let mut suppressed_cells = suppressed_cells;
         // Signals and representativeness, from gated counts only.
         let bursts = match request.interval {
             Interval::Hour => {
@@ -965,14 +827,8 @@ impl Store {
 
         match identical {
             _ if !remember_answer => {}
-            Some(earlier) => differencing::refresh(&self.connection, earlier.id, answered_at)?,
-            None => differencing::remember(
-                &self.connection,
-                workspace.id,
-                answered_at,
-                &scope_ids,
-                &shown,
-            )?,
+            Some(earlier) => self.refresh_answer(workspace.id, earlier.id, answered_at)?,
+            None => differencing::remember(self, workspace.id, answered_at, &scope_ids, &shown)?,
         }
 
         Ok(AggregateReport {
@@ -1030,103 +886,21 @@ impl Store {
         }
         let mut tables = FactTables::default();
         let audit_posts = AuditPosts::load(
-            &self.connection,
+            self,
             workspace_id,
             scope_ids,
             remembered,
             width,
             &mut tables,
         )?;
-        let mut comparisons: Vec<Comparison<'_>> = Vec::new();
-        for comparison in differencing::compare_all(remembered, &audit_posts, width, k, &tables) {
-            if !comparison.overlaps() {
-                continue;
-            }
-            if !comparison.difference_safe() {
-                return Ok(AuditedAnswer::Refused(DifferencingRefusal::new(
-                    DifferencingReason::SmallDifference,
-                    k,
-                )));
-            }
-            comparisons.push(comparison);
-        }
-        let refused = || {
-            Ok(AuditedAnswer::Refused(DifferencingRefusal::new(
-                DifferencingReason::CellsWouldSingleOut,
-                k,
-            )))
-        };
-        let mut groups: Vec<BTreeSet<i64>> = Family::ALL
-            .iter()
-            .zip(suppressions.iter())
-            .map(|(family, suppressed)| {
-                suppressed
-                    .iter()
-                    .filter_map(|text| family.key_of_text(text, &tables))
-                    .collect()
-            })
-            .collect();
-        // How often each family's group has grown, and per comparison and family the count at
-        // which its check last found nothing: the check depends only on the view (fixed) and
-        // the group, so it is not repeated while the group stays the same.
-        let mut group_versions = [0u64; 5];
-        let mut clean_at: Vec<[Option<u64>; 5]> = vec![[None; 5]; comparisons.len()];
-        loop {
-            let mut changed = false;
-            for (comparison, comparison_clean_at) in comparisons.iter().zip(clean_at.iter_mut()) {
-                for (position, view) in comparison.views.iter().enumerate() {
-                    let (Some(group), Some(version), Some(last_clean)) = (
-                        groups.get_mut(position),
-                        group_versions.get_mut(position),
-                        comparison_clean_at.get_mut(position),
-                    ) else {
-                        continue;
-                    };
-                    if *last_clean == Some(*version) {
-                        continue;
-                    }
-                    loop {
-                        let repairs = view.find_repairs(group, k);
-                        if repairs.is_empty() {
-                            break;
-                        }
-                        for repair in repairs {
-                            let key = match repair {
-                                Repair::Suppress(key) => Some(key),
-                                Repair::GrowGroup { escape } => view.group_candidate(group, escape),
-                                Repair::Refuse => None,
-                            };
-                            let Some(key) = key else {
-                                return refused();
-                            };
-                            if !group.insert(key) {
-                                return refused();
-                            }
-                            *version += 1;
-                        }
-                        changed = true;
-                    }
-                    *last_clean = Some(*version);
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        for ((family, group), suppressed) in Family::ALL
-            .iter()
-            .zip(groups.iter())
-            .zip(suppressions.iter_mut())
-        {
-            for key in group {
-                if let Some(text) = family.text_of_key(*key, &tables) {
-                    suppressed.insert(text);
-                }
-            }
-        }
-        let authors_shown = comparisons
-            .iter()
-            .all(|comparison| comparison.authors_comparable);
+        let (comparisons, authors_shown) =
+            match audit_cells(remembered, &audit_posts, &tables, width, k, suppressions) {
+                CellAudit::Refused(refusal) => return Ok(AuditedAnswer::Refused(refusal)),
+                CellAudit::Settled {
+                    comparisons,
+                    authors_shown,
+                } => (comparisons, authors_shown),
+            };
         let selection = self.select_terms_audited(
             workspace_id,
             candidates,
@@ -1214,6 +988,567 @@ impl Store {
             true
         };
         self.select_terms(candidates, top, &mut allowed)
+    }
+}
+
+/// Applies the k gate and complementary suppression to one partition.
+fn gate_partition<F: AggregateFacts + ?Sized>(
+    facts: &F,
+    scope: &F::Scope,
+    dimension: Dimension,
+    raw: &BTreeMap<String, RawCell>,
+    k: u64,
+    total_posts: Option<u64>,
+) -> Result<BTreeSet<String>, F::Error> {
+    let mut suppressed: BTreeSet<String> = raw
+        .iter()
+        .filter(|(_, cell)| cell.posts > 0 && cell.authors_lower_bound < k)
+        .map(|(key, _)| key.clone())
+        .collect();
+    if total_posts.is_none() || suppressed.is_empty() {
+        return Ok(suppressed);
+    }
+    let mut visible_by_size: Vec<(&String, &RawCell)> = raw
+        .iter()
+        .filter(|(key, cell)| cell.posts > 0 && !suppressed.contains(*key))
+        .collect();
+    visible_by_size.sort_by_key(|(key, cell)| (cell.posts, (*key).clone()));
+    let mut next_visible = visible_by_size.into_iter();
+    while facts.union_authors(scope, dimension, &suppressed)?.0 < k {
+        let Some((key, _)) = next_visible.next() else {
+            break;
+        };
+        suppressed.insert(key.clone());
+    }
+    Ok(suppressed)
+}
+
+/// The raw cells and the gated suppressions of the partitions, in `Family::ALL` order (volume,
+/// sentiment, languages, sources, sentiment series), and the keys of the series cells.
+type GatedPartitions = (
+    Vec<BTreeMap<String, RawCell>>,
+    Vec<BTreeSet<String>>,
+    Vec<String>,
+);
+
+/// The k gate per partition (volume with buckets of `width`, sentiment, language, source), with
+/// complementary suppression, and the sentiment series gated whole or not at all. Same queries
+/// on every backend: one per partition, one per round of complementary suppression.
+fn gate_partitions<F: AggregateFacts + ?Sized>(
+    facts: &F,
+    scope: &F::Scope,
+    k: u64,
+    width: i64,
+    total_posts: u64,
+) -> Result<GatedPartitions, F::Error> {
+    let dimensions = [
+        Dimension::Bucket(width),
+        Dimension::Sentiment,
+        Dimension::Language,
+        Dimension::Source,
+    ];
+    let mut raws: Vec<BTreeMap<String, RawCell>> = Vec::with_capacity(dimensions.len() + 1);
+    let mut suppressions: Vec<BTreeSet<String>> = Vec::with_capacity(dimensions.len() + 1);
+    for dimension in dimensions {
+        let raw = facts.partition(scope, dimension)?.cells;
+        let suppressed = gate_partition(facts, scope, dimension, &raw, k, Some(total_posts))?;
+        raws.push(raw);
+        suppressions.push(suppressed);
+    }
+    // The sentiment series (position 4, as in `Family::ALL`): one GROUP BY over bucket,
+    // class and key period, shown whole or not at all.
+    let series_raw = facts.partition(scope, Dimension::SeriesCell(width))?.cells;
+    let series_suppressed = match (suppressions.first(), suppressions.get(1)) {
+        (Some(volume_suppressed), Some(sentiment_suppressed)) => {
+            Store::gate_series(&series_raw, volume_suppressed, sentiment_suppressed, k)
+        }
+        _ => series_raw.keys().cloned().collect(),
+    };
+    let series_keys: Vec<String> = series_raw.keys().cloned().collect();
+    raws.push(series_raw);
+    suppressions.push(series_suppressed);
+    Ok((raws, suppressions, series_keys))
+}
+
+/// The finished partitions of a report.
+struct FinishedPartitions {
+    volume: Vec<Cell>,
+    sentiment: Vec<Cell>,
+    languages: Vec<Cell>,
+    sources: Vec<Cell>,
+    sentiment_series: Vec<SeriesCell>,
+    sentiment_series_suppressed: u64,
+    /// Suppressed cells of these partitions.
+    suppressed_cells: u64,
+}
+
+/// Builds the cells of the gated partitions (`raws` and `suppressions` in `Family::ALL` order):
+/// the series goes whole when any volume, sentiment or series cell is suppressed; empty buckets
+/// are filled; bucket keys become RFC 3339. Records what is shown in `shown`.
+fn finish_partitions(
+    raws: &[BTreeMap<String, RawCell>],
+    suppressions: &mut [BTreeSet<String>],
+    series_keys: &[String],
+    width: i64,
+    total_posts: u64,
+    shown: &mut ShownCells,
+) -> FinishedPartitions {
+    // The series stays whole or goes whole: if the audit suppressed any of its cells, or a
+    // volume or overall sentiment cell, every series cell is suppressed.
+    let series_thinned = suppressions
+        .iter()
+        .enumerate()
+        .any(|(position, suppressed)| matches!(position, 0 | 1 | 4) && !suppressed.is_empty());
+    if series_thinned {
+        if let Some(series_suppressed) = suppressions.get_mut(4) {
+            series_suppressed.extend(series_keys.iter().cloned());
+        }
+    }
+    let mut suppressed_cells = 0u64;
+    let mut partitions: Vec<Vec<Cell>> = Vec::with_capacity(4);
+    for (position, family) in Family::ALL.iter().enumerate() {
+        if *family == Family::SentimentSeries {
+            // Built below, per bucket of the finished volume partition.
+            continue;
+        }
+        let (Some(raw), Some(suppressed)) = (raws.get(position), suppressions.get(position)) else {
+            continue;
+        };
+        let expected_keys: Vec<String> = match family {
+            Family::Sentiment => SentimentLabel::ALL
+                .iter()
+                .map(|label| label.code().to_string())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut cells = build_cells(raw, suppressed, expected_keys, total_posts);
+        if *family == Family::Volume {
+            fill_empty_buckets(&mut cells, width);
+        }
+        suppressed_cells += cells.iter().filter(|cell| cell.suppressed).count() as u64;
+        let record = ShownPartition {
+            visible: cells
+                .iter()
+                .filter(|cell| !cell.suppressed)
+                .map(|cell| cell.key.clone())
+                .collect(),
+            suppressed: cells
+                .iter()
+                .filter(|cell| cell.suppressed)
+                .map(|cell| cell.key.clone())
+                .collect(),
+        };
+        match family {
+            Family::Volume => shown.volume = record,
+            Family::Sentiment => shown.sentiment = record,
+            Family::Language => shown.languages = record,
+            Family::Source => shown.sources = record,
+            Family::SentimentSeries => shown.sentiment_series = record,
+        }
+        partitions.push(cells);
+    }
+    let mut partitions = partitions.into_iter();
+    let mut volume = partitions.next().unwrap_or_default();
+    let sentiment = partitions.next().unwrap_or_default();
+    let languages = partitions.next().unwrap_or_default();
+    let sources = partitions.next().unwrap_or_default();
+    let empty_raw = BTreeMap::new();
+    let empty_suppressed = BTreeSet::new();
+    let (sentiment_series, series_record) = build_series(
+        raws.get(4).unwrap_or(&empty_raw),
+        suppressions.get(4).unwrap_or(&empty_suppressed),
+        &volume,
+    );
+    let sentiment_series_suppressed = series_record.suppressed.len() as u64;
+    suppressed_cells += sentiment_series_suppressed;
+    shown.sentiment_series = series_record;
+    for cell in &mut volume {
+        if let Ok(seconds) = cell.key.parse::<i64>() {
+            if let Some(start) = Utc.timestamp_opt(seconds, 0).single() {
+                cell.key = start.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            }
+        }
+    }
+    FinishedPartitions {
+        volume,
+        sentiment,
+        languages,
+        sources,
+        sentiment_series,
+        sentiment_series_suppressed,
+        suppressed_cells,
+    }
+}
+
+/// The embedded store's facts: the SQL of `Store::scope`, `Store::partition` and
+/// `Store::union_authors` (tantivy resolves a query to post ids).
+impl AggregateFacts for Store {
+    type Scope = Scope;
+    type Error = StoreError;
+
+    fn scope(
+        &self,
+        workspace_id: i64,
+        query: Option<&Query>,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+    ) -> Result<Scope, StoreError> {
+        Store::scope(self, workspace_id, query, from, to)
+    }
+
+    fn partition(&self, scope: &Scope, dimension: Dimension) -> Result<RawPartition, StoreError> {
+        Ok(RawPartition {
+            cells: Store::partition(self, scope, dimension)?,
+        })
+    }
+
+    fn union_authors(
+        &self,
+        scope: &Scope,
+        dimension: Dimension,
+        keys: &BTreeSet<String>,
+    ) -> Result<AuthorLowerBound, StoreError> {
+        Ok(AuthorLowerBound(Store::union_authors(
+            self, scope, dimension, keys,
+        )?))
+    }
+
+    fn scope_post_ids(&self, scope: &Scope) -> Result<Vec<i64>, StoreError> {
+        differencing::load_scope_ids(&self.connection, &scope.condition, &scope.parameters)
+    }
+
+    fn audit_rows(
+        &self,
+        workspace_id: i64,
+        sorted_ids: &[i64],
+        rows: &mut AuditRows<'_>,
+    ) -> Result<(), StoreError> {
+        differencing::read_rows(&self.connection, workspace_id, sorted_ids, rows)
+    }
+
+    fn remembered_answers(
+        &self,
+        workspace_id: i64,
+        not_before: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredAnswer>, StoreError> {
+        differencing::select_remembered(&self.connection, workspace_id, not_before, limit)
+    }
+
+    fn remember_answer(
+        &self,
+        workspace_id: i64,
+        answered_at: i64,
+        sorted_post_ids: &[i64],
+        shown_cells: &str,
+        keep: usize,
+    ) -> Result<(), StoreError> {
+        differencing::insert_answer(
+            &self.connection,
+            workspace_id,
+            answered_at,
+            sorted_post_ids,
+            shown_cells,
+            keep,
+        )
+    }
+
+    fn refresh_answer(
+        &self,
+        _workspace_id: i64,
+        id: i64,
+        answered_at: i64,
+    ) -> Result<(), StoreError> {
+        differencing::refresh(&self.connection, id, answered_at)
+    }
+}
+
+/// The k-gated partitions of an aggregate: totals, volume, sentiment, languages, sources and
+/// sentiment over time (the fields of `AggregateReport` with the same names).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartitionReport {
+    pub k: u32,
+    pub interval: Interval,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub totals: Totals,
+    pub volume: Vec<Cell>,
+    pub sentiment: Vec<Cell>,
+    pub languages: Vec<Cell>,
+    pub sources: Vec<Cell>,
+    pub sentiment_series: Vec<SeriesCell>,
+    pub sentiment_series_suppressed: u64,
+    /// Suppressed cells of these partitions (the total included when it is suppressed).
+    pub suppressed_cells: u64,
+    /// Set when the whole answer is withheld by the differencing audit (as in
+    /// `AggregateReport`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub differencing_refusal: Option<DifferencingRefusal>,
+}
+
+impl AggregateReport {
+    /// The partitions part of the report. For a report whose terms are all shown, as
+    /// `aggregate_partitions` over the same facts gives it when no earlier answer made the
+    /// differencing audit suppress more.
+    pub fn partitions(&self) -> PartitionReport {
+        let term_suppressed =
+            self.terms.suppressed + self.hashtags.suppressed + self.bigrams.suppressed;
+        PartitionReport {
+            k: self.k,
+            interval: self.interval,
+            from: self.from,
+            to: self.to,
+            totals: self.totals.clone(),
+            volume: self.volume.clone(),
+            sentiment: self.sentiment.clone(),
+            languages: self.languages.clone(),
+            sources: self.sources.clone(),
+            sentiment_series: self.sentiment_series.clone(),
+            sentiment_series_suppressed: self.sentiment_series_suppressed,
+            suppressed_cells: self.suppressed_cells.saturating_sub(term_suppressed),
+            differencing_refusal: self.differencing_refusal.clone(),
+        }
+    }
+}
+
+/// The k-gated partitions of `request` (totals, volume, sentiment, languages, sources, sentiment
+/// over time) over any backend's facts: the same gate, complementary suppression, series rule
+/// and differencing audit (scope check, cell check and author rule against the workspace's
+/// remembered answers, which it then joins) as `Store::aggregate`, with the same window
+/// snapping, so both backends give the same answer for the same posts and the same earlier
+/// answers. It names no terms, and remembers that it named none.
+pub fn aggregate_partitions<F: AggregateFacts + ?Sized>(
+    facts: &F,
+    workspace: &Workspace,
+    request: &AggregateRequest<'_>,
+) -> Result<PartitionReport, F::Error> {
+    let k = u64::from(workspace.k.max(peil_model::MINIMUM_K));
+    let width = request.interval.seconds();
+    let from = request.from.map(|moment| snap_down(moment, width));
+    let to = request.to.map(|moment| snap_up(moment, width));
+    let scope = facts.scope(workspace.id, request.query, from, to)?;
+    let total_rows = facts
+        .partition(&scope, Dimension::Whole)?
+        .cells
+        .remove("")
+        .unwrap_or_default();
+    if total_rows.posts == 0 || total_rows.authors_lower_bound < k {
+        let withheld = withheld_report(k, request.interval, (from, to), total_rows.posts > 0, None);
+        return Ok(withheld.partitions());
+    }
+    let total_posts = total_rows.posts;
+    let (raws, mut suppressions, series_keys) =
+        gate_partitions(facts, &scope, k, width, total_posts)?;
+
+    // The differencing audit against the remembered answers, as in `Store::aggregate`.
+    let answered_at = Utc::now().timestamp();
+    let not_before =
+        answered_at.saturating_sub(i64::from(workspace.retention_days_aggregates) * 86_400);
+    let remembered = differencing::load_remembered(facts, workspace.id, not_before)?;
+    let scope_ids = facts.scope_post_ids(&scope)?;
+    let identical = remembered
+        .iter()
+        .find(|earlier| earlier.shown.interval_seconds == width && earlier.post_ids == scope_ids);
+    let authors_shown = match identical {
+        Some(earlier) => {
+            // Answer exactly as before: the same suppression.
+            for (position, family) in Family::ALL.iter().enumerate() {
+                let earlier_suppressed = &earlier.shown.partition(*family).suppressed;
+                if let Some(suppressed) = suppressions.get_mut(position) {
+                    suppressed.extend(earlier_suppressed.iter().cloned());
+                }
+            }
+            earlier.shown.authors_shown
+        }
+        None => {
+            let any_overlap = remembered
+                .iter()
+                .any(|earlier| differencing::sorted_intersect(&earlier.post_ids, &scope_ids));
+            if any_overlap {
+                let mut tables = FactTables::default();
+                let audit_posts = AuditPosts::load(
+                    facts,
+                    workspace.id,
+                    &scope_ids,
+                    &remembered,
+                    width,
+                    &mut tables,
+                )?;
+                match audit_cells(
+                    &remembered,
+                    &audit_posts,
+                    &tables,
+                    width,
+                    k,
+                    &mut suppressions,
+                ) {
+                    CellAudit::Refused(refusal) => {
+                        let withheld =
+                            withheld_report(k, request.interval, (from, to), true, Some(refusal));
+                        return Ok(withheld.partitions());
+                    }
+                    CellAudit::Settled { authors_shown, .. } => authors_shown,
+                }
+            } else {
+                true
+            }
+        }
+    };
+    let mut shown = ShownCells {
+        interval_seconds: width,
+        terms: Vec::new(),
+        authors_shown,
+        ..ShownCells::default()
+    };
+    let finished = finish_partitions(
+        &raws,
+        &mut suppressions,
+        &series_keys,
+        width,
+        total_posts,
+        &mut shown,
+    );
+    match identical {
+        Some(earlier) => facts.refresh_answer(workspace.id, earlier.id, answered_at)?,
+        None => differencing::remember(facts, workspace.id, answered_at, &scope_ids, &shown)?,
+    }
+    Ok(PartitionReport {
+        k: k as u32,
+        interval: request.interval,
+        from,
+        to,
+        totals: Totals {
+            posts: Some(total_posts),
+            authors_at_least: authors_shown.then_some(total_rows.authors_lower_bound),
+            suppressed: false,
+        },
+        volume: finished.volume,
+        sentiment: finished.sentiment,
+        languages: finished.languages,
+        sources: finished.sources,
+        sentiment_series: finished.sentiment_series,
+        sentiment_series_suppressed: finished.sentiment_series_suppressed,
+        suppressed_cells: finished.suppressed_cells,
+        differencing_refusal: None,
+    })
+}
+
+/// What the cell check of the differencing audit decided.
+enum CellAudit<'a> {
+    Refused(DifferencingRefusal),
+    Settled {
+        /// The remembered answers that overlap this one (for the term rule).
+        comparisons: Vec<Comparison<'a>>,
+        authors_shown: bool,
+    },
+}
+
+/// The scope check and the cell check of the differencing audit: grows `suppressions` (text keys
+/// per partition in `Family::ALL` order) until no remembered answer can be combined with this
+/// one to single out fewer than k authors, or refuses. Each remembered scope is compared once
+/// (all partitions in one pass), and a partition of a comparison is checked again only after its
+/// suppressed group changed.
+fn audit_cells<'a>(
+    remembered: &'a [differencing::RememberedScope],
+    audit_posts: &'a AuditPosts,
+    tables: &'a FactTables,
+    width: i64,
+    k: u64,
+    suppressions: &mut [BTreeSet<String>],
+) -> CellAudit<'a> {
+    let mut comparisons: Vec<Comparison<'_>> = Vec::new();
+    for comparison in differencing::compare_all(remembered, audit_posts, width, k, tables) {
+        if !comparison.overlaps() {
+            continue;
+        }
+        if !comparison.difference_safe() {
+            return CellAudit::Refused(DifferencingRefusal::new(
+                DifferencingReason::SmallDifference,
+                k,
+            ));
+        }
+        comparisons.push(comparison);
+    }
+    let refused = || {
+        CellAudit::Refused(DifferencingRefusal::new(
+            DifferencingReason::CellsWouldSingleOut,
+            k,
+        ))
+    };
+    let mut groups: Vec<BTreeSet<i64>> = Family::ALL
+        .iter()
+        .zip(suppressions.iter())
+        .map(|(family, suppressed)| {
+            suppressed
+                .iter()
+                .filter_map(|text| family.key_of_text(text, tables))
+                .collect()
+        })
+        .collect();
+    // How often each family's group has grown, and per comparison and family the count at
+    // which its check last found nothing: the check depends only on the view (fixed) and
+    // the group, so it is not repeated while the group stays the same.
+    let mut group_versions = [0u64; 5];
+    let mut clean_at: Vec<[Option<u64>; 5]> = vec![[None; 5]; comparisons.len()];
+    loop {
+        let mut changed = false;
+        for (comparison, comparison_clean_at) in comparisons.iter().zip(clean_at.iter_mut()) {
+            for (position, view) in comparison.views.iter().enumerate() {
+                let (Some(group), Some(version), Some(last_clean)) = (
+                    groups.get_mut(position),
+                    group_versions.get_mut(position),
+                    comparison_clean_at.get_mut(position),
+                ) else {
+                    continue;
+                };
+                if *last_clean == Some(*version) {
+                    continue;
+                }
+                loop {
+                    let repairs = view.find_repairs(group, k);
+                    if repairs.is_empty() {
+                        break;
+                    }
+                    for repair in repairs {
+                        let key = match repair {
+                            Repair::Suppress(key) => Some(key),
+                            Repair::GrowGroup { escape } => view.group_candidate(group, escape),
+                            Repair::Refuse => None,
+                        };
+                        let Some(key) = key else {
+                            return refused();
+                        };
+                        if !group.insert(key) {
+                            return refused();
+                        }
+                        *version += 1;
+                    }
+                    changed = true;
+                }
+                *last_clean = Some(*version);
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for ((family, group), suppressed) in Family::ALL
+        .iter()
+        .zip(groups.iter())
+        .zip(suppressions.iter_mut())
+    {
+        for key in group {
+            if let Some(text) = family.text_of_key(*key, tables) {
+                suppressed.insert(text);
+            }
+        }
+    }
+    let authors_shown = comparisons
+        .iter()
+        .all(|comparison| comparison.authors_comparable);
+    CellAudit::Settled {
+        comparisons,
+        authors_shown,
     }
 }
 

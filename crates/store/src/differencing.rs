@@ -105,6 +105,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rusqlite::{params, params_from_iter, types::Value, Connection};
 use serde::{Deserialize, Serialize};
 
+use crate::facts::{AggregateFacts, StoredAnswer};
 use crate::term_list;
 use crate::StoreError;
 
@@ -274,47 +275,63 @@ pub(crate) fn decode_post_ids(blob: &[u8]) -> Result<Vec<i64>, StoreError> {
     Ok(ids)
 }
 
-/// The remembered answers of a workspace, newest first, answered at or after `not_before`.
-pub(crate) fn load_remembered(
+/// The stored remembered answers of a workspace as (id, encoded post ids, shown cells as
+/// JSON), newest first, answered at or after `not_before`, at most `limit`.
+pub(crate) fn select_remembered(
     connection: &Connection,
     workspace_id: i64,
     not_before: i64,
-) -> Result<Vec<RememberedScope>, StoreError> {
+    limit: usize,
+) -> Result<Vec<StoredAnswer>, StoreError> {
     let mut statement = connection.prepare_cached(
         "SELECT id, post_ids, shown_cells FROM answered_scopes
          WHERE workspace_id = ?1 AND answered_at >= ?2
          ORDER BY answered_at DESC, id DESC LIMIT ?3",
     )?;
     let rows = statement
-        .query_map(
-            params![
-                workspace_id,
-                not_before,
-                REMEMBERED_SCOPES_PER_WORKSPACE as i64
-            ],
-            |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, Vec<u8>>(1)?,
-                    row.get::<_, String>(2)?,
-                ))
-            },
-        )?
+        .query_map(params![workspace_id, not_before, limit as i64], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, Vec<u8>>(1)?,
+                row.get::<_, String>(2)?,
+            ))
+        })?
         .collect::<Result<Vec<_>, _>>()?;
-    let mut remembered = Vec::with_capacity(rows.len());
-    for (id, blob, shown_json) in rows {
-        let post_ids = decode_post_ids(&blob)?;
+    let mut answers = Vec::with_capacity(rows.len());
+    for (id, blob, shown_cells) in rows {
+        answers.push(StoredAnswer {
+            id,
+            post_ids: decode_post_ids(&blob)?,
+            shown_cells,
+        });
+    }
+    Ok(answers)
+}
+
+/// The remembered answers of a workspace, newest first, answered at or after `not_before`.
+pub(crate) fn load_remembered<F: AggregateFacts + ?Sized>(
+    facts: &F,
+    workspace_id: i64,
+    not_before: i64,
+) -> Result<Vec<RememberedScope>, F::Error> {
+    let answers =
+        facts.remembered_answers(workspace_id, not_before, REMEMBERED_SCOPES_PER_WORKSPACE)?;
+    let mut remembered = Vec::with_capacity(answers.len());
+    for answer in answers {
         // Rows are written only by `remember`; one in another shape (a hand-made row) says
         // nothing about what was shown, so it cannot be checked against and is skipped.
-        let Ok(shown) = serde_json::from_str::<ShownCells>(&shown_json) else {
+        let Ok(shown) = serde_json::from_str::<ShownCells>(&answer.shown_cells) else {
             tracing::warn!(
-                answered_scope = id,
+                answered_scope = answer.id,
                 "skipping an answered scope of unknown shape"
             );
             continue;
         };
+        let mut post_ids = answer.post_ids;
+        post_ids.sort_unstable();
+        post_ids.dedup();
         remembered.push(RememberedScope {
-            id,
+            id: answer.id,
             post_ids,
             shown,
         });
@@ -322,16 +339,35 @@ pub(crate) fn load_remembered(
     Ok(remembered)
 }
 
-/// Remembers an answer and forgets the oldest beyond the cap.
-pub(crate) fn remember(
-    connection: &Connection,
+/// Remembers an answer (the backend forgets the oldest beyond the cap).
+pub(crate) fn remember<F: AggregateFacts + ?Sized>(
+    facts: &F,
     workspace_id: i64,
     answered_at: i64,
     sorted_post_ids: &[i64],
     shown: &ShownCells,
+) -> Result<(), F::Error> {
+    // Serialising key lists, numbers and flags cannot fail; were it to, the empty text would be
+    // skipped by `load_remembered` like any row of unknown shape.
+    let shown_cells = serde_json::to_string(shown).unwrap_or_default();
+    facts.remember_answer(
+        workspace_id,
+        answered_at,
+        sorted_post_ids,
+        &shown_cells,
+        REMEMBERED_SCOPES_PER_WORKSPACE,
+    )
+}
+
+/// Stores an answer and forgets the oldest beyond `keep` (SQLite).
+pub(crate) fn insert_answer(
+    connection: &Connection,
+    workspace_id: i64,
+    answered_at: i64,
+    sorted_post_ids: &[i64],
+    shown_json: &str,
+    keep: usize,
 ) -> Result<(), StoreError> {
-    let shown_json = serde_json::to_string(shown)
-        .map_err(|error| StoreError::Corrupt(format!("shown cells: {error}")))?;
     connection.execute(
         "INSERT INTO answered_scopes (workspace_id, answered_at, post_ids, shown_cells)
          VALUES (?1, ?2, ?3, ?4)",
@@ -346,7 +382,7 @@ pub(crate) fn remember(
         "DELETE FROM answered_scopes WHERE workspace_id = ?1 AND id NOT IN (
             SELECT id FROM answered_scopes WHERE workspace_id = ?1
             ORDER BY answered_at DESC, id DESC LIMIT ?2)",
-        params![workspace_id, REMEMBERED_SCOPES_PER_WORKSPACE as i64],
+        params![workspace_id, keep as i64],
     )?;
     Ok(())
 }
@@ -445,7 +481,7 @@ pub(crate) fn load_scope_ids(
 }
 
 /// One row as read for the audit; the values are indexes of a provisional interner.
-struct RawRow {
+pub(crate) struct RawRow {
     id: i64,
     published_at: i64,
     author: Author,
@@ -454,20 +490,61 @@ struct RawRow {
     source: u32,
 }
 
+/// The rows of posts a backend reads for the audit, interned as they arrive (the first
+/// appearance of a value decides its number, so rows must come in id order). Opaque outside
+/// `peil_store`: nothing read into it can be read back out there.
+pub struct AuditRows<'a> {
+    pub(crate) rows: Vec<RawRow>,
+    pub(crate) periods: &'a mut Interner,
+    pub(crate) raw_values: &'a mut Interner,
+}
+
+impl AuditRows<'_> {
+    /// Adds the post `id` (published at `published_at` Unix seconds) of key period
+    /// `key_period` by the author with `pseudonym` (only its first 8 bytes are kept), with its
+    /// sentiment code, language code and source name.
+    #[allow(clippy::too_many_arguments)]
+    pub fn push(
+        &mut self,
+        id: i64,
+        published_at: i64,
+        key_period: &str,
+        pseudonym: &[u8],
+        sentiment: &str,
+        language: &str,
+        source: &str,
+    ) {
+        let period = self.periods.intern(key_period);
+        let mut prefix = [0u8; 8];
+        for (target, byte) in prefix.iter_mut().zip(pseudonym.iter()) {
+            *target = *byte;
+        }
+        let sentiment = self.raw_values.intern(sentiment);
+        let language = self.raw_values.intern(language);
+        let source = self.raw_values.intern(source);
+        self.rows.push(RawRow {
+            id,
+            published_at,
+            author: (period, u64::from_le_bytes(prefix)),
+            sentiment,
+            language,
+            source,
+        });
+    }
+}
+
 /// Reads the rows of `sorted_ids` (those of the workspace that still exist) with range scans of
 /// the table, in id order.
-fn read_rows(
+pub(crate) fn read_rows(
     connection: &Connection,
     workspace_id: i64,
     sorted_ids: &[i64],
-    periods: &mut Interner,
-    raw_values: &mut Interner,
-) -> Result<Vec<RawRow>, StoreError> {
+    audit_rows: &mut AuditRows<'_>,
+) -> Result<(), StoreError> {
     let mut statement = connection.prepare_cached(&format!(
         "SELECT {FACT_COLUMNS} FROM posts p
          WHERE p.id >= ?1 AND p.id <= ?2 AND +p.workspace_id = ?3 ORDER BY p.id"
     ))?;
-    let mut rows_read: Vec<RawRow> = Vec::with_capacity(sorted_ids.len());
     for wanted in id_runs(sorted_ids) {
         let (Some(first_id), Some(last_id)) = (wanted.first(), wanted.last()) else {
             continue;
@@ -483,29 +560,22 @@ fn read_rows(
                 continue;
             }
             let period_text = row.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
-            let period = periods.intern(period_text);
             let pseudonym = row.get_ref(3)?.as_blob().map_err(rusqlite::Error::from)?;
-            let mut prefix = [0u8; 8];
-            for (target, source) in prefix.iter_mut().zip(pseudonym.iter()) {
-                *target = *source;
-            }
             let sentiment_text = row.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
-            let sentiment = raw_values.intern(sentiment_text);
             let language_text = row.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
-            let language = raw_values.intern(language_text);
             let source_text = row.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?;
-            let source = raw_values.intern(source_text);
-            rows_read.push(RawRow {
+            audit_rows.push(
                 id,
-                published_at: row.get(1)?,
-                author: (period, u64::from_le_bytes(prefix)),
-                sentiment,
-                language,
-                source,
-            });
+                row.get(1)?,
+                period_text,
+                pseudonym,
+                sentiment_text,
+                language_text,
+                source_text,
+            );
         }
     }
-    Ok(rows_read)
+    Ok(())
 }
 
 /// Splits sorted ids into runs whose neighbours lie at most [`RANGE_SCAN_GAP`] apart: each run is
@@ -593,27 +663,27 @@ impl AuditPosts {
     /// remembered scope outside the new one only if they still exist). Values are interned in
     /// the order the earlier implementation used (new scope by id, then the other posts by time
     /// and id), so the numeric keys and thus every tie-break stay the same.
-    pub(crate) fn load(
-        connection: &Connection,
+    pub(crate) fn load<F: AggregateFacts + ?Sized>(
+        facts: &F,
         workspace_id: i64,
         scope_ids: &[i64],
         remembered: &[RememberedScope],
         new_width: i64,
         tables: &mut FactTables,
-    ) -> Result<AuditPosts, StoreError> {
+    ) -> Result<AuditPosts, F::Error> {
         let mut remembered_union: Vec<i64> = Vec::new();
         for earlier in remembered {
             remembered_union = sorted_union(&remembered_union, &earlier.post_ids);
         }
         let wanted = sorted_union(scope_ids, &remembered_union);
         let mut raw_values = Interner::default();
-        let rows = read_rows(
-            connection,
-            workspace_id,
-            &wanted,
-            &mut tables.periods,
-            &mut raw_values,
-        )?;
+        let mut audit_rows = AuditRows {
+            rows: Vec::with_capacity(wanted.len()),
+            periods: &mut tables.periods,
+            raw_values: &mut raw_values,
+        };
+        facts.audit_rows(workspace_id, &wanted, &mut audit_rows)?;
+        let rows = audit_rows.rows;
         let mut scope_rows: Vec<&RawRow> = Vec::with_capacity(scope_ids.len());
         let mut other_rows: Vec<&RawRow> = Vec::with_capacity(rows.len());
         let mut scope_position = 0usize;

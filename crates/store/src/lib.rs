@@ -20,6 +20,7 @@ mod catalog;
 mod connectors;
 mod differencing;
 mod error;
+mod facts;
 mod index;
 mod keys;
 mod migrations;
@@ -38,12 +39,16 @@ use std::path::{Path, PathBuf};
 
 pub use accounts::{ApiTokenRecord, Credentials, SessionRecord};
 pub use aggregate::{
-    AggregateReport, AggregateRequest, Cell, Interval, SeriesCell, TermCell, TermList, Totals,
+    aggregate_partitions, AggregateReport, AggregateRequest, Cell, Interval, PartitionReport,
+    SeriesCell, TermCell, TermList, Totals,
 };
 pub use backend::{hour_bucket_start, PostBackend, SECONDS_PER_HOUR};
 pub use connectors::{ConnectorProgress, ConnectorState};
 pub use differencing::{DifferencingReason, DifferencingRefusal, REMEMBERED_SCOPES_PER_WORKSPACE};
 pub use error::StoreError;
+pub use facts::{
+    AggregateFacts, AuditRows, AuthorLowerBound, Dimension, RawPartition, StoredAnswer,
+};
 pub use keys::{period_label, KeyInfo, KeyStore};
 pub use oidc::{OidcClientAuthentication, OidcProviderRecord};
 pub use peil_model::StoredPost;
