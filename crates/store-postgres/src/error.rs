@@ -20,6 +20,9 @@ pub enum PostgresStoreError {
     UnknownWorkspace { workspace_id: i64 },
     #[error("the partition {name} does not follow the posts_yYYYYmMM naming")]
     UnexpectedPartition { name: String },
+    /// The k gate and differencing audit shared with the embedded store (`peil_store`) failed.
+    #[error(transparent)]
+    Gate(#[from] peil_store::StoreError),
 }
 
 impl From<postgres::Error> for PostgresStoreError {

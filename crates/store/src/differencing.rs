@@ -347,9 +347,9 @@ pub(crate) fn remember<F: AggregateFacts + ?Sized>(
     sorted_post_ids: &[i64],
     shown: &ShownCells,
 ) -> Result<(), F::Error> {
-    // Serialising key lists, numbers and flags cannot fail; were it to, the empty text would be
-    // skipped by `load_remembered` like any row of unknown shape.
-    let shown_cells = serde_json::to_string(shown).unwrap_or_default();
+    // Fail closed: an answer the audit cannot remember is not given.
+    let shown_cells = serde_json::to_string(shown)
+        .map_err(|error| StoreError::Corrupt(format!("shown cells: {error}")))?;
     facts.remember_answer(
         workspace_id,
         answered_at,

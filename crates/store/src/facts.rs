@@ -89,7 +89,9 @@ pub struct StoredAnswer {
 pub trait AggregateFacts {
     /// The posts a request covers, in the backend's own form.
     type Scope;
-    type Error;
+    /// The backend's error; the shared gate logic reports its own failures (e.g. an answer that
+    /// cannot be serialised for the differencing audit) as a `StoreError` converted into it.
+    type Error: From<crate::StoreError>;
 
     /// The posts of `workspace_id` published in `[from, to)` (unbounded where `None`) that match
     /// `query` (all posts where `None`). A backend that cannot evaluate a construct of `query`
