@@ -214,6 +214,24 @@ fn draft_of(language: Language, form: &WorkspaceForm) -> Result<WorkspaceDraft, 
 }
 
 /// The field a domain rule of the service is about, with its message in `language`.
+/// The answer to a saved workspace form: home when the service did it; the form again with the
+/// field error when a domain rule refused it (`render_errors` draws the form); else the error.
+fn home_or_field_errors<T>(
+    language: Language,
+    outcome: Result<T, ServiceError>,
+    render_errors: impl FnOnce(StatusCode, &[FieldError]) -> Response,
+) -> Result<Response, ApiError> {
+    let error = match outcome {
+        Ok(_) => return Ok(see_other(peil_web::paths::HOME)),
+        Err(error) => error,
+    };
+    let Some(field_error) = rule_error(language, &error) else {
+        return Err(error.into());
+    };
+    let status = ApiError::from(error).code().status();
+    Ok(render_errors(status, &[field_error]))
+}
+
 fn rule_error(language: Language, error: &ServiceError) -> Option<FieldError> {
     let (field, dutch, english) = match error {
         ServiceError::Rule(rule) => match rule {
@@ -342,16 +360,7 @@ pub async fn create(page: PageRequest, State(state): State<AppState>, body: Byte
                 ))
             })
             .await?;
-        match created {
-            Ok(_) => Ok(see_other(peil_web::paths::HOME)),
-            Err(error) => match rule_error(page.language, &error) {
-                Some(field_error) => {
-                    let status = crate::error::ApiError::from(error).code().status();
-                    Ok(render_errors(status, &[field_error]))
-                }
-                None => Err(error.into()),
-            },
-        }
+        home_or_field_errors(page.language, created, render_errors)
     }
     .await;
     page.finish(result)
@@ -479,16 +488,7 @@ pub async fn save(
                 Ok(service.edit_workspace(&principal.actor, &workspace_name, None, &edit, &why))
             })
             .await?;
-        match edited {
-            Ok(_) => Ok(see_other(peil_web::paths::HOME)),
-            Err(error) => match rule_error(page.language, &error) {
-                Some(field_error) => {
-                    let status = crate::error::ApiError::from(error).code().status();
-                    Ok(render_errors(status, &[field_error]))
-                }
-                None => Err(error.into()),
-            },
-        }
+        home_or_field_errors(page.language, edited, render_errors)
     }
     .await;
     page.finish(result)
@@ -595,16 +595,7 @@ pub async fn renew(
                 ))
             })
             .await?;
-        match renewed {
-            Ok(_) => Ok(see_other(peil_web::paths::HOME)),
-            Err(error) => match rule_error(page.language, &error) {
-                Some(field_error) => {
-                    let status = crate::error::ApiError::from(error).code().status();
-                    Ok(render_errors(status, &[field_error]))
-                }
-                None => Err(error.into()),
-            },
-        }
+        home_or_field_errors(page.language, renewed, render_errors)
     }
     .await;
     page.finish(result)
