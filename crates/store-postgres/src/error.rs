@@ -20,6 +20,16 @@ pub enum PostgresStoreError {
     UnknownWorkspace { workspace_id: i64 },
     #[error("the partition {name} does not follow the posts_yYYYYmMM naming")]
     UnexpectedPartition { name: String },
+    /// The webcare inbox needs the key store (`PostgresStore::use_key_store`) to open the
+    /// answer links, and none was given.
+    #[error("the webcare inbox needs the key store, and this PostgreSQL store has none")]
+    KeyStoreMissing,
+    /// `set_webcare_status` named no webcare message of the workspace.
+    #[error("the workspace has no webcare message with that id")]
+    WebcareMessageNotFound,
+    /// A stored value does not have the form this store writes (which value is never said).
+    #[error("a stored {what} does not have the expected form")]
+    Corrupt { what: &'static str },
     /// The k gate and differencing audit shared with the embedded store (`peil_store`) failed.
     #[error(transparent)]
     Gate(#[from] peil_store::StoreError),

@@ -12,6 +12,9 @@
 //!   under a GIN index, and hourly rollups changed in the same transaction as the posts.
 //! * It implements `peil_store::PostBackend`, so the conformance suite runs against it and the
 //!   embedded store with the same posts.
+//! * Data-subject requests (`subjects.rs`: posts of pseudonyms, their real erasure in one
+//!   transaction) and the webcare inbox (`webcare.rs`, answer links opened with the key store of
+//!   the data directory).
 //! * It implements `peil_store::AggregateFacts` (`aggregate.rs`), so the k-gated partitions of an
 //!   aggregate, with complementary suppression and the differencing audit, are computed by
 //!   `peil_store`'s own gating logic (`PostgresStore::aggregate_partitions`).
@@ -29,6 +32,8 @@ mod error;
 pub mod migrations;
 mod posts;
 mod retention;
+mod subjects;
+mod webcare;
 
 use std::collections::BTreeMap;
 
@@ -39,6 +44,7 @@ use postgres::{Client, NoTls};
 pub use aggregate::PostgresScope;
 pub use error::PostgresStoreError;
 pub use retention::PostgresRetentionReport;
+pub use subjects::PseudonymErasure;
 
 /// Advisory lock key of retention: a retention run holds it exclusively (one run at a time over
 /// all processes, and no batch while it drops partitions); every batch holds it shared.
@@ -60,6 +66,8 @@ pub struct WorkspaceRegistration {
 /// An open connection to the PostgreSQL store, migrated.
 pub struct PostgresStore {
     client: Client,
+    /// The key store of the data directory, for the webcare inbox's answer links.
+    keys: Option<peil_store::KeyStore>,
 }
 
 /// Whether `name` is a safe unquoted schema name (lower-case letter first, then a–z, 0–9, _).
@@ -144,7 +152,7 @@ impl PostgresStore {
             "SET search_path TO {schema}; SET TimeZone TO 'UTC';"
         ))?;
         migrations::migrate(&mut client)?;
-        Ok(PostgresStore { client })
+        Ok(PostgresStore { client, keys: None })
     }
 
     /// The migration versions applied to this schema.

@@ -117,6 +117,35 @@ CREATE TABLE answered_scopes (
 CREATE INDEX answered_scopes_recent ON answered_scopes (workspace_id, answered_at);
 "#,
     ),
+    (
+        4,
+        "webcare inbox and data-subject requests: webcare_messages, posts by author pseudonym",
+        r#"
+-- The webcare inbox (DESIGN.md invariant 1's one exception), as the embedded store's
+-- webcare_messages: the sealed answer reference of a post addressed to one of the organisation's
+-- own accounts and its handling status. A row goes with its post in the same transaction (deletion
+-- at the source, retention, erasure); no foreign key, so retention can drop whole partitions.
+CREATE TABLE webcare_messages (
+    workspace_id bigint NOT NULL REFERENCES workspaces (workspace_id),
+    post_id bigint NOT NULL,
+    published_at timestamptz NOT NULL,
+    reference_nonce bytea NOT NULL,
+    reference_sealed bytea NOT NULL,
+    status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'answered', 'closed')),
+    handled_at timestamptz,
+    PRIMARY KEY (workspace_id, post_id)
+);
+CREATE INDEX webcare_messages_published ON webcare_messages (workspace_id, published_at);
+-- The sealed references written into posts by version 1 move here, and leave posts.
+INSERT INTO webcare_messages (workspace_id, post_id, published_at, reference_nonce,
+    reference_sealed)
+SELECT workspace_id, post_id, published_at, webcare_nonce, webcare_sealed FROM posts
+WHERE webcare_nonce IS NOT NULL AND webcare_sealed IS NOT NULL;
+ALTER TABLE posts DROP COLUMN webcare_nonce, DROP COLUMN webcare_sealed;
+-- Data-subject requests find an author's posts by pseudonym.
+CREATE INDEX posts_author_pseudonym ON posts (workspace_id, author_pseudonym);
+"#,
+    ),
 ];
 
 /// Creates `schema` when missing, under the migration lock (two processes creating it at once

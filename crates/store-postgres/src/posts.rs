@@ -193,6 +193,48 @@ pub(crate) fn note_for_compaction(
     Ok(())
 }
 
+/// The relation of the webcare inbox (noted for compaction when rows of it are deleted).
+pub(crate) const WEBCARE_RELATION: &str = "webcare_messages";
+
+/// Writes a webcare message (status open) for each stored post with a sealed answer reference.
+fn insert_webcare_messages(
+    transaction: &mut Transaction<'_>,
+    stored: &[(i64, &StoredPost)],
+) -> Result<(), PostgresStoreError> {
+    let mut workspace_ids: Vec<i64> = Vec::new();
+    let mut post_ids: Vec<i64> = Vec::new();
+    let mut published: Vec<DateTime<Utc>> = Vec::new();
+    let mut nonces: Vec<&[u8]> = Vec::new();
+    let mut sealed_references: Vec<&[u8]> = Vec::new();
+    for (post_id, post) in stored {
+        let Some(sealed) = &post.webcare_reference else {
+            continue;
+        };
+        workspace_ids.push(post.workspace_id);
+        post_ids.push(*post_id);
+        published.push(post.published_at);
+        nonces.push(&sealed.nonce);
+        sealed_references.push(&sealed.ciphertext);
+    }
+    if post_ids.is_empty() {
+        return Ok(());
+    }
+    transaction.execute(
+        "INSERT INTO webcare_messages
+            (workspace_id, post_id, published_at, reference_nonce, reference_sealed)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::bytea[],
+             $5::bytea[])",
+        &[
+            &workspace_ids,
+            &post_ids,
+            &published,
+            &nonces,
+            &sealed_references,
+        ],
+    )?;
+    Ok(())
+}
+
 impl PostgresStore {
     /// Stores a batch of posts with their rollups in one transaction. Posts already stored (same
     /// workspace and source reference) are counted as duplicates and not stored again.
@@ -253,7 +295,7 @@ impl PostgresStore {
         let sink = transaction.copy_in(
             "COPY posts (workspace_id, post_id, published_at, source, source_ref, language, text,
                 author_pseudonym, key_period, is_reply, is_repost, sentiment, sentiment_score,
-                terms, monitor_ids, webcare_nonce, webcare_sealed)
+                terms, monitor_ids)
              FROM STDIN (FORMAT binary)",
         )?;
         let mut writer = BinaryCopyInWriter::new(
@@ -274,19 +316,12 @@ impl PostgresStore {
                 Type::FLOAT4,
                 Type::TEXT_ARRAY,
                 Type::INT8_ARRAY,
-                Type::BYTEA,
-                Type::BYTEA,
             ],
         );
         for (post_id, post) in &stored {
             let source_ref: &[u8] = &post.source_ref;
             let author_pseudonym: &[u8] = &post.author_pseudonym;
             let terms = stored_terms(post);
-            let (webcare_nonce, webcare_sealed): (Option<&[u8]>, Option<&[u8]>) =
-                match &post.webcare_reference {
-                    Some(sealed) => (Some(&sealed.nonce), Some(&sealed.ciphertext)),
-                    None => (None, None),
-                };
             writer.write(&[
                 &post.workspace_id,
                 post_id,
@@ -303,11 +338,12 @@ impl PostgresStore {
                 &post.sentiment_score,
                 &terms,
                 &post.matched_monitor_ids,
-                &webcare_nonce,
-                &webcare_sealed,
             ])?;
         }
         writer.finish()?;
+        // 3. The webcare messages of the stored posts that carry a sealed answer reference, as
+        //    the embedded store's `insert_posts` writes them (status open).
+        insert_webcare_messages(&mut transaction, &stored)?;
         change_rollups(&mut transaction, &rollups)?;
         transaction.commit()?;
         Ok(outcome)
@@ -339,6 +375,10 @@ impl PostgresStore {
         };
         let post_id: i64 = reference.try_get(0)?;
         let published_at: DateTime<Utc> = reference.try_get(1)?;
+        let webcare_deleted = transaction.execute(
+            "DELETE FROM webcare_messages WHERE workspace_id = $1 AND post_id = $2",
+            &[&workspace_id, &post_id],
+        )?;
         let deleted = transaction.query(
             "DELETE FROM posts WHERE workspace_id = $1 AND post_id = $2 AND published_at = $3
              RETURNING key_period, sentiment, language, source",
@@ -361,6 +401,9 @@ impl PostgresStore {
         }
         change_rollups(&mut transaction, &rollups)?;
         note_for_compaction(&mut transaction, "post_references")?;
+        if webcare_deleted > 0 {
+            note_for_compaction(&mut transaction, WEBCARE_RELATION)?;
+        }
         if !deleted.is_empty() {
             note_for_compaction(&mut transaction, &partition_name(published_at)?)?;
         }

@@ -19,7 +19,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use postgres::error::SqlState;
 use postgres::GenericClient;
 
-use crate::posts::note_for_compaction;
+use crate::posts::{note_for_compaction, WEBCARE_RELATION};
 use crate::{
     partition_range, relation_exists, PostgresStore, PostgresStoreError, RETENTION_LOCK_KEY,
 };
@@ -102,6 +102,7 @@ impl PostgresStore {
             }
         }
         let mut references_deleted = 0u64;
+        let mut webcare_deleted = 0u64;
         for (workspace_id, horizon) in &horizons {
             // Hours wholly before the horizon: every post in them expires.
             transaction.execute(
@@ -134,10 +135,20 @@ impl PostgresStore {
                 "DELETE FROM post_references WHERE workspace_id = $1 AND published_at < $2",
                 &[workspace_id, horizon],
             )?;
+            // The webcare messages of the expired posts, whether their partition is dropped
+            // whole below or their rows are deleted.
+            webcare_deleted += transaction.execute(
+                "DELETE FROM webcare_messages WHERE workspace_id = $1 AND published_at < $2",
+                &[workspace_id, horizon],
+            )?;
         }
         if references_deleted > 0 {
             note_for_compaction(&mut transaction, "post_references")?;
         }
+        if webcare_deleted > 0 {
+            note_for_compaction(&mut transaction, WEBCARE_RELATION)?;
+        }
+
         for name in &partition_names {
             let (start, end) = partition_range(name)?;
             // Workspaces whose posts in this partition are all expired.
@@ -257,10 +268,13 @@ impl PostgresStore {
         let mut compacted = Vec::new();
         let mut left_pending = Vec::new();
         for name in pending {
-            let is_known = name == "post_references" || partition_range(&name).is_ok();
+            let is_known = name == "post_references"
+                || name == WEBCARE_RELATION
+                || partition_range(&name).is_ok();
             let mut exists = relation_exists(&mut self.client, &name)?;
             if is_known && exists {
-                // Checked above: `post_references` or a partition name (letters, digits, _).
+                // Checked above: `post_references`, `webcare_messages` or a partition name
+                // (letters, digits, _).
                 match self.client.batch_execute(&format!("VACUUM (FULL) {name}")) {
                     Ok(()) => compacted.push(name.clone()),
                     // Dropped meanwhile by another retention run: its rows are gone with it.
