@@ -87,11 +87,9 @@ impl PostgresStore {
                 language: Language::from_tag(&language),
                 text: row.try_get(4)?,
                 sentiment: SentimentLabel::from_code(&sentiment).unwrap_or(SentimentLabel::Neutral),
-                status: status
-                    .parse()
-                    .map_err(|_| PostgresStoreError::Corrupt {
-                        what: "webcare status",
-                    })?,
+                status: status.parse().map_err(|_| PostgresStoreError::Corrupt {
+                    what: "webcare status",
+                })?,
                 handled_at: handled_at.map(whole_seconds),
                 answer_link,
             });

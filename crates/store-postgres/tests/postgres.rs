@@ -1464,3 +1464,432 @@ fn measure_aggregate_partitions() -> TestResult {
     }
     Ok(())
 }
+
+// --- Data-subject requests and the webcare inbox: the embedded store and PostgreSQL agree ---
+
+/// The authors of the subject corpus (raw ids: only ever fed to the keyed pseudonym function).
+const SUBJECT_AUTHORS: [&str; 3] = ["auteur-een", "auteur-twee", "auteur-drie"];
+
+/// The text of subject post `number`: a token of its own, found by a scan only in that post.
+fn subject_text(number: u32) -> String {
+    format!("melding over afval subjecttoken{number:03}einde")
+}
+
+/// The answer link of subject post `number` (sealed in the store; never stored in clear).
+fn subject_link(number: u32) -> String {
+    format!("https://social.example/@gemeente/antwoord{number:03}")
+}
+
+/// A catalog workspace in the embedded store, the same ids registered in PostgreSQL, and
+/// PostgreSQL given the embedded store's key store (the webcare keys).
+fn subject_stores(
+    url: &str,
+    label: &str,
+) -> Result<
+    (
+        tempfile::TempDir,
+        Store,
+        TestSchema,
+        PostgresStore,
+        i64,
+        i64,
+    ),
+    Box<dyn std::error::Error>,
+> {
+    let data_dir = tempfile::tempdir()?;
+    let mut embedded = Store::open(data_dir.path())?;
+    let organisation = embedded.create_organisation("Gemeente Test", "test", "tester")?;
+    let draft = WorkspaceDraft {
+        name: "inbox".into(),
+        purpose: Purpose::CommunicationWebcare,
+        purpose_text: "test".into(),
+        legal_basis: "AVG 6(1)(e)".into(),
+        lead: None,
+        retention_days_posts: 30,
+        retention_days_aggregates: 365,
+        k: 10,
+        allowed_sources: vec![],
+        own_accounts: vec!["@gemeente".into()],
+        fg_contact: None,
+        ends_at: None,
+    };
+    let workspace = embedded.create_workspace(organisation.id, &draft, "test", "tester")?;
+    let schema = TestSchema::new(url, label);
+    let mut postgres = schema.open()?;
+    postgres.register_organisation(organisation.id, &organisation.name)?;
+    postgres.register_workspace(&WorkspaceRegistration {
+        workspace_id: workspace.id,
+        organisation_id: organisation.id,
+        name: workspace.name.clone(),
+        retention_days_posts: 30,
+        retention_days_aggregates: 365,
+    })?;
+    postgres.use_key_store(peil_store::KeyStore::open(
+        &data_dir.path().join(peil_store::KEYS_DIR),
+    )?);
+    Ok((
+        data_dir,
+        embedded,
+        schema,
+        postgres,
+        organisation.id,
+        workspace.id,
+    ))
+}
+
+/// `count` posts of the three authors over October and November 2026 (two partitions), each at a
+/// minute of its own; every even post is a webcare message with a sealed answer link.
+fn subject_posts(
+    embedded: &mut Store,
+    workspace_id: i64,
+    count: u32,
+) -> Result<Vec<StoredPost>, Box<dyn std::error::Error>> {
+    let mut posts = Vec::new();
+    for number in 0..count {
+        let published_at = moment(2026, 10 + (number % 2), 3 + number % 20, 9, number % 60);
+        let author = SUBJECT_AUTHORS[(number % 3) as usize];
+        let (label, key) = embedded
+            .keys()
+            .period_key(workspace_id, &published_at.format("%Y-%m").to_string())?;
+        let mut stored = post(
+            workspace_id,
+            number + 100,
+            published_at,
+            &subject_text(number),
+        );
+        stored.source = "mastodon".into();
+        stored.author_pseudonym = peil_deid::author_pseudonym(&key, "mastodon", author);
+        stored.key_period = label;
+        if number.is_multiple_of(2) {
+            stored.webcare_reference = Some(embedded.keys().seal_webcare_reference(
+                workspace_id,
+                &stored.source_ref,
+                &subject_link(number),
+            )?);
+        }
+        posts.push(stored);
+    }
+    Ok(posts)
+}
+
+/// A page as JSON without the message ids (each store numbers its posts itself).
+fn page_without_ids(
+    page: &peil_store::WebcarePage,
+) -> Result<serde_json::Value, serde_json::Error> {
+    let mut value = serde_json::to_value(page)?;
+    if let Some(messages) = value["messages"].as_array_mut() {
+        for message in messages {
+            if let Some(fields) = message.as_object_mut() {
+                fields.remove("id");
+            }
+        }
+    }
+    Ok(value)
+}
+
+/// The id of the message with answer link `link` in `page`.
+fn message_id(page: &peil_store::WebcarePage, link: &str) -> Option<i64> {
+    page.messages
+        .iter()
+        .find(|message| message.answer_link == link)
+        .map(|message| message.id)
+}
+
+/// Every row of every table of the schema as text (bytea as \x hex), partitions included.
+fn every_row_as_text(client: &mut Client, schema: &str) -> Result<Vec<String>, postgres::Error> {
+    let tables: Vec<String> = client
+        .query(
+            "SELECT c.relname::text FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')",
+            &[&schema],
+        )?
+        .iter()
+        .map(|row| row.try_get::<_, String>(0))
+        .collect::<Result<_, _>>()?;
+    assert!(tables.len() >= 8, "found only {} tables", tables.len());
+    let mut rows = Vec::new();
+    for table in tables {
+        for row in client.query(&format!("SELECT t::text FROM {table} t"), &[])? {
+            rows.push(row.try_get::<_, String>(0)?);
+        }
+    }
+    Ok(rows)
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+#[test]
+fn conformance_subject_requests_and_webcare_embedded_and_postgres_agree() -> TestResult {
+    let Some(url) = test_url("conformance_subject_requests_and_webcare") else {
+        return Ok(());
+    };
+    let (_data_dir, mut embedded, schema, mut postgres, organisation_id, workspace_id) =
+        subject_stores(&url, "subjects")?;
+    let posts = subject_posts(&mut embedded, workspace_id, 30)?;
+    embedded.store_post_batch(&posts)?;
+    postgres.store_post_batch(&posts)?;
+
+    // The inbox: the same pages (15 messages, newest first), page by page.
+    assert_eq!(postgres.webcare_message_count(workspace_id)?, 15);
+    assert_eq!(embedded.webcare_message_count(workspace_id)?, 15);
+    for (limit, offset) in [(4, 0), (4, 4), (10, 10), (50, 0)] {
+        let from_embedded = embedded.webcare_messages(workspace_id, limit, offset)?;
+        let from_postgres = postgres.webcare_messages(workspace_id, limit, offset)?;
+        assert_eq!(
+            page_without_ids(&from_embedded)?,
+            page_without_ids(&from_postgres)?
+        );
+    }
+    let first_page = postgres.webcare_messages(workspace_id, 50, 0)?;
+    assert_eq!((first_page.total, first_page.open), (15, 15));
+    assert!(first_page
+        .messages
+        .iter()
+        .any(|message| message.answer_link == subject_link(4)));
+
+    // Status changes: answered, closed, and answered then open again, in both stores.
+    let handled_at = moment(2026, 12, 1, 10, 30) + TimeDelta::milliseconds(250);
+    let changes = [
+        (subject_link(0), peil_store::WebcareStatus::Answered),
+        (subject_link(2), peil_store::WebcareStatus::Closed),
+        (subject_link(6), peil_store::WebcareStatus::Answered),
+        (subject_link(6), peil_store::WebcareStatus::Open),
+    ];
+    for (link, status) in &changes {
+        let embedded_page = embedded.webcare_messages(workspace_id, 50, 0)?;
+        let postgres_page = postgres.webcare_messages(workspace_id, 50, 0)?;
+        let embedded_id = message_id(&embedded_page, link).ok_or("no such message")?;
+        let postgres_id = message_id(&postgres_page, link).ok_or("no such message")?;
+        embedded.set_webcare_status(workspace_id, embedded_id, *status, handled_at)?;
+        postgres.set_webcare_status(workspace_id, postgres_id, *status, handled_at)?;
+    }
+    let from_embedded = embedded.webcare_messages(workspace_id, 50, 0)?;
+    let from_postgres = postgres.webcare_messages(workspace_id, 50, 0)?;
+    assert_eq!(
+        page_without_ids(&from_embedded)?,
+        page_without_ids(&from_postgres)?
+    );
+    assert_eq!((from_postgres.total, from_postgres.open), (15, 13));
+    let answered = from_postgres
+        .messages
+        .iter()
+        .find(|message| message.answer_link == subject_link(0))
+        .ok_or("the answered message is missing")?;
+    assert_eq!(answered.status, peil_store::WebcareStatus::Answered);
+    assert_eq!(answered.handled_at, Some(moment(2026, 12, 1, 10, 30)));
+    // An id the workspace does not have: a typed error that names no value.
+    let Err(error) = postgres.set_webcare_status(
+        workspace_id,
+        987_654_321,
+        peil_store::WebcareStatus::Closed,
+        handled_at,
+    ) else {
+        panic!("an unknown message was changed");
+    };
+    assert!(matches!(error, PostgresStoreError::WebcareMessageNotFound));
+    assert!(!error.to_string().contains("987654321"));
+    assert!(
+        postgres
+            .set_webcare_status(
+                workspace_id + 1,
+                first_page.messages[0].id,
+                peil_store::WebcareStatus::Closed,
+                handled_at
+            )
+            .is_err(),
+        "another workspace's message was changed"
+    );
+
+    // Subject lookup: the same counts per author.
+    let erased_author = SUBJECT_AUTHORS[0];
+    let mut pseudonyms_per_author = Vec::new();
+    for author in SUBJECT_AUTHORS {
+        let pseudonyms: Vec<[u8; 32]> = embedded
+            .pseudonyms_of(workspace_id, "mastodon", &[author.to_string()])?
+            .into_iter()
+            .map(|(_, pseudonym)| pseudonym)
+            .collect();
+        let holdings = embedded.subject_post_counts_in_organisation(
+            organisation_id,
+            "mastodon",
+            &[author.to_string()],
+        )?;
+        let embedded_posts: u64 = holdings
+            .iter()
+            .filter(|holding| holding.workspace_id == workspace_id)
+            .map(|holding| holding.posts)
+            .sum();
+        assert_eq!(
+            postgres.posts_of_pseudonyms(workspace_id, &pseudonyms)?,
+            embedded_posts
+        );
+        assert_eq!(embedded_posts, 10, "{author}");
+        pseudonyms_per_author.push(pseudonyms);
+    }
+    assert_eq!(postgres.posts_of_pseudonyms(workspace_id, &[])?, 0);
+    assert_eq!(postgres.posts_of_pseudonyms(workspace_id, &[[9u8; 32]])?, 0);
+
+    // Erasure of the first author: the same posts go in both stores, with their webcare messages.
+    let webcare_before = embedded.webcare_message_count(workspace_id)?;
+    let report =
+        embedded.erase_subject(organisation_id, "mastodon", &[erased_author.to_string()])?;
+    let erasure = postgres.erase_posts_of_pseudonyms(workspace_id, &pseudonyms_per_author[0])?;
+    assert_eq!(erasure.posts, report.posts_deleted);
+    assert_eq!(erasure.posts, 10);
+    assert_eq!(
+        erasure.webcare_messages,
+        webcare_before - embedded.webcare_message_count(workspace_id)?
+    );
+    assert_eq!(erasure.webcare_messages, 5);
+    assert_eq!(
+        postgres.posts_of_pseudonyms(workspace_id, &pseudonyms_per_author[0])?,
+        0
+    );
+    assert_eq!(
+        postgres.posts_of_pseudonyms(workspace_id, &pseudonyms_per_author[1])?,
+        10
+    );
+    assert_eq!(
+        postgres.post_count(workspace_id)?,
+        embedded.post_count(workspace_id)?
+    );
+    assert_eq!(
+        PostBackend::post_volume_per_hour(&mut postgres, workspace_id)?,
+        PostBackend::post_volume_per_hour(&mut embedded, workspace_id)?
+    );
+    assert_eq!(
+        PostBackend::post_volume_per_hour(&mut postgres, workspace_id)?
+            .values()
+            .sum::<u64>(),
+        20
+    );
+    assert_eq!(
+        page_without_ids(&embedded.webcare_messages(workspace_id, 50, 0)?)?,
+        page_without_ids(&postgres.webcare_messages(workspace_id, 50, 0)?)?
+    );
+    // Erasing again finds nothing.
+    assert_eq!(
+        postgres.erase_posts_of_pseudonyms(workspace_id, &pseudonyms_per_author[0])?,
+        peil_store_postgres::PseudonymErasure::default()
+    );
+
+    // Nothing of the erased posts is readable in any table of the schema: no text, pseudonym,
+    // source reference or sealed answer link.
+    let mut needles: Vec<String> = pseudonyms_per_author[0].iter().map(|p| hex_of(p)).collect();
+    for (number, erased) in posts.iter().enumerate() {
+        if erased.author_pseudonym != pseudonyms_per_author[0][0]
+            && !pseudonyms_per_author[0].contains(&erased.author_pseudonym)
+        {
+            continue;
+        }
+        needles.push(subject_text(number as u32));
+        needles.push(hex_of(&erased.source_ref));
+        if let Some(sealed) = &erased.webcare_reference {
+            needles.push(hex_of(&sealed.ciphertext));
+        }
+    }
+    assert!(needles.len() > 20);
+    let mut client = schema.client()?;
+    let rows = every_row_as_text(&mut client, &schema.name)?;
+    for needle in &needles {
+        assert!(
+            !rows.iter().any(|row| row.contains(needle.as_str())),
+            "an erased value is still readable"
+        );
+    }
+    // The other authors' posts are still there (the scan would see them).
+    assert!(rows.iter().any(|row| row.contains(&subject_text(1))));
+
+    // The touched relations are noted and rewritten by the next retention run (nothing expires).
+    let noted: Vec<String> = client
+        .query(
+            "SELECT relation_name FROM pending_compaction ORDER BY 1",
+            &[],
+        )?
+        .iter()
+        .map(|row| row.try_get::<_, String>(0))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(
+        noted,
+        vec![
+            "post_references".to_string(),
+            "posts_y2026m10".to_string(),
+            "posts_y2026m11".to_string(),
+            "webcare_messages".to_string()
+        ]
+    );
+    let retention = postgres.run_retention(moment(2026, 10, 1, 0, 0))?;
+    assert_eq!(retention.posts_deleted, 0);
+    assert_eq!(retention.relations_compacted, noted);
+    Ok(())
+}
+
+#[test]
+fn webcare_messages_go_with_their_posts_at_source_deletion_and_retention() -> TestResult {
+    let Some(url) = test_url("webcare_messages_go_with_their_posts") else {
+        return Ok(());
+    };
+    let (_data_dir, mut embedded, schema, mut postgres, _organisation_id, workspace_id) =
+        subject_stores(&url, "webcare_deletion")?;
+    let posts = subject_posts(&mut embedded, workspace_id, 12)?;
+    embedded.store_post_batch(&posts)?;
+    postgres.store_post_batch(&posts)?;
+    // Stored twice: the duplicates write no second message.
+    postgres.store_post_batch(&posts)?;
+    assert_eq!(postgres.webcare_message_count(workspace_id)?, 6);
+
+    // Deletion at the source of a webcare post takes its message along.
+    for backend_deleted in [
+        embedded.delete_post_at_source(workspace_id, &posts[4].source_ref)?,
+        postgres.delete_post_at_source(workspace_id, &posts[4].source_ref)?,
+    ] {
+        assert!(backend_deleted);
+    }
+    assert_eq!(postgres.webcare_message_count(workspace_id)?, 5);
+    assert_eq!(
+        postgres.webcare_message_count(workspace_id)?,
+        embedded.webcare_message_count(workspace_id)?
+    );
+    assert!(postgres
+        .webcare_messages(workspace_id, 50, 0)?
+        .messages
+        .iter()
+        .all(|message| message.answer_link != subject_link(4)));
+
+    // Retention at 2026-12-05 (30 days): October's posts expire (its partition is dropped) and
+    // so do their messages; November's stay.
+    let as_of = moment(2026, 12, 5, 0, 0);
+    let from_embedded = embedded.apply_post_retention(as_of)?;
+    let report = postgres.run_retention(as_of)?;
+    assert_eq!(report.posts_deleted, from_embedded);
+    assert!(report
+        .partitions_dropped
+        .contains(&"posts_y2026m10".to_string()));
+    assert_eq!(
+        postgres.webcare_message_count(workspace_id)?,
+        embedded.webcare_message_count(workspace_id)?
+    );
+    assert_eq!(
+        page_without_ids(&embedded.webcare_messages(workspace_id, 50, 0)?)?,
+        page_without_ids(&postgres.webcare_messages(workspace_id, 50, 0)?)?
+    );
+    // Even posts fall in October (number % 2 == 0): every message was of October or deleted.
+    assert_eq!(postgres.webcare_message_count(workspace_id)?, 0);
+    let mut client = schema.client()?;
+    let left: i64 = client
+        .query_one("SELECT count(*) FROM webcare_messages", &[])?
+        .try_get(0)?;
+    assert_eq!(left, 0);
+
+    // Without the key store the inbox cannot open the links: a typed error, no value in it.
+    let mut without_keys = schema.open()?;
+    postgres.store_post_batch(&subject_posts(&mut embedded, workspace_id, 2)?)?;
+    let Err(error) = without_keys.webcare_messages(workspace_id, 10, 0) else {
+        panic!("the inbox opened links without the key store");
+    };
+    assert!(matches!(error, PostgresStoreError::KeyStoreMissing));
+    Ok(())
+}
