@@ -18,6 +18,11 @@
 # creates `peil-postgres`) with runuser, and gives that user the cluster folder. When the target
 # dir is not reachable for that user the cluster goes to a private folder under /tmp instead.
 #
+# The cluster runs with fsync=off and synchronous_commit=off (fast tests). With
+# PEIL_POSTGRES_DURABLE=1 it keeps PostgreSQL's defaults (fsync on, synchronous_commit on), for
+# benchmark figures that a durable server would give (the `side_by_side` example of
+# crates/store-postgres).
+#
 # The tests read PEIL_TEST_POSTGRES_URL; without it they skip with a note, except under CI=true,
 # where a missing PostgreSQL is a failure.
 set -euo pipefail
@@ -101,8 +106,12 @@ chmod 600 "$cluster_dir/pg_hba.conf"
 if [ "${#run_as[@]}" -gt 0 ]; then chown "$server_user" "$cluster_dir/pg_hba.conf"; fi
 "${run_as[@]}" cp "$cluster_dir/pg_hba.conf" "$cluster_dir/data/pg_hba.conf"
 
+durability="-c fsync=off -c synchronous_commit=off"
+if [ "${PEIL_POSTGRES_DURABLE:-0}" = 1 ]; then
+  durability="-c fsync=on -c synchronous_commit=on"
+fi
 "${run_as[@]}" "$pg_bin/pg_ctl" -D "$cluster_dir/data" -l "$cluster_dir/server.log" -w \
-  -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$cluster_dir -c fsync=off -c synchronous_commit=off -c max_connections=200" \
+  -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$cluster_dir $durability -c max_connections=200" \
   start >/dev/null || { cat "$cluster_dir/server.log" >&2; exit 1; }
 "${run_as[@]}" "$pg_bin/createdb" -h "$cluster_dir" -p "$port" -U peil peil_test
 

@@ -1480,22 +1480,20 @@ fn subject_link(number: u32) -> String {
     format!("https://social.example/@gemeente/antwoord{number:03}")
 }
 
+/// The embedded store's data directory, the embedded store, the PostgreSQL schema and store,
+/// the organisation id and the workspace id.
+type SubjectStores = (
+    tempfile::TempDir,
+    Store,
+    TestSchema,
+    PostgresStore,
+    i64,
+    i64,
+);
+
 /// A catalog workspace in the embedded store, the same ids registered in PostgreSQL, and
 /// PostgreSQL given the embedded store's key store (the webcare keys).
-fn subject_stores(
-    url: &str,
-    label: &str,
-) -> Result<
-    (
-        tempfile::TempDir,
-        Store,
-        TestSchema,
-        PostgresStore,
-        i64,
-        i64,
-    ),
-    Box<dyn std::error::Error>,
-> {
+fn subject_stores(url: &str, label: &str) -> Result<SubjectStores, Box<dyn std::error::Error>> {
     let data_dir = tempfile::tempdir()?;
     let mut embedded = Store::open(data_dir.path())?;
     let organisation = embedded.create_organisation("Gemeente Test", "test", "tester")?;
