@@ -1891,3 +1891,68 @@ fn webcare_messages_go_with_their_posts_at_source_deletion_and_retention() -> Te
     assert!(matches!(error, PostgresStoreError::KeyStoreMissing));
     Ok(())
 }
+
+#[test]
+fn migration_4_moves_sealed_references_out_of_posts_into_the_inbox() -> TestResult {
+    let Some(url) = test_url("migration_4_moves_sealed_references") else {
+        return Ok(());
+    };
+    let schema = TestSchema::new(&url, "migration_four");
+    // A schema as versions 1 and 2 left it, with a post that carries a sealed reference.
+    let mut client = Client::connect(&url, NoTls)?;
+    client.batch_execute(&format!(
+        "CREATE SCHEMA {name}; SET search_path TO {name}; SET TimeZone TO 'UTC';
+         CREATE TABLE schema_migrations (version integer PRIMARY KEY, description text NOT NULL,
+             applied_at timestamptz NOT NULL DEFAULT now());",
+        name = schema.name
+    ))?;
+    for (version, description, statements) in peil_store_postgres::migrations::MIGRATIONS {
+        if *version > 2 {
+            continue;
+        }
+        client.batch_execute(statements)?;
+        client.execute(
+            "INSERT INTO schema_migrations (version, description) VALUES ($1, $2)",
+            &[version, description],
+        )?;
+    }
+    client.batch_execute(
+        "INSERT INTO organisations VALUES (1, 'Gemeente Test');
+         INSERT INTO workspaces VALUES (7, 1, 'inbox', 30, 365);
+         CREATE TABLE posts_y2026m11 PARTITION OF posts
+             FOR VALUES FROM ('2026-11-01 00:00:00+00') TO ('2026-12-01 00:00:00+00');
+         INSERT INTO posts VALUES (7, 41, '2026-11-03 09:00:00+00', 'mastodon', '\\x01', 'nl',
+             'tekst', '\\x02', '2026-11', false, false, 'neutral', 0, '{}', '{}',
+             '\\x0a0b', '\\x0c0d');
+         INSERT INTO posts VALUES (7, 42, '2026-11-03 10:00:00+00', 'mastodon', '\\x03', 'nl',
+             'tekst', '\\x04', '2026-11', false, false, 'neutral', 0, '{}', '{}', NULL, NULL);",
+    )?;
+    let mut store = schema.open()?;
+    assert_eq!(store.post_count(7)?, 2);
+    assert_eq!(store.webcare_message_count(7)?, 1);
+    let mut client = schema.client()?;
+    let moved = client.query_one(
+        "SELECT post_id, published_at, reference_nonce, reference_sealed, status
+         FROM webcare_messages WHERE workspace_id = 7",
+        &[],
+    )?;
+    assert_eq!(moved.try_get::<_, i64>(0)?, 41);
+    assert_eq!(
+        moved.try_get::<_, DateTime<Utc>>(1)?,
+        moment(2026, 11, 3, 9, 0)
+    );
+    assert_eq!(moved.try_get::<_, Vec<u8>>(2)?, vec![0x0a, 0x0b]);
+    assert_eq!(moved.try_get::<_, Vec<u8>>(3)?, vec![0x0c, 0x0d]);
+    assert_eq!(moved.try_get::<_, String>(4)?, "open");
+    // The sealed reference lives in one place only now.
+    let columns: i64 = client
+        .query_one(
+            "SELECT count(*) FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = 'posts'
+               AND column_name LIKE 'webcare%'",
+            &[],
+        )?
+        .try_get(0)?;
+    assert_eq!(columns, 0);
+    Ok(())
+}
