@@ -20,6 +20,10 @@ pub enum PostgresStoreError {
     UnknownWorkspace { workspace_id: i64 },
     #[error("the partition {name} does not follow the posts_yYYYYmMM naming")]
     UnexpectedPartition { name: String },
+    /// A stored post holds a term the term dictionary lacks (a report would differ from the
+    /// embedded store's, so none is given).
+    #[error("the term dictionary lacks a term a stored post holds")]
+    TermDictionaryIncomplete,
     /// The k gate and differencing audit shared with the embedded store (`peil_store`) failed.
     #[error(transparent)]
     Gate(#[from] peil_store::StoreError),

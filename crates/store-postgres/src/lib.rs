@@ -28,7 +28,10 @@ mod aggregate;
 mod error;
 pub mod migrations;
 mod posts;
+mod report;
 mod retention;
+mod source_hours;
+mod terms;
 
 use std::collections::BTreeMap;
 
@@ -39,6 +42,7 @@ use postgres::{Client, NoTls};
 pub use aggregate::PostgresScope;
 pub use error::PostgresStoreError;
 pub use retention::PostgresRetentionReport;
+pub use terms::TERM_DICTIONARY_LOCK_KEY;
 
 /// Advisory lock key of retention: a retention run holds it exclusively (one run at a time over
 /// all processes, and no batch while it drops partitions); every batch holds it shared.

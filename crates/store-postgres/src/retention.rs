@@ -5,7 +5,8 @@
 //! horizon go and the boundary hour is lowered by its expired posts; its expired post references
 //! go. Then per monthly partition: a partition whose every remaining post is past its
 //! workspace's horizon is dropped whole (its files go at the next checkpoint); in any other
-//! partition the expired rows are deleted. After the commit every relation that holds deleted
+//! partition the expired rows are deleted; term dictionary entries no remaining post holds go.
+//! After the commit every relation that holds deleted
 //! rows (these, and earlier deletions at the source) is rewritten with `VACUUM FULL`, so the
 //! deleted tuples leave the table and index files.
 //!
@@ -20,6 +21,7 @@ use postgres::error::SqlState;
 use postgres::GenericClient;
 
 use crate::posts::note_for_compaction;
+use crate::terms::remove_unused_terms;
 use crate::{
     partition_range, relation_exists, PostgresStore, PostgresStoreError, RETENTION_LOCK_KEY,
 };
@@ -190,6 +192,13 @@ impl PostgresStore {
             if deleted_here {
                 note_for_compaction(&mut transaction, name)?;
             }
+        }
+        // The term dictionary: entries no remaining post holds go in the same transaction, so no
+        // term text of an expired post stays readable.
+        let workspaces_with_deletions: Vec<i64> =
+            report.posts_deleted_per_workspace.keys().copied().collect();
+        for workspace_id in workspaces_with_deletions {
+            remove_unused_terms(&mut transaction, workspace_id, None)?;
         }
         // The id of this transaction: a session whose snapshot is older may still see the rows
         // deleted here, and VACUUM FULL would copy them into the rewritten files.
