@@ -266,10 +266,12 @@ impl PostgresStore {
         let mut compacted = Vec::new();
         let mut left_pending = Vec::new();
         for name in pending {
-            let is_known = name == "post_references" || partition_range(&name).is_ok();
+            let is_known = matches!(name.as_str(), "post_references" | "terms")
+                || partition_range(&name).is_ok();
             let mut exists = relation_exists(&mut self.client, &name)?;
             if is_known && exists {
-                // Checked above: `post_references` or a partition name (letters, digits, _).
+                // Checked above: `post_references`, `terms` or a partition name (letters, digits,
+                // _).
                 match self.client.batch_execute(&format!("VACUUM (FULL) {name}")) {
                     Ok(()) => compacted.push(name.clone()),
                     // Dropped meanwhile by another retention run: its rows are gone with it.

@@ -98,7 +98,7 @@ pub(crate) fn add_batch_terms(
         let wanted = i64::try_from(missing.len()).unwrap_or(i64::MAX);
         let mut ids: Vec<i64> = transaction
             .query(
-                "SELECT nextval('term_ids') FROM generate_series(1, $1)",
+                "SELECT nextval('term_ids') FROM generate_series(1::bigint, $1::bigint)",
                 &[&wanted],
             )?
             .iter()
