@@ -1486,11 +1486,10 @@ fn report_corpus(workspace_id: i64) -> Vec<StoredPost> {
         .filter(|post| post.language != Language::De)
         .map(with_word_pairs)
         .collect();
-    let mut number = FIRST_OUTAGE_POST;
     let outage_authors = (300..305u32)
         .flat_map(|author| std::iter::repeat_n(author, 12))
         .chain((310..322u32).flat_map(|author| std::iter::repeat_n(author, 2)));
-    for (index, author) in outage_authors.enumerate() {
+    for (number, (index, author)) in (FIRST_OUTAGE_POST..).zip(outage_authors.enumerate()) {
         let index = index as u32;
         posts.push(with_word_pairs(corpus_post(
             workspace_id,
@@ -1506,7 +1505,6 @@ fn report_corpus(workspace_id: i64) -> Vec<StoredPost> {
             },
             SentimentLabel::Negative,
         )));
-        number += 1;
     }
     for offset in 0..10u32 {
         let text = if offset < 3 {
