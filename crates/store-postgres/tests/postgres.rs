@@ -1863,7 +1863,22 @@ fn deleted_posts_leave_no_term_text_in_any_table() -> TestResult {
 #[test]
 #[ignore]
 fn measure_aggregate_partitions() -> TestResult {
-    let Some(url) = test_url("measure_aggregate_partitions") else {
+    measure_aggregates(false)
+}
+
+/// Measurement, not a check (run with `--ignored --nocapture`): the whole reports (terms, word
+/// pairs, rising terms, bursts, clusters, representativeness) of the same posts and requests,
+/// plus a week with its previous week.
+#[test]
+#[ignore]
+fn measure_full_reports() -> TestResult {
+    measure_aggregates(true)
+}
+
+/// The k-gated partitions (`full` false) or the whole reports (`full` true) of 20,000 posts of
+/// 400 authors over a month on both backends, each request on a fresh workspace.
+fn measure_aggregates(full: bool) -> TestResult {
+    let Some(url) = test_url("measure_aggregates") else {
         return Ok(());
     };
     let data_dir = tempfile::tempdir()?;
@@ -1879,10 +1894,15 @@ fn measure_aggregate_partitions() -> TestResult {
         (None, Interval::Hour, None),
         (Some("afval AND NOT gft"), Interval::Day, None),
         (Some("#verkeer"), Interval::Hour, None),
+        (
+            None,
+            Interval::Day,
+            Some((moment(2026, 11, 15, 0, 0), moment(2026, 11, 22, 0, 0))),
+        ),
     ];
     for (query_text, interval, window) in requests {
         let draft = WorkspaceDraft {
-            name: format!("meting {query_text:?} {interval:?}"),
+            name: format!("meting {query_text:?} {interval:?} {}", window.is_some()),
             purpose: Purpose::TrendPolicyAnalysis,
             purpose_text: "test".into(),
             legal_basis: "AVG 6(1)(e)".into(),
@@ -1906,7 +1926,7 @@ fn measure_aggregate_partitions() -> TestResult {
         for batch_start in (0..20_000u32).step_by(2_000) {
             let batch: Vec<StoredPost> = (batch_start..batch_start + 2_000)
                 .map(|number| {
-                    corpus_post(
+                    let post = corpus_post(
                         workspace.id,
                         number,
                         (number * 7) % 400,
@@ -1915,7 +1935,8 @@ fn measure_aggregate_partitions() -> TestResult {
                         languages[(number % 4) as usize],
                         sources[(number % 3) as usize],
                         SentimentLabel::ALL[((number / 3) % 3) as usize],
-                    )
+                    );
+                    with_word_pairs(post)
                 })
                 .collect();
             embedded.store_post_batch(&batch)?;
@@ -1933,16 +1954,38 @@ fn measure_aggregate_partitions() -> TestResult {
             top: 10,
         };
         let started = std::time::Instant::now();
-        let from_embedded = peil_store::aggregate_partitions(&embedded, &workspace, &request)?;
-        let embedded_seconds = started.elapsed().as_secs_f64();
-        let started = std::time::Instant::now();
-        let from_postgres = postgres.aggregate_partitions(&workspace, &request)?;
-        let postgres_seconds = started.elapsed().as_secs_f64();
-        assert_eq!(from_embedded, from_postgres);
+        let (posts, embedded_seconds, postgres_seconds) = if full {
+            let from_embedded = embedded.aggregate(&workspace, &request)?;
+            let embedded_seconds = started.elapsed().as_secs_f64();
+            let started = std::time::Instant::now();
+            let from_postgres = postgres.aggregate(&workspace, &request)?;
+            let postgres_seconds = started.elapsed().as_secs_f64();
+            assert_eq!(
+                serde_json::to_value(&from_embedded)?,
+                serde_json::to_value(&from_postgres)?
+            );
+            (
+                from_postgres.totals.posts,
+                embedded_seconds,
+                postgres_seconds,
+            )
+        } else {
+            let from_embedded = peil_store::aggregate_partitions(&embedded, &workspace, &request)?;
+            let embedded_seconds = started.elapsed().as_secs_f64();
+            let started = std::time::Instant::now();
+            let from_postgres = postgres.aggregate_partitions(&workspace, &request)?;
+            let postgres_seconds = started.elapsed().as_secs_f64();
+            assert_eq!(from_embedded, from_postgres);
+            (
+                from_postgres.totals.posts,
+                embedded_seconds,
+                postgres_seconds,
+            )
+        };
         eprintln!(
-            "{query_text:?} {interval:?}: embedded {embedded_seconds:.3} s, \
+            "{query_text:?} {interval:?} {window:?}: embedded {embedded_seconds:.3} s, \
              PostgreSQL {postgres_seconds:.3} s ({} posts)",
-            from_postgres.totals.posts.unwrap_or(0)
+            posts.unwrap_or(0)
         );
     }
     Ok(())
