@@ -14,7 +14,11 @@
 //!   embedded store with the same posts.
 //! * It implements `peil_store::AggregateFacts` (`aggregate.rs`), so the k-gated partitions of an
 //!   aggregate, with complementary suppression and the differencing audit, are computed by
-//!   `peil_store`'s own gating logic (`PostgresStore::aggregate_partitions`).
+//!   `peil_store`'s own gating logic (`PostgresStore::aggregate_partitions`), and
+//!   `peil_store::ReportFacts` (`report.rs`), so the whole report (terms, word pairs, rising
+//!   terms, bursts, clusters, representativeness) is too (`PostgresStore::aggregate`), over a
+//!   term dictionary kept by every batch and deletion (`terms.rs`) and the records read per
+//!   source and hour (`source_hours.rs`).
 //!
 //! The API is synchronous like `peil_store` (the `postgres` crate runs a private tokio runtime
 //! per client): calling it from inside a tokio runtime (the server) needs

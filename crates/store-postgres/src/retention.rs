@@ -93,8 +93,10 @@ impl PostgresStore {
         // Listed under the lock: no batch creates a partition while the run looks at them.
         let partition_names = partitions(&mut transaction)?;
         let mut horizons: BTreeMap<i64, DateTime<Utc>> = BTreeMap::new();
+        let mut aggregate_horizons: BTreeMap<i64, DateTime<Utc>> = BTreeMap::new();
         for row in transaction.query(
-            "SELECT workspace_id, retention_days_posts FROM workspaces ORDER BY workspace_id",
+            "SELECT workspace_id, retention_days_posts, retention_days_aggregates FROM workspaces
+             ORDER BY workspace_id",
             &[],
         )? {
             let workspace_id: i64 = row.try_get(0)?;
@@ -102,6 +104,17 @@ impl PostgresStore {
             if let Some(horizon) = horizon_before(as_of, days) {
                 horizons.insert(workspace_id, horizon);
             }
+            if let Some(horizon) = horizon_before(as_of, row.try_get(2)?) {
+                aggregate_horizons.insert(workspace_id, horizon);
+            }
+        }
+        // Records read per source and hour (counts only) follow the aggregates' retention, as in
+        // the embedded store.
+        for (workspace_id, horizon) in &aggregate_horizons {
+            transaction.execute(
+                "DELETE FROM source_hours WHERE workspace_id = $1 AND hour_start < $2",
+                &[workspace_id, &horizon.timestamp()],
+            )?;
         }
         let mut references_deleted = 0u64;
         for (workspace_id, horizon) in &horizons {

@@ -1827,8 +1827,39 @@ fn deleted_posts_leave_no_term_text_in_any_table() -> TestResult {
         "after the deletion at the source"
     );
     assert!(!tables_holding(&mut client, &schema.name, "kanarieoud")?.is_empty());
+    // Records read per source and hour follow the aggregates' retention (365 days).
+    let hours = BTreeMap::from([
+        (
+            (
+                "mastodon".to_string(),
+                moment(2025, 11, 1, 10, 0).timestamp(),
+            ),
+            3,
+        ),
+        (
+            (
+                "mastodon".to_string(),
+                moment(2026, 11, 1, 10, 0).timestamp(),
+            ),
+            4,
+        ),
+    ]);
+    store.record_source_hours(&[1], &hours)?;
+    store.record_source_hours(&[1], &hours)?;
     let report = store.run_retention(moment(2026, 11, 25, 0, 0))?;
     assert_eq!(report.posts_deleted, 1);
+    let source_hours: Vec<(i64, i64)> = client
+        .query(
+            "SELECT hour_start, records_read FROM source_hours WHERE workspace_id = 1",
+            &[],
+        )?
+        .iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .collect::<Result<_, postgres::Error>>()?;
+    assert_eq!(
+        source_hours,
+        vec![(moment(2026, 11, 1, 10, 0).timestamp(), 8)]
+    );
     assert_eq!(
         tables_holding(&mut client, &schema.name, "kanarieoud")?,
         Vec::<String>::new(),

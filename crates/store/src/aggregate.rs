@@ -34,6 +34,9 @@
 //!   authors; clusters only link terms the report already names, through co-occurrences of at
 //!   least k authors. The representativeness block is in `representativeness.rs`.
 //!
+//! * The whole report is computed once for every backend: `aggregate_report` over the fact
+//!   queries of `facts::ReportFacts` (`Store::aggregate` calls it); only the fact queries differ.
+//!
 //! Differencing across *different* queries (a query and the same query minus a narrow term,
 //! overlapping windows, a new total minus the visible cells of an earlier answer) is handled by
 //! the query-set audit in `differencing.rs`, which runs here before a report leaves the store:

@@ -1,6 +1,8 @@
-//! The fact primitives the k-gated aggregates are computed from, as a trait, so the gating logic
+//! The fact primitives the k-gated aggregates are computed from, as traits, so the gating logic
 //! in `aggregate.rs` runs unchanged over the embedded store (SQLite + tantivy) and over other
-//! backends (PostgreSQL, `peil-store-postgres`).
+//! backends (PostgreSQL, `peil-store-postgres`): [`AggregateFacts`] for the partitions,
+//! [`ReportFacts`] for the rest of the whole report (terms, rising terms, clusters,
+//! representativeness).
 //!
 //! A backend resolves a request to an opaque scope and answers, per partition dimension, how
 //! many posts and how many distinct authors (per pseudonym-key period) each cell holds. These
