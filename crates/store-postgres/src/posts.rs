@@ -16,7 +16,7 @@ use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::Type;
 use postgres::Transaction;
 
-use crate::terms::{add_batch_terms, remove_unused_terms};
+use crate::terms::{add_batch_terms, lock_terms_for_removal, remove_unused_terms};
 use crate::{partition_name, partition_range, relation_exists, PostgresStore, PostgresStoreError};
 use crate::{PARTITION_LOCK_KEY, RETENTION_LOCK_KEY};
 
@@ -334,6 +334,8 @@ impl PostgresStore {
             "SELECT pg_advisory_xact_lock_shared($1)",
             &[&RETENTION_LOCK_KEY],
         )?;
+        // Before any row lock: the term dictionary is cleaned up at the end (`terms.rs`).
+        lock_terms_for_removal(&mut transaction)?;
         let reference = transaction.query_opt(
             "DELETE FROM post_references WHERE workspace_id = $1 AND source_ref = $2
              RETURNING post_id, published_at",

@@ -10,8 +10,9 @@
 //!   released it (`remove_unused_terms`), so no term text of a deleted post stays readable
 //!   (invariant 7), and a term seen again later gets a new, larger id (as in the embedded store).
 //! * Batches hold [`TERM_DICTIONARY_LOCK_KEY`] shared from their dictionary writes to their
-//!   commit; `remove_unused_terms` holds it exclusively, so it never removes a term that an
-//!   uncommitted batch is about to use.
+//!   commit; a deletion path holds it exclusively from its start (`lock_terms_for_removal`, before
+//!   any row lock, else it could deadlock with a batch) until `remove_unused_terms` and its
+//!   commit, so it never removes a term that an uncommitted batch is about to use.
 //!
 //! This module must never log or return term text outside the store's gated report.
 
@@ -118,12 +119,26 @@ pub(crate) fn add_batch_terms(
     Ok(())
 }
 
+/// Takes the dictionary lock exclusively for the rest of `transaction`. A deletion path calls it
+/// first, before it locks any row (rollups, references): a batch holds the lock shared while it
+/// changes rollups, so taking it after them could deadlock.
+pub(crate) fn lock_terms_for_removal(
+    transaction: &mut Transaction<'_>,
+) -> Result<(), PostgresStoreError> {
+    transaction.execute(
+        "SELECT pg_advisory_xact_lock($1)",
+        &[&TERM_DICTIONARY_LOCK_KEY],
+    )?;
+    Ok(())
+}
+
 /// Deletes the dictionary entries of `workspace_id` that no remaining post holds: among
 /// `candidates` (the kind-prefixed terms of the posts just deleted), or every entry of the
 /// workspace when `None` (after retention). Every deletion path of posts calls it in its own
 /// transaction, after deleting the posts, so no term text of a deleted post stays readable
 /// (invariant 7); the `terms` table is noted for the next rewrite (`VACUUM FULL`). Returns the
-/// entries deleted.
+/// entries deleted. Call [`lock_terms_for_removal`] at the start of the transaction (it is taken
+/// here too, for a path that holds no row locks yet).
 pub(crate) fn remove_unused_terms(
     transaction: &mut Transaction<'_>,
     workspace_id: i64,
@@ -132,10 +147,7 @@ pub(crate) fn remove_unused_terms(
     if candidates.is_some_and(|terms| terms.is_empty()) {
         return Ok(0);
     }
-    transaction.execute(
-        "SELECT pg_advisory_xact_lock($1)",
-        &[&TERM_DICTIONARY_LOCK_KEY],
-    )?;
+    lock_terms_for_removal(transaction)?;
     let deleted = match candidates {
         Some(terms) => transaction.execute(
             "DELETE FROM terms t

@@ -785,6 +785,92 @@ fn several_writers_store_each_post_once() -> TestResult {
 }
 
 #[test]
+fn the_term_dictionary_holds_exactly_the_stored_terms_under_writers_and_deletions() -> TestResult {
+    let Some(url) = test_url("the_term_dictionary_holds_exactly_the_stored_terms") else {
+        return Ok(());
+    };
+    let schema = TestSchema::new(&url, "dictionary");
+    let mut store = schema.open()?;
+    register(&mut store, 5, 30)?;
+    // Two writers store batches of posts with words of their own and shared words, while a third
+    // connection deletes posts at the source (their words then held by no post, or by posts
+    // being written); no deadlock, and the dictionary ends equal to the terms the posts hold.
+    let texts = [
+        "deel een",
+        "deel twee",
+        "alleen drie",
+        "alleen vier",
+        "deel vijf zes",
+    ];
+    let writers: Vec<_> = (0..2u32)
+        .map(|writer| {
+            let url = url.clone();
+            let name = schema.name.clone();
+            std::thread::spawn(move || -> Result<(), PostgresStoreError> {
+                let mut store = PostgresStore::connect_in_schema(&url, &name)?;
+                for round in 0..6u32 {
+                    let batch: Vec<StoredPost> = (0..20u32)
+                        .map(|index| writer * 1_000 + round * 20 + index)
+                        .map(|number| {
+                            post(
+                                5,
+                                number,
+                                moment(2026, 11, 1 + number % 28, 10, 0),
+                                &format!("{} w{writer}r{round}", texts[(number % 5) as usize]),
+                            )
+                        })
+                        .collect();
+                    store.store_batch(&batch)?;
+                }
+                Ok(())
+            })
+        })
+        .collect();
+    let deleter = {
+        let url = url.clone();
+        let name = schema.name.clone();
+        std::thread::spawn(move || -> Result<u64, PostgresStoreError> {
+            let mut store = PostgresStore::connect_in_schema(&url, &name)?;
+            let mut deleted = 0;
+            for pass in 0..3 {
+                for number in (0..120u32)
+                    .chain(1_000..1_120)
+                    .filter(|n| n % 3 == pass % 3)
+                {
+                    let mut reference = [0u8; 32];
+                    reference[..4].copy_from_slice(&number.to_le_bytes());
+                    deleted += u64::from(store.delete_post_by_reference(5, &reference)?);
+                }
+            }
+            Ok(deleted)
+        })
+    };
+    for writer in writers {
+        writer.join().map_err(|_| "a writer panicked")??;
+    }
+    let deleted = deleter.join().map_err(|_| "the deleter panicked")??;
+    assert!(deleted > 0);
+    let mut client = schema.client()?;
+    let dictionary: BTreeSet<String> = client
+        .query("SELECT term FROM terms WHERE workspace_id = 5", &[])?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    let held: BTreeSet<String> = client
+        .query(
+            "SELECT DISTINCT unnest(terms) FROM posts WHERE workspace_id = 5",
+            &[],
+        )?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    assert!(!held.is_empty());
+    assert_eq!(dictionary, held);
+    assert_eq!(store.post_count(5)?, 240 - deleted);
+    Ok(())
+}
+
+#[test]
 fn retention_runs_and_writers_side_by_side_keep_one_truth() -> TestResult {
     let Some(url) = test_url("retention_runs_and_writers_side_by_side") else {
         return Ok(());
