@@ -33,11 +33,11 @@ use crate::posts::TERM_PREFIX_HASHTAG;
 use crate::{PostgresStore, PostgresStoreError};
 
 /// Whole seconds of a post's publication time, as the embedded store keeps them.
-const PUBLISHED_SECONDS: &str = "floor(extract(epoch FROM p.published_at))::bigint";
+pub(crate) const PUBLISHED_SECONDS: &str = "floor(extract(epoch FROM p.published_at))::bigint";
 
 /// The posts a request covers on PostgreSQL.
 pub struct PostgresScope {
-    workspace_id: i64,
+    pub(crate) workspace_id: i64,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
     /// The ids of the posts matching the query; `None` without a query.
@@ -46,7 +46,7 @@ pub struct PostgresScope {
 
 impl PostgresScope {
     /// The SQL condition on `posts p` and its parameters, numbered from `$1`.
-    fn condition(&self) -> (String, Vec<&(dyn ToSql + Sync)>) {
+    pub(crate) fn condition(&self) -> (String, Vec<&(dyn ToSql + Sync)>) {
         let mut condition = String::from("p.workspace_id = $1");
         let mut parameters: Vec<&(dyn ToSql + Sync)> = vec![&self.workspace_id];
         if let Some(from) = &self.from {
@@ -82,13 +82,24 @@ fn key_expression(dimension: Dimension) -> String {
 }
 
 /// Non-negative count from a `bigint` column.
-fn count(value: i64) -> u64 {
+pub(crate) fn count(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
 }
 
 /// The fact queries of one aggregate on one connection.
-struct PostgresFacts<'a> {
-    client: RefCell<&'a mut Client>,
+pub(crate) struct PostgresFacts<'a> {
+    pub(crate) client: RefCell<&'a mut Client>,
+    /// The term dictionary of the workspace asked about, read once per report (`report.rs`).
+    pub(crate) dictionary: RefCell<Option<crate::report::Dictionary>>,
+}
+
+impl<'a> PostgresFacts<'a> {
+    pub(crate) fn new(client: &'a mut Client) -> PostgresFacts<'a> {
+        PostgresFacts {
+            client: RefCell::new(client),
+            dictionary: RefCell::new(None),
+        }
+    }
 }
 
 impl AggregateFacts for PostgresFacts<'_> {
@@ -312,9 +323,7 @@ impl PostgresStore {
         workspace: &Workspace,
         request: &AggregateRequest<'_>,
     ) -> Result<PartitionReport, PostgresStoreError> {
-        let facts = PostgresFacts {
-            client: RefCell::new(&mut self.client),
-        };
+        let facts = PostgresFacts::new(&mut self.client);
         peil_store::aggregate_partitions(&facts, workspace, request)
     }
 }

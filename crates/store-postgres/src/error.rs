@@ -30,6 +30,10 @@ pub enum PostgresStoreError {
     /// A stored value does not have the form this store writes (which value is never said).
     #[error("a stored {what} does not have the expected form")]
     Corrupt { what: &'static str },
+    /// A stored post holds a term the term dictionary lacks (a report would differ from the
+    /// embedded store's, so none is given).
+    #[error("the term dictionary lacks a term a stored post holds")]
+    TermDictionaryIncomplete,
     /// The k gate and differencing audit shared with the embedded store (`peil_store`) failed.
     #[error(transparent)]
     Gate(#[from] peil_store::StoreError),

@@ -17,7 +17,11 @@
 //!   the data directory).
 //! * It implements `peil_store::AggregateFacts` (`aggregate.rs`), so the k-gated partitions of an
 //!   aggregate, with complementary suppression and the differencing audit, are computed by
-//!   `peil_store`'s own gating logic (`PostgresStore::aggregate_partitions`).
+//!   `peil_store`'s own gating logic (`PostgresStore::aggregate_partitions`), and
+//!   `peil_store::ReportFacts` (`report.rs`), so the whole report (terms, word pairs, rising
+//!   terms, bursts, clusters, representativeness) is too (`PostgresStore::aggregate`), over a
+//!   term dictionary kept by every batch and deletion (`terms.rs`) and the records read per
+//!   source and hour (`source_hours.rs`).
 //!
 //! The API is synchronous like `peil_store` (the `postgres` crate runs a private tokio runtime
 //! per client): calling it from inside a tokio runtime (the server) needs
@@ -31,9 +35,12 @@ mod aggregate;
 mod error;
 pub mod migrations;
 mod posts;
+mod report;
 mod retention;
 mod subjects;
 mod webcare;
+mod source_hours;
+mod terms;
 
 use std::collections::BTreeMap;
 
@@ -45,6 +52,7 @@ pub use aggregate::PostgresScope;
 pub use error::PostgresStoreError;
 pub use retention::PostgresRetentionReport;
 pub use subjects::PseudonymErasure;
+pub use terms::TERM_DICTIONARY_LOCK_KEY;
 
 /// Advisory lock key of retention: a retention run holds it exclusively (one run at a time over
 /// all processes, and no batch while it drops partitions); every batch holds it shared.

@@ -118,6 +118,40 @@ CREATE INDEX answered_scopes_recent ON answered_scopes (workspace_id, answered_a
 "#,
     ),
     (
+        3,
+        "full reports: the term dictionary and the records read per source and hour",
+        r#"
+-- The term dictionary (as the embedded store's terms): one id per workspace and kind-prefixed
+-- term ('w:' word, 'h:' hashtag, 'b:' word pair, as in posts.terms), in order of first
+-- appearance; an entry no post holds is deleted with the post that released it.
+CREATE SEQUENCE term_ids AS bigint;
+CREATE TABLE terms (
+    workspace_id bigint NOT NULL REFERENCES workspaces (workspace_id),
+    term_id bigint NOT NULL,
+    term text NOT NULL,
+    PRIMARY KEY (workspace_id, term_id),
+    UNIQUE (workspace_id, term)
+);
+-- Posts stored before this migration: their terms in order of first appearance by post id.
+INSERT INTO terms (workspace_id, term_id, term)
+SELECT firsts.workspace_id, nextval('term_ids'), firsts.term
+FROM (SELECT p.workspace_id, held.term, min(p.post_id * 100000 + held.position) AS first_seen
+      FROM posts p, unnest(p.terms) WITH ORDINALITY AS held (term, position)
+      GROUP BY p.workspace_id, held.term
+      ORDER BY 3) AS firsts;
+
+-- Records read per workspace, source and hour (counts only), for the data gaps of a report's
+-- representativeness block (as the embedded store's source_hours).
+CREATE TABLE source_hours (
+    workspace_id bigint NOT NULL REFERENCES workspaces (workspace_id),
+    source text NOT NULL,
+    hour_start bigint NOT NULL,
+    records_read bigint NOT NULL CHECK (records_read >= 0),
+    PRIMARY KEY (workspace_id, source, hour_start)
+);
+"#,
+    ),
+    (
         4,
         "webcare inbox and data-subject requests: webcare_messages, posts by author pseudonym",
         r#"

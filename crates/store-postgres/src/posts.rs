@@ -4,6 +4,8 @@
 //! Deduplication mirrors the embedded store (`peil_store::Store::insert_posts`): a post whose
 //! (workspace, source reference) is already stored, earlier or in the same batch, is a duplicate;
 //! `BatchOutcome` counts stored and duplicate posts and flags each post of the batch in order.
+//! Every batch adds the terms its stored posts hold to the term dictionary, and every deletion
+//! removes the entries no remaining post holds, in the same transaction (`terms.rs`).
 //! This module must never log or return post text, pseudonyms or source references.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -14,6 +16,7 @@ use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::Type;
 use postgres::Transaction;
 
+use crate::terms::{add_batch_terms, lock_terms_for_removal, remove_unused_terms};
 use crate::{partition_name, partition_range, relation_exists, PostgresStore, PostgresStoreError};
 use crate::{PARTITION_LOCK_KEY, RETENTION_LOCK_KEY};
 
@@ -292,6 +295,8 @@ impl PostgresStore {
             outcome.stored += 1;
             outcome.stored_flags.push(true);
         }
+        // 3. The term dictionary: ids for the terms the stored posts hold and it lacks.
+        add_batch_terms(&mut transaction, posts, &outcome.stored_flags)?;
         let sink = transaction.copy_in(
             "COPY posts (workspace_id, post_id, published_at, source, source_ref, language, text,
                 author_pseudonym, key_period, is_reply, is_repost, sentiment, sentiment_score,
@@ -365,6 +370,8 @@ impl PostgresStore {
             "SELECT pg_advisory_xact_lock_shared($1)",
             &[&RETENTION_LOCK_KEY],
         )?;
+        // Before any row lock: the term dictionary is cleaned up at the end (`terms.rs`).
+        lock_terms_for_removal(&mut transaction)?;
         let reference = transaction.query_opt(
             "DELETE FROM post_references WHERE workspace_id = $1 AND source_ref = $2
              RETURNING post_id, published_at",
@@ -381,14 +388,16 @@ impl PostgresStore {
         )?;
         let deleted = transaction.query(
             "DELETE FROM posts WHERE workspace_id = $1 AND post_id = $2 AND published_at = $3
-             RETURNING key_period, sentiment, language, source",
+             RETURNING key_period, sentiment, language, source, terms",
             &[&workspace_id, &post_id, &published_at],
         )?;
         let hour_start =
             DateTime::<Utc>::from_timestamp(hour_bucket_start(published_at.timestamp()), 0)
                 .ok_or(PostgresStoreError::PublicationTimeOutOfRange)?;
         let mut rollups: BTreeMap<RollupKey, i64> = BTreeMap::new();
+        let mut released_terms: Vec<String> = Vec::new();
         for row in &deleted {
+            released_terms.extend(row.try_get::<_, Vec<String>>(4)?);
             let key: RollupKey = (
                 workspace_id,
                 hour_start,
@@ -400,6 +409,7 @@ impl PostgresStore {
             *rollups.entry(key).or_insert(0) -= 1;
         }
         change_rollups(&mut transaction, &rollups)?;
+        remove_unused_terms(&mut transaction, workspace_id, Some(&released_terms))?;
         note_for_compaction(&mut transaction, "post_references")?;
         if webcare_deleted > 0 {
             note_for_compaction(&mut transaction, WEBCARE_RELATION)?;

@@ -5,7 +5,8 @@
 //! horizon go and the boundary hour is lowered by its expired posts; its expired post references
 //! go. Then per monthly partition: a partition whose every remaining post is past its
 //! workspace's horizon is dropped whole (its files go at the next checkpoint); in any other
-//! partition the expired rows are deleted. After the commit every relation that holds deleted
+//! partition the expired rows are deleted; term dictionary entries no remaining post holds go.
+//! After the commit every relation that holds deleted
 //! rows (these, and earlier deletions at the source) is rewritten with `VACUUM FULL`, so the
 //! deleted tuples leave the table and index files.
 //!
@@ -20,6 +21,7 @@ use postgres::error::SqlState;
 use postgres::GenericClient;
 
 use crate::posts::{note_for_compaction, WEBCARE_RELATION};
+use crate::terms::remove_unused_terms;
 use crate::{
     partition_range, relation_exists, PostgresStore, PostgresStoreError, RETENTION_LOCK_KEY,
 };
@@ -91,8 +93,10 @@ impl PostgresStore {
         // Listed under the lock: no batch creates a partition while the run looks at them.
         let partition_names = partitions(&mut transaction)?;
         let mut horizons: BTreeMap<i64, DateTime<Utc>> = BTreeMap::new();
+        let mut aggregate_horizons: BTreeMap<i64, DateTime<Utc>> = BTreeMap::new();
         for row in transaction.query(
-            "SELECT workspace_id, retention_days_posts FROM workspaces ORDER BY workspace_id",
+            "SELECT workspace_id, retention_days_posts, retention_days_aggregates FROM workspaces
+             ORDER BY workspace_id",
             &[],
         )? {
             let workspace_id: i64 = row.try_get(0)?;
@@ -100,6 +104,17 @@ impl PostgresStore {
             if let Some(horizon) = horizon_before(as_of, days) {
                 horizons.insert(workspace_id, horizon);
             }
+            if let Some(horizon) = horizon_before(as_of, row.try_get(2)?) {
+                aggregate_horizons.insert(workspace_id, horizon);
+            }
+        }
+        // Records read per source and hour (counts only) follow the aggregates' retention, as in
+        // the embedded store.
+        for (workspace_id, horizon) in &aggregate_horizons {
+            transaction.execute(
+                "DELETE FROM source_hours WHERE workspace_id = $1 AND hour_start < $2",
+                &[workspace_id, &horizon.timestamp()],
+            )?;
         }
         let mut references_deleted = 0u64;
         let mut webcare_deleted = 0u64;
@@ -202,6 +217,13 @@ impl PostgresStore {
                 note_for_compaction(&mut transaction, name)?;
             }
         }
+        // The term dictionary: entries no remaining post holds go in the same transaction, so no
+        // term text of an expired post stays readable.
+        let workspaces_with_deletions: Vec<i64> =
+            report.posts_deleted_per_workspace.keys().copied().collect();
+        for workspace_id in workspaces_with_deletions {
+            remove_unused_terms(&mut transaction, workspace_id, None)?;
+        }
         // The id of this transaction: a session whose snapshot is older may still see the rows
         // deleted here, and VACUUM FULL would copy them into the rewritten files.
         let deleting_transaction: String = transaction
@@ -268,13 +290,13 @@ impl PostgresStore {
         let mut compacted = Vec::new();
         let mut left_pending = Vec::new();
         for name in pending {
-            let is_known = name == "post_references"
+            let is_known = matches!(name.as_str(), "post_references" | "terms")
                 || name == WEBCARE_RELATION
                 || partition_range(&name).is_ok();
             let mut exists = relation_exists(&mut self.client, &name)?;
             if is_known && exists {
-                // Checked above: `post_references`, `webcare_messages` or a partition name
-                // (letters, digits, _).
+                // Checked above: `post_references`, `terms`, `webcare_messages` or a partition
+                // name (letters, digits, _).
                 match self.client.batch_execute(&format!("VACUUM (FULL) {name}")) {
                     Ok(()) => compacted.push(name.clone()),
                     // Dropped meanwhile by another retention run: its rows are gone with it.

@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use peil_store::hour_bucket_start;
 
 use crate::posts::{change_rollups, note_for_compaction, RollupKey, WEBCARE_RELATION};
+use crate::terms::{lock_terms_for_removal, remove_unused_terms};
 use crate::{partition_name, PostgresStore, PostgresStoreError, RETENTION_LOCK_KEY};
 
 /// What an erasure deleted in one workspace (counts only, never which posts or whose).
@@ -70,10 +71,13 @@ impl PostgresStore {
             "SELECT pg_advisory_xact_lock_shared($1)",
             &[&RETENTION_LOCK_KEY],
         )?;
+        // Before any row lock: the term dictionary is cleaned up at the end (`terms.rs`).
+        lock_terms_for_removal(&mut transaction)?;
         let deleted = transaction.query(
             "DELETE FROM posts
              WHERE workspace_id = $1 AND author_pseudonym = ANY($2::bytea[])
-             RETURNING post_id, published_at, source_ref, key_period, sentiment, language, source",
+             RETURNING post_id, published_at, source_ref, key_period, sentiment, language, source,
+                       terms",
             &[&workspace_id, &pseudonym_parameter(pseudonyms)],
         )?;
         if deleted.is_empty() {
@@ -84,7 +88,9 @@ impl PostgresStore {
         let mut source_refs: Vec<Vec<u8>> = Vec::with_capacity(deleted.len());
         let mut partitions: BTreeSet<String> = BTreeSet::new();
         let mut rollups: BTreeMap<RollupKey, i64> = BTreeMap::new();
+        let mut released_terms: Vec<String> = Vec::new();
         for row in &deleted {
+            released_terms.extend(row.try_get::<_, Vec<String>>(7)?);
             post_ids.push(row.try_get(0)?);
             let published_at: DateTime<Utc> = row.try_get(1)?;
             source_refs.push(row.try_get(2)?);
@@ -113,7 +119,7 @@ impl PostgresStore {
             &[&workspace_id, &post_ids],
         )?;
         change_rollups(&mut transaction, &rollups)?;
-        // MERGE: call the term dictionary cleanup here
+        remove_unused_terms(&mut transaction, workspace_id, Some(&released_terms))?;
         note_for_compaction(&mut transaction, "post_references")?;
         if erasure.webcare_messages > 0 {
             note_for_compaction(&mut transaction, WEBCARE_RELATION)?;

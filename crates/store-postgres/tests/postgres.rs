@@ -789,6 +789,92 @@ fn several_writers_store_each_post_once() -> TestResult {
 }
 
 #[test]
+fn the_term_dictionary_holds_exactly_the_stored_terms_under_writers_and_deletions() -> TestResult {
+    let Some(url) = test_url("the_term_dictionary_holds_exactly_the_stored_terms") else {
+        return Ok(());
+    };
+    let schema = TestSchema::new(&url, "dictionary");
+    let mut store = schema.open()?;
+    register(&mut store, 5, 30)?;
+    // Two writers store batches of posts with words of their own and shared words, while a third
+    // connection deletes posts at the source (their words then held by no post, or by posts
+    // being written); no deadlock, and the dictionary ends equal to the terms the posts hold.
+    let texts = [
+        "deel een",
+        "deel twee",
+        "alleen drie",
+        "alleen vier",
+        "deel vijf zes",
+    ];
+    let writers: Vec<_> = (0..2u32)
+        .map(|writer| {
+            let url = url.clone();
+            let name = schema.name.clone();
+            std::thread::spawn(move || -> Result<(), PostgresStoreError> {
+                let mut store = PostgresStore::connect_in_schema(&url, &name)?;
+                for round in 0..6u32 {
+                    let batch: Vec<StoredPost> = (0..20u32)
+                        .map(|index| writer * 1_000 + round * 20 + index)
+                        .map(|number| {
+                            post(
+                                5,
+                                number,
+                                moment(2026, 11, 1 + number % 28, 10, 0),
+                                &format!("{} w{writer}r{round}", texts[(number % 5) as usize]),
+                            )
+                        })
+                        .collect();
+                    store.store_batch(&batch)?;
+                }
+                Ok(())
+            })
+        })
+        .collect();
+    let deleter = {
+        let url = url.clone();
+        let name = schema.name.clone();
+        std::thread::spawn(move || -> Result<u64, PostgresStoreError> {
+            let mut store = PostgresStore::connect_in_schema(&url, &name)?;
+            let mut deleted = 0;
+            for pass in 0..3 {
+                for number in (0..120u32)
+                    .chain(1_000..1_120)
+                    .filter(|n| n % 3 == pass % 3)
+                {
+                    let mut reference = [0u8; 32];
+                    reference[..4].copy_from_slice(&number.to_le_bytes());
+                    deleted += u64::from(store.delete_post_by_reference(5, &reference)?);
+                }
+            }
+            Ok(deleted)
+        })
+    };
+    for writer in writers {
+        writer.join().map_err(|_| "a writer panicked")??;
+    }
+    let deleted = deleter.join().map_err(|_| "the deleter panicked")??;
+    assert!(deleted > 0);
+    let mut client = schema.client()?;
+    let dictionary: BTreeSet<String> = client
+        .query("SELECT term FROM terms WHERE workspace_id = 5", &[])?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    let held: BTreeSet<String> = client
+        .query(
+            "SELECT DISTINCT unnest(terms) FROM posts WHERE workspace_id = 5",
+            &[],
+        )?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    assert!(!held.is_empty());
+    assert_eq!(dictionary, held);
+    assert_eq!(store.post_count(5)?, 240 - deleted);
+    Ok(())
+}
+
+#[test]
 fn retention_runs_and_writers_side_by_side_keep_one_truth() -> TestResult {
     let Some(url) = test_url("retention_runs_and_writers_side_by_side") else {
         return Ok(());
@@ -1294,6 +1380,17 @@ fn conformance_aggregates_on_random_posts() -> TestResult {
             Some((moment(2026, 11, 3, 0, 0), moment(2026, 11, 5, 0, 0))),
         ),
     ];
+    let mut report_requests = requests.clone();
+    report_requests.push((
+        None,
+        Interval::Day,
+        Some((moment(2026, 11, 3, 0, 0), moment(2026, 11, 4, 0, 0))),
+    ));
+    report_requests.push((
+        Some("afval OR #verkeer"),
+        Interval::Hour,
+        Some((moment(2026, 11, 3, 12, 0), moment(2026, 11, 4, 12, 0))),
+    ));
     let mut runner = TestRunner::new(Config {
         cases: 16,
         failure_persistence: None,
@@ -1367,10 +1464,517 @@ fn conformance_aggregates_on_random_posts() -> TestResult {
             // `compare_partitions` asserts equality request by request (a panic fails the case).
             compare_partitions(embedded, postgres, &workspace, &requests, "random")
                 .map_err(|error| fail(&error))?;
+            // The whole reports, on a second workspace with the same posts (with word pairs):
+            // terms, rising terms, bursts, clusters and representativeness too.
+            let full_draft = WorkspaceDraft {
+                name: format!("willekeurig volledig {number}"),
+                ..draft
+            };
+            let full_workspace = embedded
+                .create_workspace(organisation.id, &full_draft, "test", "tester")
+                .map_err(|error| fail(&error))?;
+            postgres
+                .register_workspace(&WorkspaceRegistration {
+                    workspace_id: full_workspace.id,
+                    organisation_id: organisation.id,
+                    name: full_workspace.name.clone(),
+                    retention_days_posts: 30,
+                    retention_days_aggregates: 365,
+                })
+                .map_err(|error| fail(&error))?;
+            let full_batch: Vec<StoredPost> = batch
+                .iter()
+                .map(|post| {
+                    with_word_pairs(StoredPost {
+                        workspace_id: full_workspace.id,
+                        ..post.clone()
+                    })
+                })
+                .collect();
+            embedded
+                .store_post_batch(&full_batch)
+                .map_err(|error| fail(&error))?;
+            postgres
+                .store_post_batch(&full_batch)
+                .map_err(|error| fail(&error))?;
+            compare_reports(
+                embedded,
+                postgres,
+                &full_workspace,
+                &report_requests,
+                "random",
+            )
+            .map_err(|error| fail(&error))?;
             Ok(())
         },
     );
     result.map_err(|error| error.to_string())?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conformance of the whole `AggregateReport`: `Store::aggregate` and `PostgresStore::aggregate`
+// give the same report (serde JSON equal: terms, hashtags, word pairs, rising terms, bursts,
+// clusters, representativeness, the differencing audit with its term rule) for the same posts,
+// source hours and requests.
+
+/// The post with its word pairs: every two consecutive words, as `peil_analysis` pairs them.
+fn with_word_pairs(mut post: StoredPost) -> StoredPost {
+    post.bigrams = post
+        .terms
+        .windows(2)
+        .map(|pair| format!("{} {}", pair[0], pair[1]))
+        .collect();
+    post.bigrams.dedup();
+    post
+}
+
+/// The full report of every request from both backends, as JSON, after checking they are equal.
+fn compare_reports(
+    embedded: &Store,
+    postgres: &mut PostgresStore,
+    workspace: &peil_model::Workspace,
+    requests: &[RequestSpec],
+    step: &str,
+) -> Result<Vec<serde_json::Value>, Box<dyn std::error::Error>> {
+    let mut reports = Vec::new();
+    for (query_text, interval, window) in requests.iter().copied() {
+        let query = match query_text {
+            Some(text) => Some(peil_query::parse(text)?),
+            None => None,
+        };
+        let request = AggregateRequest {
+            query: query.as_ref(),
+            from: window.map(|(from, _)| from),
+            to: window.map(|(_, to)| to),
+            interval,
+            top: 10,
+        };
+        let from_embedded = serde_json::to_value(embedded.aggregate(workspace, &request)?)?;
+        let from_postgres = serde_json::to_value(postgres.aggregate(workspace, &request)?)?;
+        assert_eq!(
+            from_embedded, from_postgres,
+            "{step}: query {query_text:?}, {interval:?}, window {window:?}"
+        );
+        reports.push(from_postgres);
+    }
+    Ok(reports)
+}
+
+/// Source reference number of the first post of the outage group.
+const FIRST_OUTAGE_POST: u32 = 3_000;
+/// Source reference number of the first post of the fifth-day group.
+const FIRST_FIFTH_DAY_POST: u32 = 4_000;
+
+/// The report corpus (k = 5): the aggregate corpus without its German group, with word pairs;
+/// plus an outage on 4 November 14:00–16:00 (5 very active authors, 12 posts each, and 12 other
+/// authors, 2 posts each: "storing stroom uitval #storing", a burst and a rising term), and on
+/// 5 November 10 authors of whom only 3 write about the bridge ("brug").
+fn report_corpus(workspace_id: i64) -> Vec<StoredPost> {
+    let mut posts: Vec<StoredPost> = aggregate_corpus(workspace_id)
+        .into_iter()
+        .filter(|post| post.language != Language::De)
+        .map(with_word_pairs)
+        .collect();
+    let outage_authors = (300..305u32)
+        .flat_map(|author| std::iter::repeat_n(author, 12))
+        .chain((310..322u32).flat_map(|author| std::iter::repeat_n(author, 2)));
+    for (number, (index, author)) in (FIRST_OUTAGE_POST..).zip(outage_authors.enumerate()) {
+        let index = index as u32;
+        posts.push(with_word_pairs(corpus_post(
+            workspace_id,
+            number,
+            author,
+            moment(2026, 11, 4, 14 + index % 2, index % 60),
+            "storing stroom uitval #storing",
+            Language::Nl,
+            if index.is_multiple_of(2) {
+                "mastodon"
+            } else {
+                "bluesky"
+            },
+            SentimentLabel::Negative,
+        )));
+    }
+    for offset in 0..10u32 {
+        let text = if offset < 3 {
+            "brug dicht vandaag"
+        } else {
+            "mooi weer vandaag"
+        };
+        posts.push(with_word_pairs(corpus_post(
+            workspace_id,
+            FIRST_FIFTH_DAY_POST + offset,
+            400 + offset,
+            moment(2026, 11, 5, 9 + offset, 15),
+            text,
+            Language::Nl,
+            "mastodon",
+            SentimentLabel::ALL[(offset % 3) as usize],
+        )));
+    }
+    posts
+}
+
+/// A new workspace (k = 5) holding the report corpus and the same source hours in both stores.
+fn report_workspace(
+    embedded: &mut Store,
+    postgres: &mut PostgresStore,
+    organisation_id: i64,
+    name: &str,
+) -> Result<peil_model::Workspace, Box<dyn std::error::Error>> {
+    let draft = WorkspaceDraft {
+        name: name.into(),
+        purpose: Purpose::TrendPolicyAnalysis,
+        purpose_text: "test".into(),
+        legal_basis: "AVG 6(1)(e)".into(),
+        lead: None,
+        retention_days_posts: 30,
+        retention_days_aggregates: 365,
+        k: 5,
+        allowed_sources: vec![],
+        own_accounts: vec![],
+        fg_contact: None,
+        ends_at: None,
+    };
+    let workspace = embedded.create_workspace(organisation_id, &draft, "test", "tester")?;
+    postgres.register_workspace(&WorkspaceRegistration {
+        workspace_id: workspace.id,
+        organisation_id,
+        name: workspace.name.clone(),
+        retention_days_posts: 30,
+        retention_days_aggregates: 365,
+    })?;
+    let corpus = report_corpus(workspace.id);
+    embedded.store_post_batch(&corpus)?;
+    postgres.store_post_batch(&corpus)?;
+    // Records read: mastodon every hour of 2–5 November but the night of the 3rd, bluesky only
+    // on 2 and 4 November, and a feed that delivered nothing.
+    let mut hours: BTreeMap<(String, i64), u64> = BTreeMap::new();
+    let start = moment(2026, 11, 2, 0, 0).timestamp();
+    for hour in 0..96i64 {
+        let hour_start = start + hour * 3_600;
+        if !(24..30).contains(&hour) {
+            hours.insert(("mastodon".into(), hour_start), 40);
+        }
+        if hour < 24 || (48..72).contains(&hour) {
+            hours.insert(("bluesky".into(), hour_start), 7);
+        }
+        hours.insert(("rss".into(), hour_start), 0);
+    }
+    embedded.record_source_hours(&[workspace.id], &hours)?;
+    postgres.record_source_hours(&[workspace.id], &hours)?;
+    Ok(workspace)
+}
+
+/// The items of a term list of a report as JSON.
+fn listed_terms(report: &serde_json::Value, list: &str) -> Vec<String> {
+    report[list]["items"]
+        .as_array()
+        .map_or_else(Vec::new, |items| {
+            items
+                .iter()
+                .filter_map(|item| item["term"].as_str().map(str::to_string))
+                .collect()
+        })
+}
+
+#[test]
+fn conformance_full_reports_embedded_and_postgres_give_the_same_reports() -> TestResult {
+    let Some(url) = test_url("conformance_full_reports") else {
+        return Ok(());
+    };
+    let data_dir = tempfile::tempdir()?;
+    let mut embedded = Store::open(data_dir.path())?;
+    let organisation = embedded.create_organisation("Gemeente Test", "test", "tester")?;
+    let schema = TestSchema::new(&url, "full_reports");
+    let mut postgres = schema.open()?;
+    postgres.register_organisation(organisation.id, &organisation.name)?;
+
+    // 1. Single requests, each on a fresh workspace (nothing remembered yet).
+    let single: Vec<(&str, RequestSpec)> = vec![
+        ("whole", whole_corpus()),
+        (
+            "query",
+            (
+                Some("(afval OR #verkeer OR \"gft bak\" OR contain* OR stor*) AND NOT lang:fr"),
+                Interval::Day,
+                None,
+            ),
+        ),
+        (
+            "rising",
+            (
+                None,
+                Interval::Day,
+                Some((moment(2026, 11, 4, 0, 0), moment(2026, 11, 5, 0, 0))),
+            ),
+        ),
+        (
+            "hours",
+            (
+                None,
+                Interval::Hour,
+                Some((moment(2026, 11, 2, 0, 0), moment(2026, 11, 5, 0, 0))),
+            ),
+        ),
+    ];
+    let mut singles = BTreeMap::new();
+    for (label, request) in single {
+        let workspace = report_workspace(&mut embedded, &mut postgres, organisation.id, label)?;
+        let reports = compare_reports(&embedded, &mut postgres, &workspace, &[request], label)?;
+        singles.insert(label, reports.into_iter().next().unwrap_or_default());
+    }
+    // Not a comparison of empty reports.
+    let whole = &singles["whole"];
+    assert_eq!(whole["totals"]["posts"], 339);
+    for list in ["terms", "hashtags", "bigrams"] {
+        assert!(!listed_terms(whole, list).is_empty(), "{list} named");
+    }
+    assert!(listed_terms(whole, "hashtags").contains(&"storing".to_string()));
+    assert!(listed_terms(whole, "bigrams").contains(&"gft bak".to_string()));
+    assert!(whole["clusters"].as_array().is_some_and(|c| !c.is_empty()));
+    let representativeness = &whole["representativeness"];
+    assert!(representativeness["reposts"]["percent"].as_u64().is_some());
+    assert!(representativeness["high_frequency_authors"]["percent"]
+        .as_u64()
+        .is_some_and(|percent| percent > 0));
+    assert_eq!(
+        representativeness["source_coverage"]
+            .as_array()
+            .map(|sources| sources.len()),
+        Some(3)
+    );
+    assert!(
+        representativeness["source_coverage"][0]["hours_without_data"]
+            .as_u64()
+            .is_some_and(|hours| hours > 0)
+    );
+    let rising = &singles["rising"]["rising"];
+    assert!(rising["unavailable"].is_null(), "{rising}");
+    assert!(rising["terms"]
+        .as_array()
+        .is_some_and(|terms| terms.iter().any(|term| term["term"] == "storing")));
+    assert!(singles["hours"]["bursts"]
+        .as_array()
+        .is_some_and(|bursts| !bursts.is_empty()));
+    assert!(singles["query"]["totals"]["posts"].as_u64().unwrap_or(0) > 100);
+
+    // 2. A sequence on one workspace: the requests of the partition conformance, a window with a
+    // previous window, and again; the whole corpus after 2–4 November is withheld on both (the
+    // difference would single out the German group).
+    let sequence_workspace =
+        corpus_workspace(&mut embedded, &mut postgres, organisation.id, "reeks")?;
+    let mut requests = aggregate_requests();
+    requests.push((
+        None,
+        Interval::Day,
+        Some((moment(2026, 11, 3, 0, 0), moment(2026, 11, 5, 0, 0))),
+    ));
+    let reports = compare_reports(
+        &embedded,
+        &mut postgres,
+        &sequence_workspace,
+        &requests,
+        "sequence",
+    )?;
+    assert!(reports[1]["differencing_refusal"].is_object());
+    let again = compare_reports(
+        &embedded,
+        &mut postgres,
+        &sequence_workspace,
+        &requests,
+        "again",
+    )?;
+    assert_eq!(again, reports);
+
+    // 3. The term rule of the differencing audit: 2–4 November names "brug"; 2–5 November adds
+    // posts of 10 authors (enough for every cell), but only 3 of them write "brug", so naming
+    // it again would single them out: it is withheld on both, and the rest is shown.
+    let term_rule = report_workspace(&mut embedded, &mut postgres, organisation.id, "termregel")?;
+    let reports = compare_reports(
+        &embedded,
+        &mut postgres,
+        &term_rule,
+        &[
+            three_days(),
+            (
+                None,
+                Interval::Day,
+                Some((moment(2026, 11, 2, 0, 0), moment(2026, 11, 6, 0, 0))),
+            ),
+        ],
+        "term rule",
+    )?;
+    assert!(listed_terms(&reports[0], "terms").contains(&"brug".to_string()));
+    assert!(reports[1]["differencing_refusal"].is_null());
+    assert!(reports[1]["totals"]["posts"].as_u64().is_some());
+    assert!(!listed_terms(&reports[1], "terms").contains(&"brug".to_string()));
+    assert!(
+        reports[1]["terms"]["suppressed"].as_u64() > reports[0]["terms"]["suppressed"].as_u64()
+    );
+
+    // 4. After a deletion at the source and retention, the reports are the same again.
+    let mut reference = [0u8; 32];
+    reference[..4].copy_from_slice(&FIRST_OUTAGE_POST.to_le_bytes());
+    assert!(embedded.delete_post_at_source(term_rule.id, &reference)?);
+    assert!(postgres.delete_post_at_source(term_rule.id, &reference)?);
+    let removed_embedded = embedded.apply_post_retention(moment(2026, 12, 3, 12, 0))?;
+    let removed_postgres = postgres.apply_post_retention(moment(2026, 12, 3, 12, 0))?;
+    assert_eq!(removed_embedded, removed_postgres);
+    let after = report_workspace(&mut embedded, &mut postgres, organisation.id, "na")?;
+    compare_reports(
+        &embedded,
+        &mut postgres,
+        &after,
+        &[whole_corpus(), three_days()],
+        "after deletion",
+    )?;
+    compare_reports(
+        &embedded,
+        &mut postgres,
+        &term_rule,
+        &[whole_corpus()],
+        "after retention",
+    )?;
+    Ok(())
+}
+
+/// The names of the tables of the test's schema holding a row whose text contains `needle`.
+fn tables_holding(
+    client: &mut Client,
+    schema: &str,
+    needle: &str,
+) -> Result<Vec<String>, postgres::Error> {
+    let tables: Vec<String> = client
+        .query(
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = $1 ORDER BY 1",
+            &[&schema],
+        )?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    let mut holding = Vec::new();
+    for table in tables {
+        // Table names come from the catalog of the test's own schema.
+        let found: bool = client
+            .query_one(
+                &format!("SELECT EXISTS (SELECT 1 FROM {table} t WHERE t::text LIKE $1)"),
+                &[&format!("%{needle}%")],
+            )?
+            .try_get(0)?;
+        if found {
+            holding.push(table);
+        }
+    }
+    Ok(holding)
+}
+
+#[test]
+fn deleted_posts_leave_no_term_text_in_any_table() -> TestResult {
+    let Some(url) = test_url("deleted_posts_leave_no_term_text") else {
+        return Ok(());
+    };
+    let schema = TestSchema::new(&url, "term_deletion");
+    let mut store = schema.open()?;
+    register(&mut store, 1, 30)?;
+    let mut deleted_at_source = with_word_pairs(post(
+        1,
+        1,
+        moment(2026, 11, 20, 10, 0),
+        "kanariebron gedeeld woord",
+    ));
+    deleted_at_source.hashtags = vec!["kanariebronlabel".into()];
+    let mut expiring = with_word_pairs(post(
+        1,
+        2,
+        moment(2026, 10, 1, 10, 0),
+        "kanarieoud gedeeld woord",
+    ));
+    expiring.hashtags = vec!["kanarieoudlabel".into()];
+    let kept = with_word_pairs(post(
+        1,
+        3,
+        moment(2026, 11, 21, 10, 0),
+        "gedeeld woord blijft",
+    ));
+    store.store_post_batch(&[deleted_at_source, expiring, kept])?;
+    let mut client = schema.client()?;
+    // Before: the dictionary holds every canary (words, hashtags, word pairs).
+    for canary in ["kanariebron", "kanarieoud"] {
+        let holding = tables_holding(&mut client, &schema.name, canary)?;
+        assert!(
+            holding.contains(&"terms".to_string()),
+            "{canary}: {holding:?}"
+        );
+    }
+    let mut reference = [0u8; 32];
+    reference[..4].copy_from_slice(&1u32.to_le_bytes());
+    assert!(store.delete_post_at_source(1, &reference)?);
+    assert_eq!(
+        tables_holding(&mut client, &schema.name, "kanariebron")?,
+        Vec::<String>::new(),
+        "after the deletion at the source"
+    );
+    assert!(!tables_holding(&mut client, &schema.name, "kanarieoud")?.is_empty());
+    // Records read per source and hour follow the aggregates' retention (365 days).
+    let hours = BTreeMap::from([
+        (
+            (
+                "mastodon".to_string(),
+                moment(2025, 11, 1, 10, 0).timestamp(),
+            ),
+            3,
+        ),
+        (
+            (
+                "mastodon".to_string(),
+                moment(2026, 11, 1, 10, 0).timestamp(),
+            ),
+            4,
+        ),
+    ]);
+    store.record_source_hours(&[1], &hours)?;
+    store.record_source_hours(&[1], &hours)?;
+    let report = store.run_retention(moment(2026, 11, 25, 0, 0))?;
+    assert_eq!(report.posts_deleted, 1);
+    let source_hours: Vec<(i64, i64)> = client
+        .query(
+            "SELECT hour_start, records_read FROM source_hours WHERE workspace_id = 1",
+            &[],
+        )?
+        .iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .collect::<Result<_, postgres::Error>>()?;
+    assert_eq!(
+        source_hours,
+        vec![(moment(2026, 11, 1, 10, 0).timestamp(), 8)]
+    );
+    assert_eq!(
+        tables_holding(&mut client, &schema.name, "kanarieoud")?,
+        Vec::<String>::new(),
+        "after retention"
+    );
+    // Terms a remaining post holds stay, with their ids.
+    let remaining: Vec<String> = client
+        .query(
+            "SELECT term FROM terms WHERE workspace_id = 1 ORDER BY term_id",
+            &[],
+        )?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(
+        remaining,
+        vec![
+            "w:gedeeld",
+            "w:woord",
+            "b:gedeeld woord",
+            "w:blijft",
+            "h:afval",
+            "b:woord blijft"
+        ]
+    );
     Ok(())
 }
 
@@ -1380,7 +1984,22 @@ fn conformance_aggregates_on_random_posts() -> TestResult {
 #[test]
 #[ignore]
 fn measure_aggregate_partitions() -> TestResult {
-    let Some(url) = test_url("measure_aggregate_partitions") else {
+    measure_aggregates(false)
+}
+
+/// Measurement, not a check (run with `--ignored --nocapture`): the whole reports (terms, word
+/// pairs, rising terms, bursts, clusters, representativeness) of the same posts and requests,
+/// plus a week with its previous week.
+#[test]
+#[ignore]
+fn measure_full_reports() -> TestResult {
+    measure_aggregates(true)
+}
+
+/// The k-gated partitions (`full` false) or the whole reports (`full` true) of 20,000 posts of
+/// 400 authors over a month on both backends, each request on a fresh workspace.
+fn measure_aggregates(full: bool) -> TestResult {
+    let Some(url) = test_url("measure_aggregates") else {
         return Ok(());
     };
     let data_dir = tempfile::tempdir()?;
@@ -1396,10 +2015,15 @@ fn measure_aggregate_partitions() -> TestResult {
         (None, Interval::Hour, None),
         (Some("afval AND NOT gft"), Interval::Day, None),
         (Some("#verkeer"), Interval::Hour, None),
+        (
+            None,
+            Interval::Day,
+            Some((moment(2026, 11, 15, 0, 0), moment(2026, 11, 22, 0, 0))),
+        ),
     ];
     for (query_text, interval, window) in requests {
         let draft = WorkspaceDraft {
-            name: format!("meting {query_text:?} {interval:?}"),
+            name: format!("meting {query_text:?} {interval:?} {}", window.is_some()),
             purpose: Purpose::TrendPolicyAnalysis,
             purpose_text: "test".into(),
             legal_basis: "AVG 6(1)(e)".into(),
@@ -1423,7 +2047,7 @@ fn measure_aggregate_partitions() -> TestResult {
         for batch_start in (0..20_000u32).step_by(2_000) {
             let batch: Vec<StoredPost> = (batch_start..batch_start + 2_000)
                 .map(|number| {
-                    corpus_post(
+                    let post = corpus_post(
                         workspace.id,
                         number,
                         (number * 7) % 400,
@@ -1432,7 +2056,8 @@ fn measure_aggregate_partitions() -> TestResult {
                         languages[(number % 4) as usize],
                         sources[(number % 3) as usize],
                         SentimentLabel::ALL[((number / 3) % 3) as usize],
-                    )
+                    );
+                    with_word_pairs(post)
                 })
                 .collect();
             embedded.store_post_batch(&batch)?;
@@ -1450,16 +2075,38 @@ fn measure_aggregate_partitions() -> TestResult {
             top: 10,
         };
         let started = std::time::Instant::now();
-        let from_embedded = peil_store::aggregate_partitions(&embedded, &workspace, &request)?;
-        let embedded_seconds = started.elapsed().as_secs_f64();
-        let started = std::time::Instant::now();
-        let from_postgres = postgres.aggregate_partitions(&workspace, &request)?;
-        let postgres_seconds = started.elapsed().as_secs_f64();
-        assert_eq!(from_embedded, from_postgres);
+        let (posts, embedded_seconds, postgres_seconds) = if full {
+            let from_embedded = embedded.aggregate(&workspace, &request)?;
+            let embedded_seconds = started.elapsed().as_secs_f64();
+            let started = std::time::Instant::now();
+            let from_postgres = postgres.aggregate(&workspace, &request)?;
+            let postgres_seconds = started.elapsed().as_secs_f64();
+            assert_eq!(
+                serde_json::to_value(&from_embedded)?,
+                serde_json::to_value(&from_postgres)?
+            );
+            (
+                from_postgres.totals.posts,
+                embedded_seconds,
+                postgres_seconds,
+            )
+        } else {
+            let from_embedded = peil_store::aggregate_partitions(&embedded, &workspace, &request)?;
+            let embedded_seconds = started.elapsed().as_secs_f64();
+            let started = std::time::Instant::now();
+            let from_postgres = postgres.aggregate_partitions(&workspace, &request)?;
+            let postgres_seconds = started.elapsed().as_secs_f64();
+            assert_eq!(from_embedded, from_postgres);
+            (
+                from_postgres.totals.posts,
+                embedded_seconds,
+                postgres_seconds,
+            )
+        };
         eprintln!(
-            "{query_text:?} {interval:?}: embedded {embedded_seconds:.3} s, \
+            "{query_text:?} {interval:?} {window:?}: embedded {embedded_seconds:.3} s, \
              PostgreSQL {postgres_seconds:.3} s ({} posts)",
-            from_postgres.totals.posts.unwrap_or(0)
+            posts.unwrap_or(0)
         );
     }
     Ok(())
@@ -1784,6 +2431,8 @@ fn conformance_subject_requests_and_webcare_embedded_and_postgres_agree() -> Tes
             continue;
         }
         needles.push(subject_text(number as u32));
+        // The post's own word, alone: its term dictionary entry goes with the post.
+        needles.push(format!("subjecttoken{:03}einde", number));
         needles.push(hex_of(&erased.source_ref));
         if let Some(sealed) = &erased.webcare_reference {
             needles.push(hex_of(&sealed.ciphertext));
@@ -1816,6 +2465,7 @@ fn conformance_subject_requests_and_webcare_embedded_and_postgres_agree() -> Tes
             "post_references".to_string(),
             "posts_y2026m10".to_string(),
             "posts_y2026m11".to_string(),
+            "terms".to_string(),
             "webcare_messages".to_string()
         ]
     );

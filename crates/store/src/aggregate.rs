@@ -34,6 +34,9 @@
 //!   authors; clusters only link terms the report already names, through co-occurrences of at
 //!   least k authors. The representativeness block is in `representativeness.rs`.
 //!
+//! * The whole report is computed once for every backend: `aggregate_report` over the fact
+//!   queries of `facts::ReportFacts` (`Store::aggregate` calls it); only the fact queries differ.
+//!
 //! Differencing across *different* queries (a query and the same query minus a narrow term,
 //! overlapping windows, a new total minus the visible cells of an earlier answer) is handled by
 //! the query-set audit in `differencing.rs`, which runs here before a report leaves the store:
@@ -52,10 +55,11 @@ use crate::differencing::{
     Reach, Repair, ShownCells, ShownPartition,
 };
 use crate::facts::{
-    AggregateFacts, AuditRows, AuthorLowerBound, Dimension, RawCell, RawPartition, StoredAnswer,
+    ActivityTally, AggregateFacts, AuditRows, AuthorLowerBound, Dimension, Occurrence, RawCell,
+    RawPartition, ReportFacts, SplitTally, StoredAnswer, TermKind, TermPostCounts, TermScan,
 };
 use crate::posts::{TERM_KIND_BIGRAM, TERM_KIND_HASHTAG};
-use crate::representativeness::Representativeness;
+use crate::representativeness::{self, Representativeness};
 use crate::signals::{
     self, Burst, Link, RisingTerm, RisingTerms, RisingUnavailable, Significance, TermCluster,
 };
@@ -324,298 +328,253 @@ impl Store {
         }
         BTreeSet::new()
     }
+}
 
-    /// Terms, hashtags and bigrams of the scope that pass the k gate, ranked. One scan of the
-    /// scope's term occurrences; distinct authors are counted exactly in memory (sort and count),
-    /// per key period, and the largest per-period count is the term's author lower bound.
-    fn term_candidates(&self, scope: &Scope, k: u64) -> Result<TermCandidates, StoreError> {
-        let sql = format!(
-            "SELECT p.term_ids, p.key_period, p.author_pseudonym, p.id
-             FROM posts p
-             WHERE {condition}",
-            condition = scope.condition
-        );
-        let kinds: HashMap<i64, i64> = {
-            let mut select_kinds = self
-                .connection
-                .prepare_cached("SELECT id, kind FROM terms WHERE workspace_id = ?1")?;
-            let workspace_id = scope.parameters.first().cloned().unwrap_or(Value::Null);
-            let pairs = select_kinds
-                .query_map(params![workspace_id], |row| Ok((row.get(0)?, row.get(1)?)))?
-                .collect::<Result<HashMap<i64, i64>, _>>()?;
-            pairs
-        };
-        let mut statement = self.connection.prepare_cached(&sql)?;
-        let mut rows = statement.query(params_from_iter(scope.parameters.iter()))?;
-        let mut periods: HashMap<String, u32> = HashMap::new();
-        // (term id, period index, first 8 bytes of the pseudonym, post id): collisions of 64-bit
-        // prefixes are negligible and could only lower the count, which keeps the gate
-        // conservative.
-        let mut occurrences: Vec<Occurrence> = Vec::new();
-        while let Some(row) = rows.next()? {
-            let packed_terms = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
-            let period_text = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-            let period_index = match periods.get(period_text) {
-                Some(index) => *index,
-                None => {
-                    let index = periods.len() as u32;
-                    periods.insert(period_text.to_string(), index);
-                    index
-                }
-            };
-            let pseudonym = row.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
-            let mut prefix = [0u8; 8];
-            for (target, source) in prefix.iter_mut().zip(pseudonym.iter()) {
-                *target = *source;
-            }
-            let post_id: i64 = row.get(3)?;
-            let author = u64::from_le_bytes(prefix);
-            term_list::for_each_id(packed_terms, |term_id| {
-                occurrences.push((term_id, period_index, author, post_id));
-            })?;
-        }
-        occurrences.sort_unstable();
-        let mut candidates = TermCandidates {
-            ranked: [Vec::new(), Vec::new(), Vec::new()],
-            gate_suppressed: [0; 3],
-            occurrences: Vec::new(),
-            ranges: HashMap::new(),
-            rising: [Vec::new(), Vec::new(), Vec::new()],
-        };
-        let mut group_start = 0;
-        while group_start < occurrences.len() {
-            let term_id = occurrences[group_start].0;
-            let mut group_end = group_start;
-            let mut best_authors = 0u64;
-            let mut period_authors = 0u64;
-            let mut previous: Option<(u32, u64)> = None;
-            while group_end < occurrences.len() && occurrences[group_end].0 == term_id {
-                let (_, period, author, _) = occurrences[group_end];
-                match previous {
-                    Some((previous_period, previous_author)) if previous_period == period => {
-                        if previous_author != author {
-                            period_authors += 1;
-                        }
-                    }
-                    _ => {
-                        best_authors = best_authors.max(period_authors);
-                        period_authors = 1;
+/// Terms, hashtags and bigrams of the scope that pass the k gate, ranked. One scan of the
+/// scope's term occurrences; distinct authors are counted exactly in memory (sort and count),
+/// per key period, and the largest per-period count is the term's author lower bound.
+fn term_candidates<F: ReportFacts + ?Sized>(
+    facts: &F,
+    workspace_id: i64,
+    scope: &F::Scope,
+    k: u64,
+) -> Result<TermCandidates, F::Error> {
+    let kinds = facts.term_kinds(workspace_id)?;
+    let mut scan = TermScan::default();
+    facts.term_occurrences(scope, &mut scan)?;
+    let mut occurrences = scan.occurrences;
+    occurrences.sort_unstable();
+    let mut candidates = TermCandidates {
+        ranked: [Vec::new(), Vec::new(), Vec::new()],
+        gate_suppressed: [0; 3],
+        occurrences: Vec::new(),
+        ranges: HashMap::new(),
+        rising: [Vec::new(), Vec::new(), Vec::new()],
+    };
+    let mut group_start = 0;
+    while group_start < occurrences.len() {
+        let term_id = occurrences[group_start].0;
+        let mut group_end = group_start;
+        let mut best_authors = 0u64;
+        let mut period_authors = 0u64;
+        let mut previous: Option<(u32, u64)> = None;
+        while group_end < occurrences.len() && occurrences[group_end].0 == term_id {
+            let (_, period, author, _) = occurrences[group_end];
+            match previous {
+                Some((previous_period, previous_author)) if previous_period == period => {
+                    if previous_author != author {
+                        period_authors += 1;
                     }
                 }
-                previous = Some((period, author));
-                group_end += 1;
+                _ => {
+                    best_authors = best_authors.max(period_authors);
+                    period_authors = 1;
+                }
             }
-            best_authors = best_authors.max(period_authors);
-            let posts = (group_end - group_start) as u64;
-            let kind_index = match kinds.get(&term_id) {
-                Some(&TERM_KIND_HASHTAG) => 1,
-                Some(&TERM_KIND_BIGRAM) => 2,
-                _ => 0,
-            };
-            if best_authors < k {
-                candidates.gate_suppressed[kind_index] += 1;
-            } else {
-                candidates.ranked[kind_index].push((posts, term_id));
-                candidates.ranges.insert(term_id, (group_start, group_end));
-            }
-            group_start = group_end;
+            previous = Some((period, author));
+            group_end += 1;
         }
-        for ranked in candidates.ranked.iter_mut() {
-            ranked.sort_unstable_by(|left, right| right.0.cmp(&left.0).then(left.1.cmp(&right.1)));
+        best_authors = best_authors.max(period_authors);
+        let posts = (group_end - group_start) as u64;
+        let kind_index = kinds.get(&term_id).map_or(0, |kind| kind.list_index());
+        if best_authors < k {
+            candidates.gate_suppressed[kind_index] += 1;
+        } else {
+            candidates.ranked[kind_index].push((posts, term_id));
+            candidates.ranges.insert(term_id, (group_start, group_end));
         }
-        candidates.occurrences = occurrences;
-        Ok(candidates)
+        group_start = group_end;
     }
+    for ranked in candidates.ranked.iter_mut() {
+        ranked.sort_unstable_by(|left, right| right.0.cmp(&left.0).then(left.1.cmp(&right.1)));
+    }
+    candidates.occurrences = occurrences;
+    Ok(candidates)
+}
 
-    /// Picks the top terms and the top rising terms of each kind among the candidates that
-    /// `allowed` accepts (placeholders are never named), and the ids of every named term.
-    fn select_terms(
-        &self,
-        candidates: &TermCandidates,
-        top: usize,
-        allowed: &mut dyn FnMut(i64, &[Occurrence]) -> bool,
-    ) -> Result<TermSelection, StoreError> {
-        let mut select_text = self
-            .connection
-            .prepare_cached("SELECT text FROM terms WHERE id = ?1")?;
-        let mut lists: [TermList; 3] = [TermList::empty(), TermList::empty(), TermList::empty()];
-        let mut list_ids: [Vec<i64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-        let mut named: Vec<i64> = Vec::new();
-        for (kind_index, ranked) in candidates.ranked.iter().enumerate() {
-            let mut items = Vec::with_capacity(top);
-            let mut extra_suppressed = 0;
-            for (posts, term_id) in ranked.iter() {
-                if items.len() >= top {
-                    break;
-                }
-                let term: String = select_text.query_row(params![term_id], |row| row.get(0))?;
-                if peil_model::is_placeholder(&term) {
-                    extra_suppressed += 1;
-                    continue;
-                }
-                if !allowed(*term_id, candidates.occurrences_of(*term_id)) {
-                    extra_suppressed += 1;
-                    continue;
-                }
-                named.push(*term_id);
-                if let Some(ids) = list_ids.get_mut(kind_index) {
-                    ids.push(*term_id);
-                }
-                items.push(TermCell {
-                    term,
-                    posts: *posts,
-                });
+/// Picks the top terms and the top rising terms of each kind among the candidates that
+/// `allowed` accepts (placeholders are never named), and the ids of every named term.
+fn select_terms<F: ReportFacts + ?Sized>(
+    facts: &F,
+    workspace_id: i64,
+    candidates: &TermCandidates,
+    top: usize,
+    allowed: &mut dyn FnMut(i64, &[Occurrence]) -> bool,
+) -> Result<TermSelection, F::Error> {
+    let mut lists: [TermList; 3] = [TermList::empty(), TermList::empty(), TermList::empty()];
+    let mut list_ids: [Vec<i64>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    let mut named: Vec<i64> = Vec::new();
+    for (kind_index, ranked) in candidates.ranked.iter().enumerate() {
+        let mut items = Vec::with_capacity(top);
+        let mut extra_suppressed = 0;
+        for (posts, term_id) in ranked.iter() {
+            if items.len() >= top {
+                break;
             }
-            lists[kind_index] = TermList {
-                items,
-                suppressed: candidates.gate_suppressed[kind_index] + extra_suppressed,
-            };
-        }
-        let mut rising: [Vec<RisingTerm>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-        for (kind_index, ranked) in candidates.rising.iter().enumerate() {
-            let Some(list) = rising.get_mut(kind_index) else {
+            let term = facts.term_text(workspace_id, *term_id)?;
+            if peil_model::is_placeholder(&term) {
+                extra_suppressed += 1;
                 continue;
-            };
-            for (_, significance, posts, term_id) in ranked.iter() {
-                if list.len() >= top {
-                    break;
-                }
-                let term: String = select_text.query_row(params![term_id], |row| row.get(0))?;
-                if peil_model::is_placeholder(&term) {
-                    continue;
-                }
-                if !named.contains(term_id)
-                    && !allowed(*term_id, candidates.occurrences_of(*term_id))
-                {
-                    continue;
-                }
-                if !named.contains(term_id) {
-                    named.push(*term_id);
-                }
-                list.push(RisingTerm {
-                    term,
-                    posts: *posts,
-                    significance: *significance,
-                });
             }
+            if !allowed(*term_id, candidates.occurrences_of(*term_id)) {
+                extra_suppressed += 1;
+                continue;
+            }
+            named.push(*term_id);
+            if let Some(ids) = list_ids.get_mut(kind_index) {
+                ids.push(*term_id);
+            }
+            items.push(TermCell {
+                term,
+                posts: *posts,
+            });
         }
-        Ok(TermSelection {
-            lists,
-            list_ids,
-            rising,
-            named,
-        })
+        lists[kind_index] = TermList {
+            items,
+            suppressed: candidates.gate_suppressed[kind_index] + extra_suppressed,
+        };
     }
-
-    /// Per term id: posts holding the term in the baseline scope (no gate: these counts only
-    /// feed the significance test and are never shown). Also the scope's total posts and its
-    /// author lower bound.
-    fn baseline_counts(&self, scope: &Scope, k: u64) -> Result<Baseline, StoreError> {
-        let total = self
-            .partition(scope, Dimension::Whole)?
-            .remove("")
-            .unwrap_or_default();
-        let sql = format!(
-            "SELECT p.term_ids FROM posts p WHERE {condition}",
-            condition = scope.condition
-        );
-        let mut statement = self.connection.prepare_cached(&sql)?;
-        let mut rows = statement.query(params_from_iter(scope.parameters.iter()))?;
-        let mut term_posts: HashMap<i64, u64> = HashMap::new();
-        while let Some(row) = rows.next()? {
-            let packed_terms = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
-            term_list::for_each_id(packed_terms, |term_id| {
-                *term_posts.entry(term_id).or_insert(0) += 1;
-            })?;
+    let mut rising: [Vec<RisingTerm>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for (kind_index, ranked) in candidates.rising.iter().enumerate() {
+        let Some(list) = rising.get_mut(kind_index) else {
+            continue;
+        };
+        for (_, significance, posts, term_id) in ranked.iter() {
+            if list.len() >= top {
+                break;
+            }
+            let term = facts.term_text(workspace_id, *term_id)?;
+            if peil_model::is_placeholder(&term) {
+                continue;
+            }
+            if !named.contains(term_id) && !allowed(*term_id, candidates.occurrences_of(*term_id)) {
+                continue;
+            }
+            if !named.contains(term_id) {
+                named.push(*term_id);
+            }
+            list.push(RisingTerm {
+                term,
+                posts: *posts,
+                significance: *significance,
+            });
         }
-        Ok(Baseline {
-            posts: total.posts,
-            authors_lower_bound: total.authors_lower_bound,
-            term_posts,
-            k,
-        })
     }
+    Ok(TermSelection {
+        lists,
+        list_ids,
+        rising,
+        named,
+    })
+}
 
-    /// Hourly counts of the scope for burst detection: cells of fewer than k authors count as 0.
-    /// Returns the first hour and the series (hours without posts in between are 0).
-    fn hourly_series(&self, scope: &Scope, k: u64) -> Result<Option<(i64, Vec<u64>)>, StoreError> {
-        let raw = self.partition(scope, Dimension::Bucket(3_600))?;
-        let hours = gated_hours(&raw, |_, cell| cell.authors_lower_bound >= k);
-        Ok(series_of(&hours))
+/// Per term id: posts holding the term in the baseline scope (no gate: these counts only feed
+/// the significance test and are never shown). Also the scope's total posts and its author
+/// lower bound.
+fn baseline_counts<F: ReportFacts + ?Sized>(
+    facts: &F,
+    scope: &F::Scope,
+    k: u64,
+) -> Result<Baseline, F::Error> {
+    let total = facts
+        .partition(scope, Dimension::Whole)?
+        .cells
+        .remove("")
+        .unwrap_or_default();
+    let mut counts = TermPostCounts::default();
+    facts.term_post_counts(scope, &mut counts)?;
+    Ok(Baseline {
+        posts: total.posts,
+        authors_lower_bound: total.authors_lower_bound,
+        term_posts: counts.posts,
+        k,
+    })
+}
+
+/// Hourly counts of the scope for burst detection: cells of fewer than k authors count as 0.
+/// Returns the first hour and the series (hours without posts in between are 0).
+fn hourly_series<F: AggregateFacts + ?Sized>(
+    facts: &F,
+    scope: &F::Scope,
+    k: u64,
+) -> Result<Option<(i64, Vec<u64>)>, F::Error> {
+    let raw = facts.partition(scope, Dimension::Bucket(3_600))?.cells;
+    let hours = gated_hours(&raw, |_, cell| cell.authors_lower_bound >= k);
+    Ok(series_of(&hours))
+}
+
+/// Clusters of the named words and hashtags: links of at least k co-occurring authors.
+fn term_clusters(
+    candidates: &TermCandidates,
+    selection: &TermSelection,
+    total_posts: u64,
+    k: u64,
+) -> Vec<TermCluster> {
+    // The named words and hashtags with their posts (post id, period, author), most frequent
+    // first, at most 24.
+    let mut named: Vec<NamedTermPosts> = Vec::new();
+    for (kind_index, (list, ids)) in selection
+        .lists
+        .iter()
+        .zip(selection.list_ids.iter())
+        .take(2)
+        .enumerate()
+    {
+        let prefix = if kind_index == 1 { "#" } else { "" };
+        for (item, term_id) in list.items.iter().zip(ids.iter()) {
+            let mut posts: Vec<(i64, u32, u64)> = candidates
+                .occurrences_of(*term_id)
+                .iter()
+                .map(|occurrence| (occurrence.3, occurrence.1, occurrence.2))
+                .collect();
+            posts.sort_unstable();
+            posts.dedup_by_key(|post| post.0);
+            named.push((format!("{prefix}{}", item.term), item.posts, posts));
+        }
     }
-
-    /// Clusters of the named words and hashtags: links of at least k co-occurring authors.
-    fn term_clusters(
-        &self,
-        candidates: &TermCandidates,
-        selection: &TermSelection,
-        total_posts: u64,
-        k: u64,
-    ) -> Vec<TermCluster> {
-        // The named words and hashtags with their posts (post id, period, author), most frequent
-        // first, at most 24.
-        let mut named: Vec<NamedTermPosts> = Vec::new();
-        for (kind_index, (list, ids)) in selection
-            .lists
-            .iter()
-            .zip(selection.list_ids.iter())
-            .take(2)
-            .enumerate()
-        {
-            let prefix = if kind_index == 1 { "#" } else { "" };
-            for (item, term_id) in list.items.iter().zip(ids.iter()) {
-                let mut posts: Vec<(i64, u32, u64)> = candidates
-                    .occurrences_of(*term_id)
+    named.sort_by(|left, right| right.1.cmp(&left.1).then(left.0.cmp(&right.0)));
+    named.truncate(24);
+    let mut links = Vec::new();
+    for (left, left_entry) in named.iter().enumerate() {
+        for (right, right_entry) in named.iter().enumerate().skip(left + 1) {
+            let together = intersect_posts(&left_entry.2, &right_entry.2);
+            if together.is_empty() {
+                continue;
+            }
+            let reach = differencing::reach_of_authors(
+                together
                     .iter()
-                    .map(|occurrence| (occurrence.3, occurrence.1, occurrence.2))
-                    .collect();
-                posts.sort_unstable();
-                posts.dedup_by_key(|post| post.0);
-                named.push((format!("{prefix}{}", item.term), item.posts, posts));
+                    .map(|(_, period, author)| (*period, *author)),
+                k,
+            );
+            if reach != Reach::Enough {
+                continue;
             }
+            links.push(Link {
+                left,
+                right,
+                npmi: signals::npmi(
+                    left_entry.2.len() as u64,
+                    right_entry.2.len() as u64,
+                    together.len() as u64,
+                    total_posts,
+                ),
+            });
         }
-        named.sort_by(|left, right| right.1.cmp(&left.1).then(left.0.cmp(&right.0)));
-        named.truncate(24);
-        let mut links = Vec::new();
-        for (left, left_entry) in named.iter().enumerate() {
-            for (right, right_entry) in named.iter().enumerate().skip(left + 1) {
-                let together = intersect_posts(&left_entry.2, &right_entry.2);
-                if together.is_empty() {
-                    continue;
-                }
-                let reach = differencing::reach_of_authors(
-                    together
-                        .iter()
-                        .map(|(_, period, author)| (*period, *author)),
-                    k,
-                );
-                if reach != Reach::Enough {
-                    continue;
-                }
-                links.push(Link {
-                    left,
-                    right,
-                    npmi: signals::npmi(
-                        left_entry.2.len() as u64,
-                        right_entry.2.len() as u64,
-                        together.len() as u64,
-                        total_posts,
-                    ),
-                });
-            }
-        }
-        signals::cluster(named.len(), &links)
-            .into_iter()
-            .take(8)
-            .map(|group| TermCluster {
-                terms: group
-                    .into_iter()
-                    .filter_map(|index| named.get(index).map(|entry| entry.0.clone()))
-                    .collect(),
-            })
-            .collect()
     }
+    signals::cluster(named.len(), &links)
+        .into_iter()
+        .take(8)
+        .map(|group| TermCluster {
+            terms: group
+                .into_iter()
+                .filter_map(|index| named.get(index).map(|entry| entry.0.clone()))
+                .collect(),
+        })
+        .collect()
+}
 
+impl Store {
     /// Computes every aggregate of `request` for `workspace`, with the k gate applied and the
     /// differencing audit against earlier answers of the workspace (see `differencing.rs`).
     /// The window is snapped outward to the interval grid; the report carries the snapped window.
@@ -637,358 +596,420 @@ impl Store {
         path: AuditPath,
         remember_answer: bool,
     ) -> Result<AggregateReport, StoreError> {
-        let k = u64::from(workspace.k.max(peil_model::MINIMUM_K));
-        let width = request.interval.seconds();
-        let from = request.from.map(|moment| snap_down(moment, width));
-        let to = request.to.map(|moment| snap_up(moment, width));
-        // The baseline of the rising-terms test: the window of equal length just before this
-        // one. Counted first, because a scope with a query reuses one temporary table.
-        let baseline_window = match (from, to) {
-            (Some(start), Some(end)) => Some((start - (end - start), start)),
-            _ => None,
-        };
-        let baseline = match baseline_window {
-            Some((baseline_from, baseline_to)) => {
-                let baseline_scope = self.scope(
-                    workspace.id,
-                    request.query,
-                    Some(baseline_from),
-                    Some(baseline_to),
-                )?;
-                Some(self.baseline_counts(&baseline_scope, k)?)
-            }
-            None => None,
-        };
-        let scope = self.scope(workspace.id, request.query, from, to)?;
-        let total_rows = self
-            .partition(&scope, Dimension::Whole)?
-            .remove("")
-            .unwrap_or_default();
-        let scope_visible = total_rows.posts > 0 && total_rows.authors_lower_bound >= k;
-        if !scope_visible {
-            return Ok(withheld_report(
-                k,
-                request.interval,
-                (from, to),
-                total_rows.posts > 0,
-                None,
-            ));
+        match path {
+            AuditPath::Fast => aggregate_report_with(
+                self,
+                workspace,
+                request,
+                remember_answer,
+                fast_audit::<Store>,
+            ),
+            #[cfg(test)]
+            AuditPath::Reference => aggregate_report_with(
+                self,
+                workspace,
+                request,
+                remember_answer,
+                |store, call, suppressions| {
+                    store.reference_audit(
+                        call.workspace_id,
+                        call.k,
+                        call.width,
+                        call.top,
+                        call.remembered,
+                        call.scope,
+                        call.candidates,
+                        suppressions,
+                    )
+                },
+            ),
         }
-        let total_posts = total_rows.posts;
-
-        // The k gate per partition, with complementary suppression, and the sentiment series.
-        let (raws, mut suppressions, series_keys) =
-            gate_partitions(self, &scope, k, width, total_posts)?;
-        let mut candidates = self.term_candidates(&scope, k)?;
-        if let Some(baseline) = &baseline {
-            candidates.rank_rising(total_posts, baseline);
-        }
-
-        // The differencing audit against the remembered answers.
-        let answered_at = Utc::now().timestamp();
-        let not_before =
-            answered_at.saturating_sub(i64::from(workspace.retention_days_aggregates) * 86_400);
-        let remembered = differencing::load_remembered(self, workspace.id, not_before)?;
-        let scope_ids = AggregateFacts::scope_post_ids(self, &scope)?;
-        let identical = remembered.iter().find(|earlier| {
-            earlier.shown.interval_seconds == width && earlier.post_ids == scope_ids
-        });
-
-        let (selection, authors_shown) = match identical {
-            Some(earlier) => {
-                // Answer exactly as before: same suppression, same named terms.
-                for (position, family) in Family::ALL.iter().enumerate() {
-                    let earlier_suppressed = &earlier.shown.partition(*family).suppressed;
-                    if let Some(suppressed) = suppressions.get_mut(position) {
-                        suppressed.extend(earlier_suppressed.iter().cloned());
-                    }
-                }
-                let earlier_terms: BTreeSet<i64> = earlier.shown.terms.iter().copied().collect();
-                let selection =
-                    self.select_terms(&candidates, request.top, &mut |term_id, _| {
-                        earlier_terms.contains(&term_id)
-                    })?;
-                (selection, earlier.shown.authors_shown)
-            }
-            None => {
-                let outcome = match path {
-                    AuditPath::Fast => self.audit(
-                        workspace.id,
-                        k,
-                        width,
-                        request.top,
-                        &remembered,
-                        &scope_ids,
-                        &candidates,
-                        &mut suppressions,
-                    )?,
-                    #[cfg(test)]
-                    AuditPath::Reference => self.reference_audit(
-                        workspace.id,
-                        k,
-                        width,
-                        request.top,
-                        &remembered,
-                        &scope,
-                        &candidates,
-                        &mut suppressions,
-                    )?,
-                };
-                match outcome {
-                    AuditedAnswer::Refused(refusal) => {
-                        return Ok(withheld_report(
-                            k,
-                            request.interval,
-                            (from, to),
-                            true,
-                            Some(refusal),
-                        ));
-                    }
-                    AuditedAnswer::Settled {
-                        selection,
-                        authors_shown,
-                    } => (*selection, authors_shown),
-                }
-            }
-        };
-
-        let totals = Totals {
-            posts: Some(total_posts),
-            authors_at_least: authors_shown.then_some(total_rows.authors_lower_bound),
-            suppressed: false,
-        };
-        let mut shown = ShownCells {
-            interval_seconds: width,
-            terms: selection.named.clone(),
-            authors_shown,
-            ..ShownCells::default()
-        };
-        let FinishedPartitions {
-            volume,
-            sentiment,
-            languages,
-            sources,
-            sentiment_series,
-            sentiment_series_suppressed,
-            suppressed_cells,
-        } = finish_partitions(
-            &raws,
-            &mut suppressions,
-            &series_keys,
-            width,
-            total_posts,
-            &mut shown,
-        );
-        let mut suppressed_cells = suppressed_cells;
-        // Signals and representativeness, from gated counts only.
-        let bursts = match request.interval {
-            Interval::Hour => {
-                // The volume partition is hourly here: its gated cells (suppressed ones as 0).
-                match (raws.first(), suppressions.first()) {
-                    (Some(raw), Some(suppressed)) => {
-                        series_of(&gated_hours(raw, |key, _| !suppressed.contains(key)))
-                            .map_or_else(Vec::new, |(first, series)| {
-                                signals::detect_bursts(first, &series, true)
-                            })
-                    }
-                    _ => Vec::new(),
-                }
-            }
-            Interval::Day => self
-                .hourly_series(&scope, k)?
-                .map_or_else(Vec::new, |(first, series)| {
-                    signals::detect_bursts(first, &series, false)
-                }),
-        };
-        let clusters = self.term_clusters(&candidates, &selection, total_posts, k);
-        let rising = match (baseline_window, &baseline) {
-            (Some((baseline_from, baseline_to)), Some(baseline)) => {
-                let window = (Some(baseline_from), Some(baseline_to));
-                if baseline.posts_if_usable().is_none() {
-                    RisingTerms::unavailable(window, RisingUnavailable::BaselineTooSmall)
-                } else {
-                    let [rising_terms, rising_hashtags, rising_bigrams] = selection.rising;
-                    RisingTerms {
-                        baseline_from: window.0,
-                        baseline_to: window.1,
-                        unavailable: None,
-                        terms: rising_terms,
-                        hashtags: rising_hashtags,
-                        bigrams: rising_bigrams,
-                    }
-                }
-            }
-            _ => RisingTerms::unavailable((None, None), RisingUnavailable::NoWindow),
-        };
-        let representativeness =
-            self.representativeness(workspace.id, &scope, (from, to), k, Utc::now())?;
-        let [terms, hashtags, bigrams] = selection.lists;
-        suppressed_cells += terms.suppressed + hashtags.suppressed + bigrams.suppressed;
-
-        match identical {
-            _ if !remember_answer => {}
-            Some(earlier) => self.refresh_answer(workspace.id, earlier.id, answered_at)?,
-            None => differencing::remember(self, workspace.id, answered_at, &scope_ids, &shown)?,
-        }
-
-        Ok(AggregateReport {
-            k: k as u32,
-            interval: request.interval,
-            from,
-            to,
-            totals,
-            volume,
-            sentiment,
-            languages,
-            sources,
-            sentiment_series,
-            sentiment_series_suppressed,
-            terms,
-            hashtags,
-            bigrams,
-            rising,
-            bursts,
-            clusters,
-            representativeness: Some(representativeness),
-            suppressed_cells,
-            differencing_refusal: None,
-        })
     }
+}
 
-    /// Runs the differencing audit against the remembered answers: the scope check, the cell
-    /// check (growing `suppressions`, text keys per partition in `Family::ALL` order, until no
-    /// remembered answer can be combined with this one to single out fewer than k authors, or
-    /// refusing), the author rule and the term rule. The posts are loaded once; each remembered
-    /// scope is compared once (all four partitions in one pass, on several threads), and a
-    /// partition of a comparison is checked again only after its suppressed group changed.
-    #[allow(clippy::too_many_arguments)]
-    fn audit(
-        &self,
-        workspace_id: i64,
-        k: u64,
-        width: i64,
-        top: usize,
-        remembered: &[differencing::RememberedScope],
-        scope_ids: &[i64],
-        candidates: &TermCandidates,
-        suppressions: &mut [BTreeSet<String>],
-    ) -> Result<AuditedAnswer, StoreError> {
-        let any_overlap = remembered
-            .iter()
-            .any(|earlier| differencing::sorted_intersect(&earlier.post_ids, scope_ids));
-        if !any_overlap {
-            // No remembered scope shares a post with this one: nothing to check against.
-            let selection = self.select_terms(candidates, top, &mut |_, _| true)?;
-            return Ok(AuditedAnswer::Settled {
-                selection: Box::new(selection),
-                authors_shown: true,
-            });
+/// What the differencing audit of a new answer is given.
+struct AuditCall<'c, F: AggregateFacts + ?Sized> {
+    workspace_id: i64,
+    k: u64,
+    width: i64,
+    top: usize,
+    remembered: &'c [differencing::RememberedScope],
+    #[cfg_attr(not(test), allow(dead_code))]
+    scope: &'c F::Scope,
+    scope_ids: &'c [i64],
+    candidates: &'c TermCandidates,
+}
+
+/// An implementation of the differencing audit (the fast one; tests also run the first one).
+type AuditFn<F> = fn(
+    &F,
+    &AuditCall<'_, F>,
+    &mut [BTreeSet<String>],
+) -> Result<AuditedAnswer, <F as AggregateFacts>::Error>;
+
+/// The full `AggregateReport` of `request` over any backend's facts: the k gate, complementary
+/// suppression, the sentiment series, term selection with the term rule of the differencing
+/// audit, rising terms, bursts, clusters and representativeness, exactly as `Store::aggregate`
+/// (which calls it); the answer is remembered in the backend's audit table.
+pub fn aggregate_report<F: ReportFacts + ?Sized>(
+    facts: &F,
+    workspace: &Workspace,
+    request: &AggregateRequest<'_>,
+) -> Result<AggregateReport, F::Error> {
+    aggregate_report_with(facts, workspace, request, true, fast_audit::<F>)
+}
+
+/// `aggregate_report` with a choice of audit implementation and whether the answer is
+/// remembered.
+fn aggregate_report_with<F: ReportFacts + ?Sized>(
+    facts: &F,
+    workspace: &Workspace,
+    request: &AggregateRequest<'_>,
+    remember_answer: bool,
+    audit: AuditFn<F>,
+) -> Result<AggregateReport, F::Error> {
+    let k = u64::from(workspace.k.max(peil_model::MINIMUM_K));
+    let width = request.interval.seconds();
+    let from = request.from.map(|moment| snap_down(moment, width));
+    let to = request.to.map(|moment| snap_up(moment, width));
+    // The baseline of the rising-terms test: the window of equal length just before this
+    // one. Counted first, because a scope with a query on the embedded store reuses one
+    // temporary table.
+    let baseline_window = match (from, to) {
+        (Some(start), Some(end)) => Some((start - (end - start), start)),
+        _ => None,
+    };
+    let baseline = match baseline_window {
+        Some((baseline_from, baseline_to)) => {
+            let baseline_scope = facts.scope(
+                workspace.id,
+                request.query,
+                Some(baseline_from),
+                Some(baseline_to),
+            )?;
+            Some(baseline_counts(facts, &baseline_scope, k)?)
         }
-        let mut tables = FactTables::default();
-        let audit_posts = AuditPosts::load(
-            self,
-            workspace_id,
-            scope_ids,
-            remembered,
-            width,
-            &mut tables,
-        )?;
-        let (comparisons, authors_shown) =
-            match audit_cells(remembered, &audit_posts, &tables, width, k, suppressions) {
-                CellAudit::Refused(refusal) => return Ok(AuditedAnswer::Refused(refusal)),
-                CellAudit::Settled {
-                    comparisons,
-                    authors_shown,
-                } => (comparisons, authors_shown),
-            };
-        let selection = self.select_terms_audited(
-            workspace_id,
-            candidates,
-            top,
+        None => None,
+    };
+    let scope = facts.scope(workspace.id, request.query, from, to)?;
+    let total_rows = facts
+        .partition(&scope, Dimension::Whole)?
+        .cells
+        .remove("")
+        .unwrap_or_default();
+    let scope_visible = total_rows.posts > 0 && total_rows.authors_lower_bound >= k;
+    if !scope_visible {
+        return Ok(withheld_report(
             k,
-            &comparisons,
-            &audit_posts,
-        )?;
-        Ok(AuditedAnswer::Settled {
-            selection: Box::new(selection),
-            authors_shown,
-        })
+            request.interval,
+            (from, to),
+            total_rows.posts > 0,
+            None,
+        ));
+    }
+    let total_posts = total_rows.posts;
+
+    // The k gate per partition, with complementary suppression, and the sentiment series.
+    let (raws, mut suppressions, series_keys) =
+        gate_partitions(facts, &scope, k, width, total_posts)?;
+    let mut candidates = term_candidates(facts, workspace.id, &scope, k)?;
+    if let Some(baseline) = &baseline {
+        candidates.rank_rising(total_posts, baseline);
     }
 
-    /// Term selection with the term rule of the audit: a term named in an earlier overlapping
-    /// answer is named again only if its posts only in the new scope, and those only in the
-    /// earlier one, each come from no or at least k authors.
-    fn select_terms_audited(
-        &self,
-        workspace_id: i64,
-        candidates: &TermCandidates,
-        top: usize,
-        k: u64,
-        comparisons: &[Comparison<'_>],
-        audit_posts: &AuditPosts,
-    ) -> Result<TermSelection, StoreError> {
-        let candidate_ids: BTreeSet<i64> = candidates.ranges.keys().copied().collect();
-        let mut watched: BTreeSet<i64> = BTreeSet::new();
-        for comparison in comparisons {
-            watched.extend(
-                comparison
-                    .remembered
-                    .shown
-                    .terms
-                    .iter()
-                    .copied()
-                    .filter(|term_id| candidate_ids.contains(term_id)),
-            );
+    // The differencing audit against the remembered answers.
+    let answered_at = Utc::now().timestamp();
+    let not_before =
+        answered_at.saturating_sub(i64::from(workspace.retention_days_aggregates) * 86_400);
+    let remembered = differencing::load_remembered(facts, workspace.id, not_before)?;
+    let scope_ids = facts.scope_post_ids(&scope)?;
+    let identical = remembered
+        .iter()
+        .find(|earlier| earlier.shown.interval_seconds == width && earlier.post_ids == scope_ids);
+
+    let (selection, authors_shown) = match identical {
+        Some(earlier) => {
+            // Answer exactly as before: same suppression, same named terms.
+            for (position, family) in Family::ALL.iter().enumerate() {
+                let earlier_suppressed = &earlier.shown.partition(*family).suppressed;
+                if let Some(suppressed) = suppressions.get_mut(position) {
+                    suppressed.extend(earlier_suppressed.iter().cloned());
+                }
+            }
+            let earlier_terms: BTreeSet<i64> = earlier.shown.terms.iter().copied().collect();
+            let selection = select_terms(
+                facts,
+                workspace.id,
+                &candidates,
+                request.top,
+                &mut |term_id, _| earlier_terms.contains(&term_id),
+            )?;
+            (selection, earlier.shown.authors_shown)
         }
-        let old_posts_by_term = differencing::term_posts_outside(
-            &self.connection,
-            workspace_id,
-            audit_posts,
-            &watched,
-        )?;
-        let mut allowed = |term_id: i64, occurrences: &[Occurrence]| -> bool {
-            if !watched.contains(&term_id) {
-                return true;
-            }
-            let occurrence_positions: Vec<Option<usize>> = occurrences
-                .iter()
-                .map(|occurrence| audit_posts.scope_position(occurrence.3))
-                .collect();
-            let old_positions = old_posts_by_term
-                .get(&term_id)
-                .map_or(&[][..], |positions| &positions[..]);
-            for comparison in comparisons {
-                if !comparison.remembered.shown.terms.contains(&term_id) {
-                    continue;
+        None => {
+            let call = AuditCall {
+                workspace_id: workspace.id,
+                k,
+                width,
+                top: request.top,
+                remembered: &remembered,
+                scope: &scope,
+                scope_ids: &scope_ids,
+                candidates: &candidates,
+            };
+            match audit(facts, &call, &mut suppressions)? {
+                AuditedAnswer::Refused(refusal) => {
+                    return Ok(withheld_report(
+                        k,
+                        request.interval,
+                        (from, to),
+                        true,
+                        Some(refusal),
+                    ));
                 }
-                // Period indexes of occurrences and of posts come from different tables; each
-                // reach below uses one kind only.
-                let only_new = differencing::reach_of_authors(
-                    occurrences
-                        .iter()
-                        .zip(occurrence_positions.iter())
-                        .filter(|(occurrence, position)| {
-                            !comparison.remembered_holds(**position, occurrence.3)
+                AuditedAnswer::Settled {
+                    selection,
+                    authors_shown,
+                } => (*selection, authors_shown),
+            }
+        }
+    };
+
+    let totals = Totals {
+        posts: Some(total_posts),
+        authors_at_least: authors_shown.then_some(total_rows.authors_lower_bound),
+        suppressed: false,
+    };
+    let mut shown = ShownCells {
+        interval_seconds: width,
+        terms: selection.named.clone(),
+        authors_shown,
+        ..ShownCells::default()
+    };
+    let FinishedPartitions {
+        volume,
+        sentiment,
+        languages,
+        sources,
+        sentiment_series,
+        sentiment_series_suppressed,
+        suppressed_cells,
+    } = finish_partitions(
+        &raws,
+        &mut suppressions,
+        &series_keys,
+        width,
+        total_posts,
+        &mut shown,
+    );
+    let mut suppressed_cells = suppressed_cells;
+    // Signals and representativeness, from gated counts only.
+    let bursts = match request.interval {
+        Interval::Hour => {
+            // The volume partition is hourly here: its gated cells (suppressed ones as 0).
+            match (raws.first(), suppressions.first()) {
+                (Some(raw), Some(suppressed)) => {
+                    series_of(&gated_hours(raw, |key, _| !suppressed.contains(key)))
+                        .map_or_else(Vec::new, |(first, series)| {
+                            signals::detect_bursts(first, &series, true)
                         })
-                        .map(|(occurrence, _)| (occurrence.1, occurrence.2)),
-                    k,
-                );
-                let only_old = differencing::reach_of_authors(
-                    old_positions
-                        .iter()
-                        .filter(|position| comparison.holds_position(**position))
-                        .filter_map(|position| audit_posts.post(*position))
-                        .map(|post| post.author),
-                    k,
-                );
-                if only_new == Reach::Few || only_old == Reach::Few {
-                    return false;
+                }
+                _ => Vec::new(),
+            }
+        }
+        Interval::Day => hourly_series(facts, &scope, k)?
+            .map_or_else(Vec::new, |(first, series)| {
+                signals::detect_bursts(first, &series, false)
+            }),
+    };
+    let clusters = term_clusters(&candidates, &selection, total_posts, k);
+    let rising = match (baseline_window, &baseline) {
+        (Some((baseline_from, baseline_to)), Some(baseline)) => {
+            let window = (Some(baseline_from), Some(baseline_to));
+            if baseline.posts_if_usable().is_none() {
+                RisingTerms::unavailable(window, RisingUnavailable::BaselineTooSmall)
+            } else {
+                let [rising_terms, rising_hashtags, rising_bigrams] = selection.rising;
+                RisingTerms {
+                    baseline_from: window.0,
+                    baseline_to: window.1,
+                    unavailable: None,
+                    terms: rising_terms,
+                    hashtags: rising_hashtags,
+                    bigrams: rising_bigrams,
                 }
             }
-            true
-        };
-        self.select_terms(candidates, top, &mut allowed)
+        }
+        _ => RisingTerms::unavailable((None, None), RisingUnavailable::NoWindow),
+    };
+    let representativeness = representativeness::representativeness(
+        facts,
+        workspace.id,
+        &scope,
+        (from, to),
+        k,
+        Utc::now(),
+    )?;
+    let [terms, hashtags, bigrams] = selection.lists;
+    suppressed_cells += terms.suppressed + hashtags.suppressed + bigrams.suppressed;
+
+    match identical {
+        _ if !remember_answer => {}
+        Some(earlier) => facts.refresh_answer(workspace.id, earlier.id, answered_at)?,
+        None => differencing::remember(facts, workspace.id, answered_at, &scope_ids, &shown)?,
     }
+
+    Ok(AggregateReport {
+        k: k as u32,
+        interval: request.interval,
+        from,
+        to,
+        totals,
+        volume,
+        sentiment,
+        languages,
+        sources,
+        sentiment_series,
+        sentiment_series_suppressed,
+        terms,
+        hashtags,
+        bigrams,
+        rising,
+        bursts,
+        clusters,
+        representativeness: Some(representativeness),
+        suppressed_cells,
+        differencing_refusal: None,
+    })
+}
+
+/// Runs the differencing audit against the remembered answers: the scope check, the cell
+/// check (growing `suppressions`, text keys per partition in `Family::ALL` order, until no
+/// remembered answer can be combined with this one to single out fewer than k authors, or
+/// refusing), the author rule and the term rule. The posts are loaded once; each remembered
+/// scope is compared once (all four partitions in one pass, on several threads), and a
+/// partition of a comparison is checked again only after its suppressed group changed.
+fn fast_audit<F: ReportFacts + ?Sized>(
+    facts: &F,
+    call: &AuditCall<'_, F>,
+    suppressions: &mut [BTreeSet<String>],
+) -> Result<AuditedAnswer, F::Error> {
+    let any_overlap = call
+        .remembered
+        .iter()
+        .any(|earlier| differencing::sorted_intersect(&earlier.post_ids, call.scope_ids));
+    if !any_overlap {
+        // No remembered scope shares a post with this one: nothing to check against.
+        let selection = select_terms(
+            facts,
+            call.workspace_id,
+            call.candidates,
+            call.top,
+            &mut |_, _| true,
+        )?;
+        return Ok(AuditedAnswer::Settled {
+            selection: Box::new(selection),
+            authors_shown: true,
+        });
+    }
+    let mut tables = FactTables::default();
+    let audit_posts = AuditPosts::load(
+        facts,
+        call.workspace_id,
+        call.scope_ids,
+        call.remembered,
+        call.width,
+        &mut tables,
+    )?;
+    let (comparisons, authors_shown) = match audit_cells(
+        call.remembered,
+        &audit_posts,
+        &tables,
+        call.width,
+        call.k,
+        suppressions,
+    ) {
+        CellAudit::Refused(refusal) => return Ok(AuditedAnswer::Refused(refusal)),
+        CellAudit::Settled {
+            comparisons,
+            authors_shown,
+        } => (comparisons, authors_shown),
+    };
+    let selection = select_terms_audited(facts, call, &comparisons, &audit_posts)?;
+    Ok(AuditedAnswer::Settled {
+        selection: Box::new(selection),
+        authors_shown,
+    })
+}
+
+/// Term selection with the term rule of the audit: a term named in an earlier overlapping
+/// answer is named again only if its posts only in the new scope, and those only in the
+/// earlier one, each come from no or at least k authors.
+fn select_terms_audited<F: ReportFacts + ?Sized>(
+    facts: &F,
+    call: &AuditCall<'_, F>,
+    comparisons: &[Comparison<'_>],
+    audit_posts: &AuditPosts,
+) -> Result<TermSelection, F::Error> {
+    let k = call.k;
+    let candidates = call.candidates;
+    let candidate_ids: BTreeSet<i64> = candidates.ranges.keys().copied().collect();
+    let mut watched: BTreeSet<i64> = BTreeSet::new();
+    for comparison in comparisons {
+        watched.extend(
+            comparison
+                .remembered
+                .shown
+                .terms
+                .iter()
+                .copied()
+                .filter(|term_id| candidate_ids.contains(term_id)),
+        );
+    }
+    let old_posts_by_term =
+        differencing::term_posts_outside(facts, call.workspace_id, audit_posts, &watched)?;
+    let mut allowed = |term_id: i64, occurrences: &[Occurrence]| -> bool {
+        if !watched.contains(&term_id) {
+            return true;
+        }
+        let occurrence_positions: Vec<Option<usize>> = occurrences
+            .iter()
+            .map(|occurrence| audit_posts.scope_position(occurrence.3))
+            .collect();
+        let old_positions = old_posts_by_term
+            .get(&term_id)
+            .map_or(&[][..], |positions| &positions[..]);
+        for comparison in comparisons {
+            if !comparison.remembered.shown.terms.contains(&term_id) {
+                continue;
+            }
+            // Period indexes of occurrences and of posts come from different tables; each
+            // reach below uses one kind only.
+            let only_new = differencing::reach_of_authors(
+                occurrences
+                    .iter()
+                    .zip(occurrence_positions.iter())
+                    .filter(|(occurrence, position)| {
+                        !comparison.remembered_holds(**position, occurrence.3)
+                    })
+                    .map(|(occurrence, _)| (occurrence.1, occurrence.2)),
+                k,
+            );
+            let only_old = differencing::reach_of_authors(
+                old_positions
+                    .iter()
+                    .filter(|position| comparison.holds_position(**position))
+                    .filter_map(|position| audit_posts.post(*position))
+                    .map(|post| post.author),
+                k,
+            );
+            if only_new == Reach::Few || only_old == Reach::Few {
+                return false;
+            }
+        }
+        true
+    };
+    select_terms(facts, call.workspace_id, candidates, call.top, &mut allowed)
 }
 
 /// Applies the k gate and complementary suppression to one partition.
@@ -1260,6 +1281,113 @@ impl AggregateFacts for Store {
         answered_at: i64,
     ) -> Result<(), StoreError> {
         differencing::refresh(&self.connection, id, answered_at)
+    }
+}
+
+/// The embedded store's facts of the rest of a report: the packed term lists of `posts`, the
+/// `terms` dictionary (ids follow first appearance; a term no post holds is deleted), reposts,
+/// author activity and `source_hours`.
+impl ReportFacts for Store {
+    fn term_occurrences(&self, scope: &Scope, scan: &mut TermScan) -> Result<(), StoreError> {
+        let sql = format!(
+            "SELECT p.term_ids, p.key_period, p.author_pseudonym, p.id
+             FROM posts p
+             WHERE {condition}",
+            condition = scope.condition
+        );
+        let mut statement = self.connection.prepare_cached(&sql)?;
+        let mut rows = statement.query(params_from_iter(scope.parameters.iter()))?;
+        while let Some(row) = rows.next()? {
+            let packed_terms = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+            let period_text = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            let pseudonym = row.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?;
+            let post_id: i64 = row.get(3)?;
+            scan.begin_post(post_id, period_text, pseudonym);
+            term_list::for_each_id(packed_terms, |term_id| scan.push_term(term_id))?;
+        }
+        Ok(())
+    }
+
+    fn term_kinds(&self, workspace_id: i64) -> Result<HashMap<i64, TermKind>, StoreError> {
+        let mut select_kinds = self
+            .connection
+            .prepare_cached("SELECT id, kind FROM terms WHERE workspace_id = ?1")?;
+        let pairs = select_kinds
+            .query_map(params![workspace_id], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?))
+            })?
+            .collect::<Result<Vec<(i64, i64)>, _>>()?;
+        Ok(pairs
+            .into_iter()
+            .map(|(id, kind)| {
+                let kind = match kind {
+                    TERM_KIND_HASHTAG => TermKind::Hashtag,
+                    TERM_KIND_BIGRAM => TermKind::Bigram,
+                    _ => TermKind::Word,
+                };
+                (id, kind)
+            })
+            .collect())
+    }
+
+    fn term_text(&self, _workspace_id: i64, term_id: i64) -> Result<String, StoreError> {
+        let mut select_text = self
+            .connection
+            .prepare_cached("SELECT text FROM terms WHERE id = ?1")?;
+        Ok(select_text.query_row(params![term_id], |row| row.get(0))?)
+    }
+
+    fn term_post_counts(
+        &self,
+        scope: &Scope,
+        counts: &mut TermPostCounts,
+    ) -> Result<(), StoreError> {
+        let sql = format!(
+            "SELECT p.term_ids FROM posts p WHERE {condition}",
+            condition = scope.condition
+        );
+        let mut statement = self.connection.prepare_cached(&sql)?;
+        let mut rows = statement.query(params_from_iter(scope.parameters.iter()))?;
+        while let Some(row) = rows.next()? {
+            let packed_terms = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+            term_list::for_each_id(packed_terms, |term_id| counts.add(term_id))?;
+        }
+        Ok(())
+    }
+
+    fn post_terms(
+        &self,
+        workspace_id: i64,
+        sorted_ids: &[i64],
+        term_ids: &BTreeSet<i64>,
+        found: &mut dyn FnMut(i64, i64),
+    ) -> Result<(), StoreError> {
+        differencing::read_post_terms(&self.connection, workspace_id, sorted_ids, term_ids, found)
+    }
+
+    fn repost_split(&self, scope: &Scope, split: &mut SplitTally) -> Result<(), StoreError> {
+        self.repost_rows(scope, split)
+    }
+
+    fn author_activity(
+        &self,
+        scope: &Scope,
+        activity: &mut ActivityTally,
+    ) -> Result<(), StoreError> {
+        self.author_activity_rows(scope, activity)
+    }
+
+    fn source_hours_span(&self, workspace_id: i64) -> Result<Option<(i64, i64)>, StoreError> {
+        self.source_hours_span_of(workspace_id)
+    }
+
+    fn source_hours_with_data(
+        &self,
+        workspace_id: i64,
+        start_hour: i64,
+        end: i64,
+    ) -> Result<Vec<(String, u64)>, StoreError> {
+        self.source_hours_with_data_of(workspace_id, start_hour, end)
     }
 }
 
@@ -1551,9 +1679,6 @@ fn audit_cells<'a>(
         authors_shown,
     }
 }
-
-/// A term occurrence: (term id, period index, pseudonym prefix, post id).
-type Occurrence = (i64, u32, u64, i64);
 
 /// Terms that passed the gate, before selection.
 struct TermCandidates {
@@ -1927,7 +2052,8 @@ mod reference_audit {
             let authors_shown = comparisons
                 .iter()
                 .all(|comparison| comparison.author_counts_comparable(&facts, &author_posts, k));
-            let selection = self.old_select_terms_audited(candidates, top, k, &comparisons)?;
+            let selection =
+                self.old_select_terms_audited(workspace_id, candidates, top, k, &comparisons)?;
             Ok(AuditedAnswer::Settled {
                 selection: Box::new(selection),
                 authors_shown,
@@ -2049,6 +2175,7 @@ mod reference_audit {
         /// earlier one, each come from no or at least k authors.
         fn old_select_terms_audited(
             &self,
+            workspace_id: i64,
             candidates: &TermCandidates,
             top: usize,
             k: u64,
@@ -2106,7 +2233,7 @@ mod reference_audit {
                 }
                 true
             };
-            self.select_terms(candidates, top, &mut allowed)
+            select_terms(self, workspace_id, candidates, top, &mut allowed)
         }
     }
 }

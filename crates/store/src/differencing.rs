@@ -838,12 +838,12 @@ impl AuditPosts {
 
 /// For each of `term_ids`, the posts outside the new scope (positions in `AuditPosts`) that
 /// carry it. Reads the packed term lists of those posts in id ranges (as `read_rows` does).
-pub(crate) fn term_posts_outside(
-    connection: &Connection,
+pub(crate) fn term_posts_outside<F: crate::facts::ReportFacts + ?Sized>(
+    facts: &F,
     workspace_id: i64,
     audit_posts: &AuditPosts,
     term_ids: &BTreeSet<i64>,
-) -> Result<HashMap<i64, Vec<usize>>, StoreError> {
+) -> Result<HashMap<i64, Vec<usize>>, F::Error> {
     let mut posts_by_term: HashMap<i64, Vec<usize>> = HashMap::new();
     let other_posts = audit_posts.other_posts();
     if other_posts.is_empty() || term_ids.is_empty() {
@@ -851,29 +851,52 @@ pub(crate) fn term_posts_outside(
     }
     let other_ids: Vec<i64> = other_posts.iter().map(|post| post.id).collect();
     debug_assert!(other_ids.windows(2).all(|pair| pair[0] < pair[1]));
+    facts.post_terms(
+        workspace_id,
+        &other_ids,
+        term_ids,
+        &mut |post_id, term_id| {
+            if let Some(position) = audit_posts.other_position(post_id) {
+                posts_by_term.entry(term_id).or_default().push(position);
+            }
+        },
+    )?;
+    Ok(posts_by_term)
+}
+
+/// The embedded store's `ReportFacts::post_terms`: for each post of `workspace_id` among
+/// `sorted_ids`, in id order, its terms that are in `term_ids` (one range scan per run of
+/// nearby ids).
+pub(crate) fn read_post_terms(
+    connection: &Connection,
+    workspace_id: i64,
+    sorted_ids: &[i64],
+    term_ids: &BTreeSet<i64>,
+    found: &mut dyn FnMut(i64, i64),
+) -> Result<(), StoreError> {
     let mut statement = connection.prepare_cached(
         "SELECT p.id, p.term_ids FROM posts p
          WHERE p.id >= ?1 AND p.id <= ?2 AND +p.workspace_id = ?3 ORDER BY p.id",
     )?;
-    for wanted in id_runs(&other_ids) {
+    for wanted in id_runs(sorted_ids) {
         let (Some(first_id), Some(last_id)) = (wanted.first(), wanted.last()) else {
             continue;
         };
         let mut rows = statement.query(params![first_id, last_id, workspace_id])?;
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
-            let Some(position) = audit_posts.other_position(id) else {
+            if wanted.binary_search(&id).is_err() {
                 continue;
-            };
+            }
             let packed_terms = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
             term_list::for_each_id(packed_terms, |term_id| {
                 if term_ids.contains(&term_id) {
-                    posts_by_term.entry(term_id).or_default().push(position);
+                    found(id, term_id);
                 }
             })?;
         }
     }
-    Ok(posts_by_term)
+    Ok(())
 }
 
 /// A partition the audit checks.

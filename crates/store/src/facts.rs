@@ -1,6 +1,8 @@
-//! The fact primitives the k-gated aggregates are computed from, as a trait, so the gating logic
+//! The fact primitives the k-gated aggregates are computed from, as traits, so the gating logic
 //! in `aggregate.rs` runs unchanged over the embedded store (SQLite + tantivy) and over other
-//! backends (PostgreSQL, `peil-store-postgres`).
+//! backends (PostgreSQL, `peil-store-postgres`): [`AggregateFacts`] for the partitions,
+//! [`ReportFacts`] for the rest of the whole report (terms, rising terms, clusters,
+//! representativeness).
 //!
 //! A backend resolves a request to an opaque scope and answers, per partition dimension, how
 //! many posts and how many distinct authors (per pseudonym-key period) each cell holds. These
@@ -158,4 +160,189 @@ pub trait AggregateFacts {
         id: i64,
         answered_at: i64,
     ) -> Result<(), Self::Error>;
+}
+
+/// The kind of a term of the dictionary (the same codes in every backend).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TermKind {
+    Word,
+    Hashtag,
+    Bigram,
+}
+
+impl TermKind {
+    /// Position in the report's lists (terms, hashtags, word pairs).
+    pub(crate) fn list_index(self) -> usize {
+        match self {
+            TermKind::Word => 0,
+            TermKind::Hashtag => 1,
+            TermKind::Bigram => 2,
+        }
+    }
+}
+
+/// A term occurrence: (term id, period index, pseudonym prefix, post id).
+pub(crate) type Occurrence = (i64, u32, u64, i64);
+
+/// The term occurrences of a scope, before the gate; filled by a backend post by post, readable
+/// inside `peil_store` only.
+#[derive(Debug, Default)]
+pub struct TermScan {
+    pub(crate) periods: std::collections::HashMap<String, u32>,
+    pub(crate) occurrences: Vec<Occurrence>,
+    current_post: Option<(i64, u32, u64)>,
+}
+
+impl TermScan {
+    /// Starts a post of the scope: its id, key period and author pseudonym (only the first 8
+    /// bytes are kept; collisions of 64-bit prefixes could only lower an author count, which
+    /// keeps the gate conservative).
+    pub fn begin_post(&mut self, post_id: i64, key_period: &str, pseudonym: &[u8]) {
+        let period_index = match self.periods.get(key_period) {
+            Some(index) => *index,
+            None => {
+                let index = self.periods.len() as u32;
+                self.periods.insert(key_period.to_string(), index);
+                index
+            }
+        };
+        let mut prefix = [0u8; 8];
+        for (target, source) in prefix.iter_mut().zip(pseudonym.iter()) {
+            *target = *source;
+        }
+        self.current_post = Some((post_id, period_index, u64::from_le_bytes(prefix)));
+    }
+
+    /// A term (dictionary id) the current post holds; each term once per post.
+    pub fn push_term(&mut self, term_id: i64) {
+        if let Some((post_id, period_index, author)) = self.current_post {
+            self.occurrences
+                .push((term_id, period_index, author, post_id));
+        }
+    }
+}
+
+/// Posts per term id in a scope (the baseline of rising terms), before the gate; readable inside
+/// `peil_store` only.
+#[derive(Debug, Default)]
+pub struct TermPostCounts {
+    pub(crate) posts: std::collections::HashMap<i64, u64>,
+}
+
+impl TermPostCounts {
+    /// One more post holds `term_id`.
+    pub fn add(&mut self, term_id: i64) {
+        *self.posts.entry(term_id).or_insert(0) += 1;
+    }
+}
+
+/// A group of posts of a scope and the rest, with author lower bounds (representativeness);
+/// filled by a backend, readable inside `peil_store` only.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SplitTally {
+    pub(crate) group_posts: u64,
+    pub(crate) group_authors: u64,
+    pub(crate) rest_posts: u64,
+    pub(crate) rest_authors: u64,
+}
+
+impl SplitTally {
+    /// Adds one key period's row: whether these posts are in the group, their posts and their
+    /// distinct pseudonyms.
+    pub fn add_period_row(&mut self, in_group: bool, posts: u64, authors: u64) {
+        if in_group {
+            self.group_posts += posts;
+            self.group_authors = self.group_authors.max(authors);
+        } else {
+            self.rest_posts += posts;
+            self.rest_authors = self.rest_authors.max(authors);
+        }
+    }
+}
+
+/// Per key period: (heavy authors, heavy posts, other authors, other posts), filled author by
+/// author; readable inside `peil_store` only.
+#[derive(Debug, Default)]
+pub struct ActivityTally {
+    pub(crate) periods: BTreeMap<String, [u64; 4]>,
+}
+
+impl ActivityTally {
+    /// One author (pseudonym per key period) of the scope: their posts and the Unix seconds of
+    /// their first and last post in scope.
+    pub fn add_author(&mut self, key_period: &str, posts: u64, first: i64, last: i64) {
+        let days = ((last.saturating_sub(first)) as f64 / 86_400.0)
+            .ceil()
+            .max(1.0);
+        let heavy = posts as f64
+            >= f64::from(crate::representativeness::HIGH_FREQUENCY_POSTS_PER_DAY) * days;
+        let counts = self.periods.entry(key_period.to_string()).or_default();
+        if heavy {
+            counts[0] += 1;
+            counts[1] += posts;
+        } else {
+            counts[2] += 1;
+            counts[3] += posts;
+        }
+    }
+}
+
+/// The fact queries behind the rest of a full `AggregateReport` (terms, hashtags, word pairs,
+/// rising terms, clusters, representativeness), beside those of [`AggregateFacts`]. Term ids
+/// are the backend's dictionary ids: stable while any post holds the term, and a term first seen
+/// later gets a larger id than every term of the workspace it then holds (ties in the term lists
+/// are ranked by id, and the differencing audit remembers which ids an answer named).
+pub trait ReportFacts: AggregateFacts {
+    /// Every post of `scope` with the ids of the terms it holds (each once).
+    fn term_occurrences(&self, scope: &Self::Scope, scan: &mut TermScan)
+        -> Result<(), Self::Error>;
+
+    /// The kind of every term of the workspace's dictionary.
+    fn term_kinds(
+        &self,
+        workspace_id: i64,
+    ) -> Result<std::collections::HashMap<i64, TermKind>, Self::Error>;
+
+    /// The text of a term of the workspace's dictionary (only asked for terms that passed the
+    /// gate).
+    fn term_text(&self, workspace_id: i64, term_id: i64) -> Result<String, Self::Error>;
+
+    /// Posts per term in `scope`.
+    fn term_post_counts(
+        &self,
+        scope: &Self::Scope,
+        counts: &mut TermPostCounts,
+    ) -> Result<(), Self::Error>;
+
+    /// For each post of `workspace_id` among `sorted_ids` that still exists, in id order, calls
+    /// `found(post id, term id)` for each of its terms that is in `term_ids`.
+    fn post_terms(
+        &self,
+        workspace_id: i64,
+        sorted_ids: &[i64],
+        term_ids: &BTreeSet<i64>,
+        found: &mut dyn FnMut(i64, i64),
+    ) -> Result<(), Self::Error>;
+
+    /// Reposts against the rest of `scope`, per key period.
+    fn repost_split(&self, scope: &Self::Scope, split: &mut SplitTally) -> Result<(), Self::Error>;
+
+    /// Every author (pseudonym per key period) of `scope` with posts, first and last time.
+    fn author_activity(
+        &self,
+        scope: &Self::Scope,
+        activity: &mut ActivityTally,
+    ) -> Result<(), Self::Error>;
+
+    /// The first and last recorded source hour (Unix seconds) of the workspace, if any.
+    fn source_hours_span(&self, workspace_id: i64) -> Result<Option<(i64, i64)>, Self::Error>;
+
+    /// Per source the workspace ever read from: the hours in `[start_hour, end)` with records
+    /// read (any order).
+    fn source_hours_with_data(
+        &self,
+        workspace_id: i64,
+        start_hour: i64,
+        end: i64,
+    ) -> Result<Vec<(String, u64)>, Self::Error>;
 }

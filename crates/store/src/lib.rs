@@ -39,15 +39,16 @@ use std::path::{Path, PathBuf};
 
 pub use accounts::{ApiTokenRecord, Credentials, SessionRecord};
 pub use aggregate::{
-    aggregate_partitions, AggregateReport, AggregateRequest, Cell, Interval, PartitionReport,
-    SeriesCell, TermCell, TermList, Totals,
+    aggregate_partitions, aggregate_report, AggregateReport, AggregateRequest, Cell, Interval,
+    PartitionReport, SeriesCell, TermCell, TermList, Totals,
 };
 pub use backend::{hour_bucket_start, PostBackend, SECONDS_PER_HOUR};
 pub use connectors::{ConnectorProgress, ConnectorState};
 pub use differencing::{DifferencingReason, DifferencingRefusal, REMEMBERED_SCOPES_PER_WORKSPACE};
 pub use error::StoreError;
 pub use facts::{
-    AggregateFacts, AuditRows, AuthorLowerBound, Dimension, RawPartition, StoredAnswer,
+    ActivityTally, AggregateFacts, AuditRows, AuthorLowerBound, Dimension, RawPartition,
+    ReportFacts, SplitTally, StoredAnswer, TermKind, TermPostCounts, TermScan,
 };
 pub use keys::{period_label, KeyInfo, KeyStore};
 pub use oidc::{OidcClientAuthentication, OidcProviderRecord};

@@ -11,13 +11,12 @@
 //! rounding to whole percentages is the only protection against comparing two overlapping
 //! scopes, which for scopes of more than 100 posts hides a single post.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use rusqlite::{params, params_from_iter};
 use serde::Serialize;
 
 use crate::aggregate::Scope;
+use crate::facts::{ActivityTally, ReportFacts, SplitTally};
 use crate::{Store, StoreError};
 
 /// Posts per day (on average over the days an author's pseudonym was seen posting in scope) from
@@ -55,13 +54,7 @@ pub struct Representativeness {
 }
 
 /// A group of posts and the rest of the scope, with author lower bounds.
-#[derive(Debug, Clone, Copy, Default)]
-struct Split {
-    group_posts: u64,
-    group_authors: u64,
-    rest_posts: u64,
-    rest_authors: u64,
-}
+type Split = SplitTally;
 
 fn gated_share(split: Split, k: u64) -> GatedShare {
     let total = split.group_posts + split.rest_posts;
@@ -86,28 +79,92 @@ fn gated_share(split: Split, k: u64) -> GatedShare {
     }
 }
 
-impl Store {
-    /// The representativeness block of a visible scope.
-    pub(crate) fn representativeness(
-        &self,
-        workspace_id: i64,
-        scope: &Scope,
-        window: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
-        k: u64,
-        now: DateTime<Utc>,
-    ) -> Result<Representativeness, StoreError> {
-        let reposts = self.repost_split(scope)?;
-        let high_frequency = self.high_frequency_split(scope)?;
-        let source_coverage = self.source_coverage(workspace_id, window, now)?;
-        Ok(Representativeness {
-            reposts: gated_share(reposts, k),
-            high_frequency_authors: gated_share(high_frequency, k),
-            high_frequency_posts_per_day: HIGH_FREQUENCY_POSTS_PER_DAY,
-            source_coverage,
-        })
-    }
+/// The representativeness block of a visible scope, over any backend's facts.
+pub(crate) fn representativeness<F: ReportFacts + ?Sized>(
+    facts: &F,
+    workspace_id: i64,
+    scope: &F::Scope,
+    window: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    k: u64,
+    now: DateTime<Utc>,
+) -> Result<Representativeness, F::Error> {
+    let mut reposts = SplitTally::default();
+    facts.repost_split(scope, &mut reposts)?;
+    let high_frequency = high_frequency_split(facts, scope)?;
+    let source_coverage = source_coverage(facts, workspace_id, window, now)?;
+    Ok(Representativeness {
+        reposts: gated_share(reposts, k),
+        high_frequency_authors: gated_share(high_frequency, k),
+        high_frequency_posts_per_day: HIGH_FREQUENCY_POSTS_PER_DAY,
+        source_coverage,
+    })
+}
 
-    fn repost_split(&self, scope: &Scope) -> Result<Split, StoreError> {
+/// Posts of authors (pseudonym per key period) who posted at least
+/// [`HIGH_FREQUENCY_POSTS_PER_DAY`] per day over the days between their first and last post in
+/// scope (at least one day), against the rest.
+fn high_frequency_split<F: ReportFacts + ?Sized>(
+    facts: &F,
+    scope: &F::Scope,
+) -> Result<Split, F::Error> {
+    let mut activity = ActivityTally::default();
+    facts.author_activity(scope, &mut activity)?;
+    let mut split = Split::default();
+    for counts in activity.periods.values() {
+        split.group_authors = split.group_authors.max(counts[0]);
+        split.group_posts += counts[1];
+        split.rest_authors = split.rest_authors.max(counts[2]);
+        split.rest_posts += counts[3];
+    }
+    Ok(split)
+}
+
+/// Per source the workspace ever read from: hours of the window (clamped to `now`, and to the
+/// span of the workspace's coverage when the window is open) without a record read. Sources in
+/// byte order of their names.
+fn source_coverage<F: ReportFacts + ?Sized>(
+    facts: &F,
+    workspace_id: i64,
+    window: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    now: DateTime<Utc>,
+) -> Result<Vec<SourceCoverage>, F::Error> {
+    let Some((first_hour, last_hour)) = facts.source_hours_span(workspace_id)? else {
+        return Ok(Vec::new());
+    };
+    let start = window.0.map_or(first_hour, |moment| moment.timestamp());
+    let now_hour_end = {
+        let seconds = now.timestamp();
+        seconds - seconds.rem_euclid(3_600) + 3_600
+    };
+    let end = window
+        .1
+        .map_or(last_hour + 3_600, |moment| moment.timestamp())
+        .min(now_hour_end);
+    let start_hour = start - start.rem_euclid(3_600);
+    if end <= start_hour {
+        return Ok(Vec::new());
+    }
+    let hours_in_window = ((end - start_hour) + 3_599) as u64 / 3_600;
+    let mut rows = facts.source_hours_with_data(workspace_id, start_hour, end)?;
+    rows.sort_by(|left, right| left.0.as_bytes().cmp(right.0.as_bytes()));
+    let mut coverage = Vec::with_capacity(rows.len());
+    for (source, hours_with_data) in rows {
+        coverage.push(SourceCoverage {
+            source,
+            hours_in_window,
+            hours_without_data: hours_in_window.saturating_sub(hours_with_data),
+        });
+    }
+    Ok(coverage)
+}
+
+/// The embedded store's representativeness facts (SQL over `posts p` and `source_hours`).
+impl Store {
+    pub(crate) fn repost_rows(
+        &self,
+        scope: &Scope,
+        split: &mut SplitTally,
+    ) -> Result<(), StoreError> {
         let sql = format!(
             "SELECT p.is_repost, p.key_period, COUNT(*), COUNT(DISTINCT p.author_pseudonym)
              FROM posts p WHERE {condition} GROUP BY p.is_repost, p.key_period",
@@ -115,26 +172,20 @@ impl Store {
         );
         let mut statement = self.connection.prepare_cached(&sql)?;
         let mut rows = statement.query(params_from_iter(scope.parameters.iter()))?;
-        let mut split = Split::default();
         while let Some(row) = rows.next()? {
             let is_repost: bool = row.get(0)?;
             let posts = row.get::<_, i64>(2)? as u64;
             let authors = row.get::<_, i64>(3)? as u64;
-            if is_repost {
-                split.group_posts += posts;
-                split.group_authors = split.group_authors.max(authors);
-            } else {
-                split.rest_posts += posts;
-                split.rest_authors = split.rest_authors.max(authors);
-            }
+            split.add_period_row(is_repost, posts, authors);
         }
-        Ok(split)
+        Ok(())
     }
 
-    /// Posts of authors (pseudonym per key period) who posted at least
-    /// [`HIGH_FREQUENCY_POSTS_PER_DAY`] per day over the days between their first and last post
-    /// in scope (at least one day), against the rest.
-    fn high_frequency_split(&self, scope: &Scope) -> Result<Split, StoreError> {
+    pub(crate) fn author_activity_rows(
+        &self,
+        scope: &Scope,
+        activity: &mut ActivityTally,
+    ) -> Result<(), StoreError> {
         let sql = format!(
             "SELECT p.key_period, COUNT(*), MIN(p.published_at), MAX(p.published_at)
              FROM posts p WHERE {condition} GROUP BY p.key_period, p.author_pseudonym",
@@ -142,66 +193,34 @@ impl Store {
         );
         let mut statement = self.connection.prepare_cached(&sql)?;
         let mut rows = statement.query(params_from_iter(scope.parameters.iter()))?;
-        // Per key period: (heavy authors, heavy posts, other authors, other posts).
-        let mut periods: BTreeMap<String, [u64; 4]> = BTreeMap::new();
         while let Some(row) = rows.next()? {
-            let period: String = row.get(0)?;
+            let period = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
             let posts = row.get::<_, i64>(1)? as u64;
             let first: i64 = row.get(2)?;
             let last: i64 = row.get(3)?;
-            let days = ((last.saturating_sub(first)) as f64 / 86_400.0)
-                .ceil()
-                .max(1.0);
-            let heavy = posts as f64 >= f64::from(HIGH_FREQUENCY_POSTS_PER_DAY) * days;
-            let counts = periods.entry(period).or_default();
-            if heavy {
-                counts[0] += 1;
-                counts[1] += posts;
-            } else {
-                counts[2] += 1;
-                counts[3] += posts;
-            }
+            activity.add_author(period, posts, first, last);
         }
-        let mut split = Split::default();
-        for counts in periods.values() {
-            split.group_authors = split.group_authors.max(counts[0]);
-            split.group_posts += counts[1];
-            split.rest_authors = split.rest_authors.max(counts[2]);
-            split.rest_posts += counts[3];
-        }
-        Ok(split)
+        Ok(())
     }
 
-    /// Per source the workspace ever read from: hours of the window (clamped to `now`, and to
-    /// the span of the workspace's coverage when the window is open) without a record read.
-    fn source_coverage(
+    pub(crate) fn source_hours_span_of(
         &self,
         workspace_id: i64,
-        window: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
-        now: DateTime<Utc>,
-    ) -> Result<Vec<SourceCoverage>, StoreError> {
+    ) -> Result<Option<(i64, i64)>, StoreError> {
         let (first_hour, last_hour): (Option<i64>, Option<i64>) = self.connection.query_row(
             "SELECT MIN(hour_start), MAX(hour_start) FROM source_hours WHERE workspace_id = ?1",
             params![workspace_id],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
-        let (Some(first_hour), Some(last_hour)) = (first_hour, last_hour) else {
-            return Ok(Vec::new());
-        };
-        let start = window.0.map_or(first_hour, |moment| moment.timestamp());
-        let now_hour_end = {
-            let seconds = now.timestamp();
-            seconds - seconds.rem_euclid(3_600) + 3_600
-        };
-        let end = window
-            .1
-            .map_or(last_hour + 3_600, |moment| moment.timestamp())
-            .min(now_hour_end);
-        let start_hour = start - start.rem_euclid(3_600);
-        if end <= start_hour {
-            return Ok(Vec::new());
-        }
-        let hours_in_window = ((end - start_hour) + 3_599) as u64 / 3_600;
+        Ok(first_hour.zip(last_hour))
+    }
+
+    pub(crate) fn source_hours_with_data_of(
+        &self,
+        workspace_id: i64,
+        start_hour: i64,
+        end: i64,
+    ) -> Result<Vec<(String, u64)>, StoreError> {
         let mut statement = self.connection.prepare_cached(
             "SELECT source, COUNT(*) FILTER (WHERE hour_start >= ?2 AND hour_start < ?3
                                               AND records_read > 0)
@@ -212,15 +231,7 @@ impl Store {
                 Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64))
             })?
             .collect::<Result<Vec<_>, _>>()?;
-        let mut coverage = Vec::with_capacity(rows.len());
-        for (source, hours_with_data) in rows {
-            coverage.push(SourceCoverage {
-                source,
-                hours_in_window,
-                hours_without_data: hours_in_window.saturating_sub(hours_with_data),
-            });
-        }
-        Ok(coverage)
+        Ok(rows)
     }
 }
 
