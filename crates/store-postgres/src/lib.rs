@@ -37,10 +37,10 @@ pub mod migrations;
 mod posts;
 mod report;
 mod retention;
-mod subjects;
-mod webcare;
 mod source_hours;
+mod subjects;
 mod terms;
+mod webcare;
 
 use std::collections::BTreeMap;
 
