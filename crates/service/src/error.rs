@@ -6,6 +6,7 @@
 
 use peil_model::ModelError;
 use peil_store::StoreError;
+use peil_store_postgres::PostgresStoreError;
 use serde::Serialize;
 
 /// The public code of an error, stable across versions.
@@ -21,6 +22,7 @@ pub enum ErrorCode {
     RuleViolation,
     AlreadyExists,
     AuditUnavailable,
+    NotYetOnPostgres,
     Internal,
 }
 
@@ -35,7 +37,7 @@ pub enum ErrorType {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 11] = [
         ErrorCode::NotFound,
         ErrorCode::ActorRequired,
         ErrorCode::Forbidden,
@@ -45,6 +47,7 @@ impl ErrorCode {
         ErrorCode::RuleViolation,
         ErrorCode::AlreadyExists,
         ErrorCode::AuditUnavailable,
+        ErrorCode::NotYetOnPostgres,
         ErrorCode::Internal,
     ];
 
@@ -60,6 +63,9 @@ impl ErrorCode {
             ErrorCode::RuleViolation => ("rule_violation", ErrorType::InvalidRequest, 422),
             ErrorCode::AlreadyExists => ("already_exists", ErrorType::InvalidRequest, 409),
             ErrorCode::AuditUnavailable => ("audit_unavailable", ErrorType::Internal, 503),
+            // An operation this installation's PostgreSQL data plane cannot perform yet (the
+            // embedded store can): refused whole, never answered empty.
+            ErrorCode::NotYetOnPostgres => ("not_yet_on_postgres", ErrorType::Internal, 501),
             ErrorCode::Internal => ("internal", ErrorType::Internal, 500),
         }
     }
@@ -104,6 +110,21 @@ pub enum ServiceError {
     Store(StoreError),
     #[error(transparent)]
     Pipeline(#[from] peil_pipeline::PipelineError),
+    /// The PostgreSQL data plane failed (its error carries no values of rows).
+    #[error(transparent)]
+    DataPlane(PostgresStoreError),
+    #[error("{0} werkt nog niet met PostgreSQL; gebruik de ingebouwde opslag / {0} is not yet available on PostgreSQL; use the embedded store")]
+    NotYetOnPostgres(&'static str),
+}
+
+impl From<PostgresStoreError> for ServiceError {
+    fn from(error: PostgresStoreError) -> ServiceError {
+        match error {
+            PostgresStoreError::NotYetOnPostgres(what) => ServiceError::NotYetOnPostgres(what),
+            PostgresStoreError::Gate(store_error) => ServiceError::from(store_error),
+            other => ServiceError::DataPlane(other),
+        }
+    }
 }
 
 impl From<StoreError> for ServiceError {
@@ -133,7 +154,10 @@ impl ServiceError {
             ServiceError::Rule(_) => ErrorCode::RuleViolation,
             ServiceError::AlreadyExists { .. } => ErrorCode::AlreadyExists,
             ServiceError::Audit(_) => ErrorCode::AuditUnavailable,
-            ServiceError::Store(_) | ServiceError::Pipeline(_) => ErrorCode::Internal,
+            ServiceError::NotYetOnPostgres(_) => ErrorCode::NotYetOnPostgres,
+            ServiceError::Store(_) | ServiceError::Pipeline(_) | ServiceError::DataPlane(_) => {
+                ErrorCode::Internal
+            }
         }
     }
 }

@@ -20,6 +20,9 @@ pub enum PostgresStoreError {
     UnknownWorkspace { workspace_id: i64 },
     #[error("the partition {name} does not follow the posts_yYYYYmMM naming")]
     UnexpectedPartition { name: String },
+    /// The operation is not yet available on PostgreSQL (its name); the embedded store has it.
+    #[error("{0} is not yet available on PostgreSQL")]
+    NotYetOnPostgres(&'static str),
     /// The k gate and differencing audit shared with the embedded store (`peil_store`) failed.
     #[error(transparent)]
     Gate(#[from] peil_store::StoreError),

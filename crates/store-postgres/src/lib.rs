@@ -27,6 +27,7 @@
 mod aggregate;
 mod error;
 pub mod migrations;
+mod pending;
 mod posts;
 mod retention;
 
@@ -38,6 +39,7 @@ use postgres::{Client, NoTls};
 
 pub use aggregate::PostgresScope;
 pub use error::PostgresStoreError;
+pub use pending::PseudonymErasure;
 pub use retention::PostgresRetentionReport;
 
 /// Advisory lock key of retention: a retention run holds it exclusively (one run at a time over

@@ -23,7 +23,7 @@ use clap::Args;
 use peil_connectors::demo::{generate, webcare_messages, DemoConfig, DEMO_OWN_ACCOUNT};
 use peil_connectors::Record;
 use peil_model::{Purpose, Role, Workspace, WorkspaceDraft, WorkspaceStatus};
-use peil_service::{Actor, ImportScope, Interval, QueryRequest, Service};
+use peil_service::{Actor, ImportScope, Interval, QueryRequest, Service, ServiceError};
 
 use super::import::{ingest, progress_bar};
 use crate::report::{print_report, print_rising_terms};
@@ -177,7 +177,7 @@ pub fn setup_demo_workspace(service: &mut Service) -> Result<Workspace> {
 /// Adds the demo's active `communication_webcare` workspace (own account `@voorbeeldstad`, seven
 /// days' retention) with its monitor, ingests the generated webcare messages and returns the
 /// inbox's (total, open) as the service shows it.
-pub fn setup_demo_webcare(service: &mut Service, seed: u64) -> Result<(u64, u64)> {
+pub fn setup_demo_webcare(service: &mut Service, seed: u64) -> Result<Option<(u64, u64)>> {
     let operator = Actor::LocalOperator;
     let draft = WorkspaceDraft {
         name: DEMO_WEBCARE_WORKSPACE.to_string(),
@@ -234,13 +234,37 @@ pub fn setup_demo_webcare(service: &mut Service, seed: u64) -> Result<(u64, u64)
         records,
         &mut |_| {},
     )?;
-    let inbox = service.view_webcare_inbox(
+    match service.view_webcare_inbox(
         &operator,
         DEMO_WEBCARE_WORKSPACE,
         Some(DEMO_ORGANISATION),
         1,
-    )?;
-    Ok((inbox.total, inbox.open))
+    ) {
+        Ok(inbox) => Ok(Some((inbox.total, inbox.open))),
+        // TEMPORARY until the webcare methods land on PostgreSQL (issue 8, subjects).
+        Err(ServiceError::NotYetOnPostgres(_)) => Ok(None),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// On PostgreSQL the demo directory is fresh but the database may still hold the posts of an
+/// earlier demo under the same workspace id: refused, so no report mixes two runs.
+fn refuse_posts_of_an_earlier_demo(service: &mut Service, context: &Context) -> Result<()> {
+    if context.store == peil_service::StoreLocation::Embedded {
+        return Ok(());
+    }
+    let earlier: u64 = service
+        .workspaces(&Actor::LocalOperator)?
+        .iter()
+        .map(|summary| summary.posts)
+        .sum();
+    if earlier > 0 {
+        bail!(
+            "de PostgreSQL-database ({}) bevat al berichten van een eerdere demo; gebruik een lege database / the PostgreSQL database already holds posts of an earlier demo; use an empty database",
+            context.store.redacted()
+        );
+    }
+    Ok(())
 }
 
 /// Days of the demo's "what rose recently" comparison.
@@ -298,8 +322,9 @@ fn show_guard(service: &mut Service, language: OutputLanguage) {
 pub fn run(context: &Context, arguments: DemoArgs) -> Result<()> {
     let language = context.language;
     prepare_demo_directory(&arguments.dir)?;
-    let mut service = Service::open(&arguments.dir, None, "cli demo")?;
+    let mut service = context.open_service_in(&arguments.dir, None, "cli demo")?;
     let workspace = setup_demo_workspace(&mut service)?;
+    refuse_posts_of_an_earlier_demo(&mut service, context)?;
     println!(
         "{} {} / {} ({}, k = {}), {} {}",
         language.pick("Demo-werkruimte:", "Demo workspace:"),
@@ -356,14 +381,24 @@ pub fn run(context: &Context, arguments: DemoArgs) -> Result<()> {
         print_report(&document, language);
         print_recent_rise(&mut service, &config, language)?;
     }
-    let (inbox_total, inbox_open) = setup_demo_webcare(&mut service, arguments.seed)?;
+    let inbox = setup_demo_webcare(&mut service, arguments.seed)?;
     println!();
-    println!(
-        "{} {DEMO_WEBCARE_WORKSPACE} ({DEMO_OWN_ACCOUNT}): {inbox_total} {} ({inbox_open} {})",
-        language.pick("Webcare-inbox", "Webcare inbox"),
-        language.pick("GEGENEREERDE berichten", "GENERATED messages"),
-        language.pick("open", "open")
-    );
+    match inbox {
+        Some((inbox_total, inbox_open)) => println!(
+            "{} {DEMO_WEBCARE_WORKSPACE} ({DEMO_OWN_ACCOUNT}): {inbox_total} {} ({inbox_open} {})",
+            language.pick("Webcare-inbox", "Webcare inbox"),
+            language.pick("GEGENEREERDE berichten", "GENERATED messages"),
+            language.pick("open", "open")
+        ),
+        None => println!(
+            "{} {DEMO_WEBCARE_WORKSPACE} ({DEMO_OWN_ACCOUNT}): {}",
+            language.pick("Webcare-inbox", "Webcare inbox"),
+            language.pick(
+                "nog niet beschikbaar met PostgreSQL",
+                "not yet available on PostgreSQL"
+            )
+        ),
+    }
     println!();
     println!(
         "{} peil --data-dir {} query --workspace {} \"#storm OR storm\" --interval hour",
@@ -386,7 +421,7 @@ pub fn run(context: &Context, arguments: DemoArgs) -> Result<()> {
     }
     let logins = create_demo_users(&mut service)?;
     drop(service);
-    serve_demo(&arguments, &logins, language)
+    serve_demo(context, &arguments, &logins, language)
 }
 
 /// User names of the demo's web logins.
@@ -462,7 +497,12 @@ fn create_demo_users(service: &mut Service) -> Result<DemoLogins> {
 }
 
 /// Prints the logins once and serves the dashboard until Ctrl-C.
-fn serve_demo(arguments: &DemoArgs, logins: &DemoLogins, language: OutputLanguage) -> Result<()> {
+fn serve_demo(
+    context: &Context,
+    arguments: &DemoArgs,
+    logins: &DemoLogins,
+    language: OutputLanguage,
+) -> Result<()> {
     let url = format!("http://{}/login", arguments.listen);
     eprintln!();
     eprintln!(
@@ -504,6 +544,7 @@ fn serve_demo(arguments: &DemoArgs, logins: &DemoLogins, language: OutputLanguag
         listen: arguments.listen,
         data_dir: arguments.dir.clone(),
         key_dir: None,
+        store: context.store.clone(),
         settings,
         connectors: Vec::new(),
     })
