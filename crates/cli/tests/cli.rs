@@ -2314,3 +2314,190 @@ fn import_query_and_retention_on_postgres_answer_like_the_embedded_store() {
     );
     expect_success(&data_dir, &["audit", "verify"]);
 }
+
+/// A free loopback port (bound and released at once).
+fn free_port() -> u16 {
+    match std::net::TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()) {
+        Ok(address) => address.port(),
+        Err(error) => panic!("no free port: {error}"),
+    }
+}
+
+/// `GET path` on a local server; the status line, or `None` while it does not answer yet.
+fn http_status(port: u16, path: &str) -> Option<String> {
+    use std::io::Read as _;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .write_all(
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    answer.lines().next().map(str::to_string)
+}
+
+/// Stops a child with SIGTERM (a graceful shutdown) and returns whether it exited successfully.
+fn terminate(mut child: std::process::Child) -> bool {
+    let Ok(pid) = i32::try_from(child.id()) else {
+        return false;
+    };
+    // SAFETY: sends a signal to the child this test started; no memory is touched.
+    unsafe {
+        libc::kill(pid, libc::SIGTERM);
+    }
+    matches!(child.wait(), Ok(status) if status.success())
+}
+
+#[test]
+fn two_importers_two_servers_and_two_retention_runs_share_one_postgres_and_one_data_directory() {
+    let Some(server_url) = postgres_test_url("two_importers_two_servers_and_two_retention_runs")
+    else {
+        return;
+    };
+    let database = TestDatabase::new(&server_url, "processes");
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    setup_workspace(&data_dir, "Gemeente Test", "afval", true);
+    // 300 matching posts: the even ones 40 days old (past the 30 days' retention), the odd ones
+    // a day old. Two files overlap in 100 posts.
+    let lines: Vec<String> = (0..300)
+        .map(|number| {
+            recent_line(
+                &format!("m{number}"),
+                if number % 2 == 0 { 40 } else { 1 },
+                &format!("author-{}", number % 30),
+                "Afval en containers in de wijk",
+            )
+        })
+        .collect();
+    let first = directory.path().join("first.jsonl");
+    let second = directory.path().join("second.jsonl");
+    write_file(&first, &lines[..200]);
+    write_file(&second, &lines[100..]);
+
+    // Two importers at once.
+    let spawn_import = |input: &Path| {
+        Command::new(peil_binary())
+            .args(["--store", &database.url, "--data-dir"])
+            .arg(&data_dir)
+            .args(["import", "--json"])
+            .arg(input)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+    };
+    let (Ok(first_import), Ok(second_import)) = (spawn_import(&first), spawn_import(&second))
+    else {
+        panic!("cannot start the importers");
+    };
+    let mut stored = 0;
+    let mut duplicates = 0;
+    for importer in [first_import, second_import] {
+        let Ok(output) = importer.wait_with_output() else {
+            panic!("importer vanished");
+        };
+        let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+        assert!(
+            output.status.success(),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let summary = json_of(&stdout);
+        stored += summary["stored"].as_u64().unwrap_or(0);
+        duplicates += summary["duplicates"].as_u64().unwrap_or(0);
+    }
+    assert_eq!((stored, duplicates), (300, 100), "no post lost or doubled");
+    assert_eq!(database.count("SELECT count(*) FROM posts"), 300);
+
+    // Two servers over the same data directory and database.
+    let ports = [free_port(), free_port()];
+    let servers: Vec<std::process::Child> = ports
+        .iter()
+        .map(|port| {
+            let spawned = Command::new(peil_binary())
+                .args(["--store", &database.url, "--data-dir"])
+                .arg(&data_dir)
+                .args(["serve", "--retention-interval-hours", "0", "--listen"])
+                .arg(format!("127.0.0.1:{port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn();
+            match spawned {
+                Ok(child) => child,
+                Err(error) => panic!("cannot start peil serve: {error}"),
+            }
+        })
+        .collect();
+    for port in ports {
+        let mut status = None;
+        for _ in 0..200 {
+            status = http_status(port, "/healthz");
+            if status.is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(
+            status.as_deref().is_some_and(|line| line.contains(" 200")),
+            "{status:?}"
+        );
+    }
+
+    // Two retention runs at once, beside the servers: one at a time, the expired posts deleted
+    // once.
+    let spawn_retention = || {
+        Command::new(peil_binary())
+            .args(["--store", &database.url, "--data-dir"])
+            .arg(&data_dir)
+            .args(["retention", "run", "--json"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+    };
+    let (Ok(first_run), Ok(second_run)) = (spawn_retention(), spawn_retention()) else {
+        panic!("cannot start the retention runs");
+    };
+    let mut deleted = Vec::new();
+    for run in [first_run, second_run] {
+        let Ok(output) = run.wait_with_output() else {
+            panic!("retention run vanished");
+        };
+        let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+        assert!(
+            output.status.success(),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        deleted.push(
+            json_of(&stdout)["report"]["posts_deleted"]
+                .as_u64()
+                .unwrap_or(0),
+        );
+    }
+    deleted.sort_unstable();
+    assert_eq!(deleted, vec![0, 150]);
+    assert_eq!(database.count("SELECT count(*) FROM posts"), 150);
+
+    // The servers still answer, then stop cleanly (the PostgreSQL connection closes off the
+    // async runtime).
+    for port in ports {
+        assert!(http_status(port, "/healthz").is_some_and(|line| line.contains(" 200")));
+    }
+    for server in servers {
+        assert!(terminate(server), "peil serve did not stop cleanly");
+    }
+    // One audit chain over every process, and it verifies.
+    let entries = json_of(&expect_success(&data_dir, &["audit", "list", "--json"]));
+    let count_of = |action: &str| {
+        entries.as_array().map_or(0, |list| {
+            list.iter()
+                .filter(|entry| entry["entry"]["action"] == action)
+                .count()
+        })
+    };
+    assert_eq!(count_of("import"), 2, "{entries}");
+    assert_eq!(count_of("retention_run"), 2, "{entries}");
+    expect_success(&data_dir, &["audit", "verify"]);
+}

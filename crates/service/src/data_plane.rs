@@ -102,6 +102,9 @@ pub fn redact_url(url: &str) -> String {
     format!("{scheme}://{authority}{tail}")
 }
 
+/// The file in the data directory whose exclusive lock a retention run on PostgreSQL holds.
+const RETENTION_LOCK_FILE: &str = "retention.lock";
+
 /// What `peil store check` shows of the data plane on PostgreSQL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DataPlaneCheck {
@@ -308,8 +311,25 @@ impl<'a> Stores<'a> {
         let Some(postgres) = self.postgres.as_deref_mut() else {
             return Ok(self.control.run_retention(as_of)?);
         };
+        // One run at a time over every process of this data directory (PostgreSQL's advisory
+        // lock covers its own part across hosts; the control plane lives on this host).
+        let lock_path = self.control.data_dir().join(RETENTION_LOCK_FILE);
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .and_then(|file| file.lock().map(|()| file))
+            .map_err(|source| {
+                ServiceError::Store(peil_store::StoreError::Io {
+                    path: lock_path.clone(),
+                    source,
+                })
+            })?;
         let data_plane = postgres.run_retention(as_of)?;
-        let mut report = self.control.run_retention(as_of)?;
+        let report = self.control.run_retention(as_of);
+        drop(lock);
+        let mut report = report?;
         report.posts_deleted += data_plane.posts_deleted;
         for workspace in &mut report.workspaces {
             if let Some(deleted) = data_plane
