@@ -2288,9 +2288,62 @@ fn import_query_and_retention_on_postgres_answer_like_the_embedded_store() {
         "the posts are in PostgreSQL"
     );
 
-    // Retention on PostgreSQL: the corpus is from October 2026; retention is 30 days, so a run
-    // as of 90 days from now expires every post, in PostgreSQL, for real.
     let data_dir = directory.path().join("p");
+    // The posts went to PostgreSQL only: no text of them lies in the data directory.
+    for file in files_under(&data_dir) {
+        let bytes = fs::read(&file).unwrap_or_default();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("puinhoop"),
+            "post text in {}",
+            file.display()
+        );
+    }
+    // A changed retention reaches PostgreSQL before the next operation on posts.
+    expect_success(
+        &data_dir,
+        &[
+            "workspace",
+            "edit",
+            "afval",
+            "--org",
+            "Gemeente Test",
+            "--retention-days",
+            "14",
+            "--why",
+            "strenger",
+        ],
+    );
+    expect_success_on(&database.url, &data_dir, &["workspace", "list"]);
+    assert_eq!(
+        database.count("SELECT retention_days_posts::bigint FROM workspaces"),
+        14
+    );
+    // Data-subject requests are not on PostgreSQL yet: a clear refusal, never an empty answer.
+    let lookup = run_peil(
+        &data_dir,
+        &[
+            "--store",
+            &database.url,
+            "dsr",
+            "lookup",
+            "--json",
+            "--org",
+            "Gemeente Test",
+            "--platform",
+            "import",
+            "--handle",
+            "author-1",
+        ],
+    );
+    assert!(!lookup.status.success());
+    assert!(
+        String::from_utf8_lossy(&lookup.stderr).contains("not yet available on PostgreSQL"),
+        "{}",
+        String::from_utf8_lossy(&lookup.stderr)
+    );
+
+    // Retention on PostgreSQL: the corpus is from October 2026; retention is now 14 days, so a
+    // run as of 90 days from now expires every post, in PostgreSQL, for real.
     let run = json_of(&expect_success_on(
         &database.url,
         &data_dir,
