@@ -2554,3 +2554,27 @@ fn two_importers_two_servers_and_two_retention_runs_share_one_postgres_and_one_d
     assert_eq!(count_of("retention_run"), 2, "{entries}");
     expect_success(&data_dir, &["audit", "verify"]);
 }
+
+#[test]
+fn the_password_of_a_postgres_url_is_never_printed() {
+    let directory = temp_dir();
+    let data_dir = directory.path().join("data");
+    for url in [
+        "postgres://peil:zeergeheim@127.0.0.1:1/peil",
+        "postgresql://peil@127.0.0.1:1/peil?password=zeergeheim&bogus=1",
+        "postgres://peil:zeergeheim@[kapot",
+    ] {
+        let output = run_peil(&data_dir, &["--store", url, "store", "check"]);
+        let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+        let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+        assert!(!output.status.success());
+        assert!(stderr.contains("data plane: postgres"), "{stderr}");
+        assert!(
+            !stderr.contains("zeergeheim") && !stdout.contains("zeergeheim"),
+            "{stderr}"
+        );
+    }
+    let unknown = run_peil(&data_dir, &["--store", "mysql://x", "workspace", "list"]);
+    assert!(!unknown.status.success());
+    assert!(!data_dir.exists(), "nothing was opened");
+}
