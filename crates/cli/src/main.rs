@@ -10,7 +10,7 @@ mod report;
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use commands::{
@@ -36,8 +36,9 @@ struct Cli {
     /// Act as this user of the organisation (required once the organisation has users).
     #[arg(long = "as", global = true, env = "PEIL_USER")]
     acting_as: Option<String>,
-    /// Store to use: `embedded` (SQLite + tantivy in the data directory, the default).
-    #[arg(long, global = true, env = "PEIL_STORE")]
+    /// Data plane: `embedded` (SQLite + tantivy in the data directory, the default) or a
+    /// `postgres://…` URL (posts in PostgreSQL; the control plane stays in the data directory).
+    #[arg(long, global = true, env = "PEIL_STORE", hide_env_values = true)]
     store: Option<String>,
     /// Language of the output: nl (default) or en.
     #[arg(long, global = true, env = "PEIL_LANG", value_enum, default_value_t = OutputLanguage::Nl)]
@@ -145,6 +146,8 @@ enum Command {
 
 /// Everything a command needs from the global options.
 pub struct Context {
+    /// Where the data plane lives (`--store`); the control plane is always in `data_dir`.
+    pub store: peil_service::StoreLocation,
     pub data_dir: PathBuf,
     pub key_dir: Option<PathBuf>,
     pub acting_as: Option<String>,
@@ -154,11 +157,32 @@ pub struct Context {
 impl Context {
     /// Opens the service over the data directory and resolves the acting user (`--as`).
     pub fn open_service(&self) -> Result<(peil_service::Service, peil_service::Actor)> {
-        let service =
-            peil_service::Service::open(&self.data_dir, self.key_dir.as_deref(), "cli")
-                .with_context(|| format!("cannot open the store in {}", self.data_dir.display()))?;
+        let service = self.open_service_as("cli")?;
         let actor = service.actor(self.acting_as.as_deref())?;
         Ok((service, actor))
+    }
+
+    /// Opens the service over the data directory and the `--store` data plane, recording
+    /// `origin` in its audit entries. Errors name the data directory and the store without the
+    /// URL's password.
+    pub fn open_service_as(&self, origin: &str) -> Result<peil_service::Service> {
+        self.open_service_in(&self.data_dir, self.key_dir.as_deref(), origin)
+    }
+
+    /// `open_service_as` over another data directory (the demo's, the benchmark's).
+    pub fn open_service_in(
+        &self,
+        data_dir: &std::path::Path,
+        key_dir: Option<&std::path::Path>,
+        origin: &str,
+    ) -> Result<peil_service::Service> {
+        peil_service::Service::open_at(data_dir, key_dir, origin, &self.store).with_context(|| {
+            format!(
+                "cannot open the store in {} (data plane: {})",
+                data_dir.display(),
+                self.store.redacted()
+            )
+        })
     }
 }
 
@@ -176,14 +200,10 @@ fn main() -> Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    match cli.store.as_deref() {
-        None | Some("embedded") => {}
-        Some(other) if other.starts_with("postgres://") || other.starts_with("postgresql://") => {
-            bail!("the PostgreSQL store is not available yet; use the embedded store (leave out --store)")
-        }
-        Some(_) => bail!("unknown --store value; supported: embedded"),
-    }
+    // The URL's password never reaches an error: the parse error names no part of the value.
+    let store = peil_service::StoreLocation::parse(cli.store.as_deref().unwrap_or("embedded"))?;
     let context = Context {
+        store,
         data_dir: cli.data_dir,
         key_dir: cli.key_dir,
         acting_as: cli.acting_as,

@@ -23,16 +23,41 @@ use peil_connectors::{RawPost, Record};
 use peil_deid::{author_pseudonym, organisation_engine, source_reference, Deidentifier};
 use peil_model::{Language, Purpose, Workspace, WorkspaceStatus};
 use peil_query::{MatchDoc, Query, QueryError};
-use peil_store::{ObjectionMatcher, Store, StoreError, StoredPost};
+use peil_store::{BatchOutcome, ObjectionMatcher, Store, StoreError, StoredPost};
 
 /// Posts are written to the store in batches of this size.
 pub const DEFAULT_BATCH_SIZE: usize = 2_000;
+
+/// Where the pipeline writes posts when they do not go into the embedded store that holds the
+/// keys (the data plane on PostgreSQL). The keys, monitors and objections are always read from
+/// the embedded store (the control plane). An implementation must never log or keep the posts
+/// beyond storing them.
+pub trait PostSink {
+    /// Stores a batch, deduplicated on (workspace, source reference), like `Store::insert_posts`.
+    fn write_posts(&mut self, posts: &[StoredPost]) -> Result<BatchOutcome, PipelineError>;
+    /// Deletes the post of `workspace_id` with `source_ref` (a deletion at the source).
+    fn delete_at_source(
+        &mut self,
+        workspace_id: i64,
+        source_ref: &[u8; 32],
+    ) -> Result<bool, PipelineError>;
+    /// Records source coverage per hour, like `Store::record_source_hours`.
+    fn write_source_hours(
+        &mut self,
+        workspace_ids: &[i64],
+        hours: &BTreeMap<(String, i64), u64>,
+    ) -> Result<(), PipelineError>;
+}
 
 /// Errors that stop an ingest run. A malformed input line is not one of them: it is counted.
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The data plane outside the embedded store (PostgreSQL) failed; its error carries no
+    /// values of posts.
+    #[error("the data plane failed: {0}")]
+    DataPlane(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("monitor {monitor_id} of workspace `{workspace}` no longer parses: {error}")]
     Monitor {
         workspace: String,
@@ -308,11 +333,22 @@ impl Pipeline {
 
     /// Runs one connector record through the pipeline.
     pub fn process(&mut self, store: &mut Store, record: Record) -> Result<(), PipelineError> {
+        self.process_into(store, None, record)
+    }
+
+    /// Runs one connector record through the pipeline, with the keys from `store` and the posts
+    /// written to `data_plane` (`None`: into `store` itself, the embedded data plane).
+    pub fn process_into(
+        &mut self,
+        store: &mut Store,
+        mut data_plane: Option<&mut (dyn PostSink + '_)>,
+        record: Record,
+    ) -> Result<(), PipelineError> {
         self.stats.read += 1;
         match record {
-            Record::Post(raw) => self.process_post(store, raw),
+            Record::Post(raw) => self.process_post(store, data_plane, raw),
             Record::Delete { source, source_id } => {
-                self.flush(store)?;
+                self.flush_into(store, data_plane.as_deref_mut())?;
                 let mut deleted_any = false;
                 let workspace_plans = self
                     .organisations
@@ -321,7 +357,10 @@ impl Pipeline {
                 for plan in workspace_plans {
                     let reference_key = store.keys().reference_key(plan.workspace.id)?;
                     let reference = source_reference(&reference_key, &source, &source_id);
-                    deleted_any |= store.delete_post_by_reference(plan.workspace.id, &reference)?;
+                    deleted_any |= match data_plane.as_deref_mut() {
+                        Some(sink) => sink.delete_at_source(plan.workspace.id, &reference)?,
+                        None => store.delete_post_by_reference(plan.workspace.id, &reference)?,
+                    };
                 }
                 if deleted_any {
                     self.stats.deletes += 1;
@@ -337,7 +376,12 @@ impl Pipeline {
         }
     }
 
-    fn process_post(&mut self, store: &mut Store, raw: RawPost) -> Result<(), PipelineError> {
+    fn process_post(
+        &mut self,
+        store: &mut Store,
+        data_plane: Option<&mut (dyn PostSink + '_)>,
+        raw: RawPost,
+    ) -> Result<(), PipelineError> {
         self.input_sequence += 1;
         let timestamp = raw.created_at.timestamp();
         let hour_start = timestamp - timestamp.rem_euclid(3_600);
@@ -381,7 +425,7 @@ impl Pipeline {
             return Ok(());
         }
         if self.pending.len() >= self.batch_size {
-            self.flush(store)?;
+            self.flush_into(store, data_plane)?;
         }
         Ok(())
     }
@@ -495,7 +539,16 @@ impl Pipeline {
 
     /// Writes every pending post to the store.
     pub fn flush(&mut self, store: &mut Store) -> Result<(), PipelineError> {
-        self.flush_source_hours(store)?;
+        self.flush_into(store, None)
+    }
+
+    /// Writes every pending post to `data_plane` (`None`: into `store`).
+    pub fn flush_into(
+        &mut self,
+        store: &mut Store,
+        mut data_plane: Option<&mut (dyn PostSink + '_)>,
+    ) -> Result<(), PipelineError> {
+        self.flush_source_hours(store, data_plane.as_deref_mut())?;
         if self.pending.is_empty() {
             return Ok(());
         }
@@ -504,7 +557,10 @@ impl Pipeline {
             .into_iter()
             .map(|entry| (entry.input_sequence, entry.post))
             .unzip();
-        let outcomes = store.insert_posts(&posts)?;
+        let outcomes = match data_plane {
+            Some(sink) => sink.write_posts(&posts)?,
+            None => store.insert_posts(&posts)?,
+        };
         // A post counts as stored when at least one workspace copy was new.
         let mut sequences_stored = BTreeSet::new();
         let mut sequences_seen = BTreeSet::new();
@@ -524,7 +580,11 @@ impl Pipeline {
 impl Pipeline {
     /// Writes the coverage counted since the last flush, for each workspace the sources it
     /// accepts.
-    fn flush_source_hours(&mut self, store: &mut Store) -> Result<(), PipelineError> {
+    fn flush_source_hours(
+        &mut self,
+        store: &mut Store,
+        mut data_plane: Option<&mut (dyn PostSink + '_)>,
+    ) -> Result<(), PipelineError> {
         if self.source_hours.is_empty() {
             return Ok(());
         }
@@ -540,7 +600,10 @@ impl Pipeline {
                 .filter(|((source, _), _)| workspace.allows_source(source))
                 .map(|(key, records)| (key.clone(), *records))
                 .collect();
-            store.record_source_hours(&[workspace.id], &accepted)?;
+            match data_plane.as_deref_mut() {
+                Some(sink) => sink.write_source_hours(&[workspace.id], &accepted)?,
+                None => store.record_source_hours(&[workspace.id], &accepted)?,
+            }
         }
         Ok(())
     }

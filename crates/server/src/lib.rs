@@ -49,6 +49,8 @@ pub struct ServerConfig {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
     pub key_dir: Option<PathBuf>,
+    /// Where the data plane lives (`--store`): embedded, or PostgreSQL.
+    pub store: peil_service::StoreLocation,
     pub settings: ServerSettings,
     /// Live connectors to run inside the server (`--connectors FILE`).
     pub connectors: Vec<peil_connectors_live::ConnectorSpec>,
@@ -94,8 +96,17 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
     connectors::check_configuration(&config.connectors)?;
     let origin = format!("http {}", config.listen);
-    let mut service =
-        peil_service::Service::open(&config.data_dir, config.key_dir.as_deref(), &origin)?;
+    // Opened on a blocking thread: the PostgreSQL client runs a runtime of its own.
+    let (data_dir, key_dir, store) = (
+        config.data_dir.clone(),
+        config.key_dir.clone(),
+        config.store.clone(),
+    );
+    let mut service = tokio::task::spawn_blocking(move || {
+        peil_service::Service::open_at(&data_dir, key_dir.as_deref(), &origin, &store)
+    })
+    .await
+    .map_err(|error| std::io::Error::other(format!("opening the service failed: {error}")))??;
     // A connector for an organisation that does not exist would fail on every start: refuse it.
     for organisation in config
         .connectors
@@ -117,6 +128,7 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
         tokio::spawn(retention::retention_schedule(state.clone(), interval));
     }
     let connector_tasks = connectors::start(&state);
+    let closing = state.clone();
     let served = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
@@ -124,6 +136,16 @@ pub async fn serve(config: ServerConfig) -> Result<(), ServerError> {
     .with_graceful_shutdown(shutdown_signal())
     .await;
     connector_tasks.stop().await;
+    // The PostgreSQL connection closes on a blocking thread (its client blocks on close).
+    if let Err(error) = closing
+        .call(|service| {
+            service.close_data_plane();
+            Ok(())
+        })
+        .await
+    {
+        tracing::warn!(%error, "closing the data plane failed");
+    }
     served?;
     Ok(())
 }

@@ -275,19 +275,18 @@ impl Service {
     /// The workspaces `actor` may see (a user: their organisation's; the local operator: all).
     pub fn workspaces(&mut self, actor: &Actor) -> Result<Vec<WorkspaceSummary>, ServiceError> {
         let visible = actor.organisation_id();
-        self.perform(
+        self.perform_on_data(
             actor,
             Operation::ListWorkspaces,
             visible,
             "workspaces",
-            None,
-            |store, _| {
+            |stores, _| {
                 let mut summaries = Vec::new();
-                for (organisation, workspace) in store.workspaces()? {
+                for (organisation, workspace) in stores.control.workspaces()? {
                     if visible.is_some_and(|own| own != workspace.organisation_id) {
                         continue;
                     }
-                    let posts = store.post_count(workspace.id)?;
+                    let posts = stores.post_count(workspace.id)?;
                     summaries.push(WorkspaceSummary {
                         organisation,
                         workspace,
@@ -296,6 +295,7 @@ impl Service {
                 }
                 Ok(summaries)
             },
+            |_| None,
         )
     }
 
@@ -372,8 +372,8 @@ impl Service {
             Operation::CheckMonitor,
             Some(workspace.organisation_id),
             &object_of("workspace", &workspace.name),
-            |store, _| {
-                let allow_entries = store.allow_entries(workspace.organisation_id)?;
+            |stores, _| {
+                let allow_entries = stores.control.allow_entries(workspace.organisation_id)?;
                 let reasons =
                     peil_policy::check_monitor_query(&workspace, &allow_entries, query_text)
                         .into_iter()
@@ -454,13 +454,27 @@ impl Service {
 
     /// Checks the store (SQLite integrity, database and index agree).
     pub fn check_store(&mut self, actor: &Actor) -> Result<peil_store::StoreCheck, ServiceError> {
-        self.perform(
+        Ok(self.check_stores(actor)?.0)
+    }
+
+    /// Checks the store in the data directory and, on PostgreSQL, reports the data plane's
+    /// schema version and post counts (the URL without its password).
+    pub fn check_stores(
+        &mut self,
+        actor: &Actor,
+    ) -> Result<(peil_store::StoreCheck, Option<crate::DataPlaneCheck>), ServiceError> {
+        let location = self.store_location().redacted();
+        self.perform_on_data(
             actor,
             Operation::CheckStore,
             None,
             "store",
-            None,
-            |store, _| Ok(store.check()?),
+            |stores, _| {
+                let control = stores.control.check()?;
+                let data_plane = stores.check(&location)?;
+                Ok((control, data_plane))
+            },
+            |_| None,
         )
     }
 }

@@ -22,16 +22,17 @@ pub enum DocumentFormat {
 /// The live configuration of `organisation` and this installation's safeguards, as the
 /// documents are generated from them.
 pub(crate) fn document_input(
-    store: &mut peil_store::Store,
+    stores: &mut crate::data_plane::Stores<'_>,
     organisation: &peil_model::Organisation,
 ) -> Result<DocumentInput, ServiceError> {
     let mut workspaces = Vec::new();
-    for (_, workspace) in store.workspaces()? {
+    for (_, workspace) in stores.control.workspaces()? {
         if workspace.organisation_id != organisation.id {
             continue;
         }
+        let posts_stored = stores.post_count(workspace.id)?;
+        let store = &mut *stores.control;
         let monitors = store.monitors(workspace.id)?;
-        let posts_stored = store.post_count(workspace.id)?;
         let key_periods_live = store.keys().keys_of(workspace.id)?.len();
         workspaces.push(WorkspaceFacts {
             workspace,
@@ -44,7 +45,7 @@ pub(crate) fn document_input(
     safeguards.sentiment_accuracy_nl = Some(peil_policy::SENTIMENT_ACCURACY_NL.to_string());
     safeguards.sentiment_accuracy_en = Some(peil_policy::SENTIMENT_ACCURACY_NOTE.to_string());
     Ok(DocumentInput {
-        allow_list: store.allow_entries(organisation.id)?,
+        allow_list: stores.control.allow_entries(organisation.id)?,
         organisation: organisation.clone(),
         workspaces,
         generated_at: chrono::Utc::now(),
@@ -65,14 +66,13 @@ impl Service {
     ) -> Result<String, ServiceError> {
         let organisation =
             self.organisation_for(actor, Operation::GenerateDocument, organisation)?;
-        self.perform(
+        self.perform_on_data(
             actor,
             Operation::GenerateDocument,
             Some(organisation.id),
             &object_of("document", kind.code()),
-            None,
-            |store, _| {
-                let input = document_input(store, &organisation)?;
+            |stores, _| {
+                let input = document_input(stores, &organisation)?;
                 let rendered = match format {
                     DocumentFormat::Markdown => peil_docs::render_markdown_in(kind, &input, language),
                     DocumentFormat::Html => peil_docs::render_html_in(kind, &input, language),
@@ -90,6 +90,7 @@ impl Service {
                 };
                 rendered.map_err(|error| ServiceError::InvalidInput(error.to_string()))
             },
+            |_| None,
         )
     }
 }

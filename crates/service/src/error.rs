@@ -6,6 +6,7 @@
 
 use peil_model::ModelError;
 use peil_store::StoreError;
+use peil_store_postgres::PostgresStoreError;
 use serde::Serialize;
 
 /// The public code of an error, stable across versions.
@@ -35,7 +36,7 @@ pub enum ErrorType {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 11] = [
         ErrorCode::NotFound,
         ErrorCode::ActorRequired,
         ErrorCode::Forbidden,
@@ -104,6 +105,18 @@ pub enum ServiceError {
     Store(StoreError),
     #[error(transparent)]
     Pipeline(#[from] peil_pipeline::PipelineError),
+    /// The PostgreSQL data plane failed (its error carries no values of rows).
+    #[error(transparent)]
+    DataPlane(PostgresStoreError),
+}
+
+impl From<PostgresStoreError> for ServiceError {
+    fn from(error: PostgresStoreError) -> ServiceError {
+        match error {
+            PostgresStoreError::Gate(store_error) => ServiceError::from(store_error),
+            other => ServiceError::DataPlane(other),
+        }
+    }
 }
 
 impl From<StoreError> for ServiceError {
@@ -133,7 +146,9 @@ impl ServiceError {
             ServiceError::Rule(_) => ErrorCode::RuleViolation,
             ServiceError::AlreadyExists { .. } => ErrorCode::AlreadyExists,
             ServiceError::Audit(_) => ErrorCode::AuditUnavailable,
-            ServiceError::Store(_) | ServiceError::Pipeline(_) => ErrorCode::Internal,
+            ServiceError::Store(_) | ServiceError::Pipeline(_) | ServiceError::DataPlane(_) => {
+                ErrorCode::Internal
+            }
         }
     }
 }

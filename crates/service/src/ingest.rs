@@ -54,34 +54,38 @@ impl Service {
             None => "installation".to_string(),
         };
         let analysis = self.analysis;
-        self.perform(
+        self.perform_on_data(
             actor,
             Operation::Import,
             organisation_id,
             &object,
-            None,
-            |store, _| {
-                store.close_ended_workspaces(chrono::Utc::now())?;
-                let mut pipeline = Pipeline::for_active_workspaces_of(store, organisation_id)?
-                    .with_batch_size(batch_size)
-                    .with_analysis(analysis);
-                for record in records {
-                    match record {
-                        Ok(record) => pipeline.process(store, record)?,
-                        Err(parse_error) => {
-                            pipeline.reject();
-                            progress(ImportProgress::Rejected(&parse_error));
+            |stores, _| {
+                stores.control.close_ended_workspaces(chrono::Utc::now())?;
+                stores.ingest(|store, mut data_plane| {
+                    let mut pipeline = Pipeline::for_active_workspaces_of(store, organisation_id)?
+                        .with_batch_size(batch_size)
+                        .with_analysis(analysis);
+                    for record in records {
+                        match record {
+                            Ok(record) => {
+                                pipeline.process_into(store, data_plane.as_deref_mut(), record)?
+                            }
+                            Err(parse_error) => {
+                                pipeline.reject();
+                                progress(ImportProgress::Rejected(&parse_error));
+                            }
+                        }
+                        let read = pipeline.stats().read;
+                        if read.is_multiple_of(256) {
+                            progress(ImportProgress::Read(read));
                         }
                     }
-                    let read = pipeline.stats().read;
-                    if read.is_multiple_of(256) {
-                        progress(ImportProgress::Read(read));
-                    }
-                }
-                pipeline.flush(store)?;
-                progress(ImportProgress::Read(pipeline.stats().read));
-                Ok(pipeline.stats())
+                    pipeline.flush_into(store, data_plane)?;
+                    progress(ImportProgress::Read(pipeline.stats().read));
+                    Ok(pipeline.stats())
+                })
             },
+            |_| None,
         )
     }
 

@@ -20,6 +20,7 @@ mod actor;
 mod audit;
 mod auth;
 mod catalog;
+mod data_plane;
 mod documents;
 mod error;
 mod ingest;
@@ -37,6 +38,9 @@ use std::path::{Path, PathBuf};
 
 use peil_audit::{AuditEntry, AuditLog, AuditResult};
 use peil_store::Store;
+use peil_store_postgres::PostgresStore;
+
+use crate::data_plane::Stores;
 
 pub use actor::{Actor, LOCAL_OPERATOR};
 pub use audit::verify_audit;
@@ -46,6 +50,7 @@ pub use auth::{
     MINIMUM_PASSWORD_CHARACTERS,
 };
 pub use catalog::{MonitorCheck, MonitorCheckReason, WorkspaceSummary};
+pub use data_plane::{redact_url, DataPlaneCheck, StoreLocation};
 pub use documents::DocumentFormat;
 pub use error::{ErrorCode, ErrorType, ServiceError};
 pub use ingest::{ImportProgress, ImportScope};
@@ -73,9 +78,13 @@ pub use peil_store::{
     TermCell, TermCluster, TermList, WebcareMessage, WebcareStatus, HIGH_FREQUENCY_POSTS_PER_DAY,
 };
 
-/// The service over one data directory: store, key store and audit log.
+/// The service over one data directory: store, key store and audit log; with PostgreSQL the
+/// data directory holds the control plane and PostgreSQL the data plane (`data_plane.rs`).
 pub struct Service {
     store: Store,
+    /// The data plane on PostgreSQL; `None`: the posts live in `store` (embedded).
+    postgres: Option<PostgresStore>,
+    location: StoreLocation,
     audit: AuditLog,
     origin: String,
     /// Whether imports analyse posts (sentiment, terms). Off only for the benchmark's baseline
@@ -91,13 +100,36 @@ impl Service {
         key_dir: Option<&Path>,
         origin: &str,
     ) -> Result<Service, ServiceError> {
+        Service::open_at(data_dir, key_dir, origin, &StoreLocation::Embedded)
+    }
+
+    /// `open`, with the data plane at `location`: embedded, or PostgreSQL (connected and
+    /// migrated here; the control plane stays in `data_dir`).
+    pub fn open_at(
+        data_dir: &Path,
+        key_dir: Option<&Path>,
+        origin: &str,
+        location: &StoreLocation,
+    ) -> Result<Service, ServiceError> {
         let store = Store::open_with_key_dir(data_dir, key_dir)?;
         let audit_key_dir: PathBuf = key_dir
             .map(Path::to_path_buf)
             .unwrap_or_else(|| data_dir.join(peil_store::KEYS_DIR));
+        let postgres = match location {
+            StoreLocation::Embedded => None,
+            StoreLocation::Postgres { url } => {
+                let mut postgres = PostgresStore::connect(url)?;
+                // The webcare answer links are sealed with keys of the control plane's key
+                // store; the data plane opens them with its own handle on the same store.
+                postgres.use_key_store(peil_store::KeyStore::open(&audit_key_dir)?);
+                Some(postgres)
+            }
+        };
         let audit = AuditLog::open(data_dir, &audit_key_dir)?;
         Ok(Service {
             store,
+            postgres,
+            location: location.clone(),
             audit,
             origin: origin.to_string(),
             analysis: true,
@@ -109,6 +141,30 @@ impl Service {
     /// may use it (a workspace fed this way has no sentiment or terms).
     pub fn skip_analysis_for_benchmark(&mut self) {
         self.analysis = false;
+    }
+
+    /// Where the data plane lives.
+    pub fn store_location(&self) -> &StoreLocation {
+        &self.location
+    }
+
+    /// Closes the connection to a PostgreSQL data plane (call it off the async runtime, e.g. at
+    /// the end of `peil serve`); every later operation on posts answers an error, never an
+    /// answer from the embedded store.
+    pub fn close_data_plane(&mut self) {
+        self.postgres = None;
+    }
+
+    /// An error when the data plane is PostgreSQL and its connection was closed.
+    fn data_plane_open(&self) -> Result<(), ServiceError> {
+        match (&self.location, &self.postgres) {
+            (StoreLocation::Postgres { .. }, None) => Err(ServiceError::DataPlane(
+                peil_store_postgres::PostgresStoreError::Client(
+                    "the PostgreSQL data plane is closed".to_string(),
+                ),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// The one door: checks `actor` against `operation` for `organisation_id`, runs `body` on the
@@ -144,10 +200,44 @@ impl Service {
             operation,
             organisation_id,
             object,
-            body,
+            |stores, label| body(stores.control, label),
             describe,
             |_| false,
         )
+    }
+
+    /// `perform` for a body that reads or writes posts: it gets the control store and the data
+    /// plane (`data_plane.rs`), with the catalog registered in PostgreSQL first.
+    fn perform_on_data<T>(
+        &mut self,
+        actor: &Actor,
+        operation: Operation,
+        organisation_id: Option<i64>,
+        object: &str,
+        body: impl FnOnce(&mut Stores<'_>, &str) -> Result<T, ServiceError>,
+        describe: impl FnOnce(&T) -> Option<String>,
+    ) -> Result<T, ServiceError> {
+        let open = self.data_plane_open();
+        self.perform_judged(
+            actor,
+            operation,
+            organisation_id,
+            object,
+            |stores, label| {
+                open?;
+                stores.register_catalog()?;
+                body(stores, label)
+            },
+            describe,
+            |_| false,
+        )
+    }
+
+    /// The stores outside the one door, for what is not an operation of its own: the batches of
+    /// a watch session that an audited start handed out.
+    fn stores(&mut self) -> Result<Stores<'_>, ServiceError> {
+        self.data_plane_open()?;
+        Ok(Stores::new(&mut self.store, self.postgres.as_mut()))
     }
 
     /// The one place that authorizes, runs and audits an operation. `refused` says whether a
@@ -160,12 +250,15 @@ impl Service {
         operation: Operation,
         organisation_id: Option<i64>,
         object: &str,
-        body: impl FnOnce(&mut Store, &str) -> Result<T, ServiceError>,
+        body: impl FnOnce(&mut Stores<'_>, &str) -> Result<T, ServiceError>,
         describe: impl FnOnce(&T) -> Option<String>,
         refused: impl FnOnce(&T) -> bool,
     ) -> Result<T, ServiceError> {
         let outcome = match actor::authorize(&self.store, actor, operation, organisation_id) {
-            Ok(()) => body(&mut self.store, &actor.label()),
+            Ok(()) => {
+                let mut stores = Stores::new(&mut self.store, self.postgres.as_mut());
+                body(&mut stores, &actor.label())
+            }
             Err(refusal) => Err(refusal),
         };
         let result = match &outcome {

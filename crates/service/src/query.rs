@@ -76,13 +76,14 @@ impl Service {
             request.organisation.as_deref(),
         )?;
         let query_text = request.text.trim().to_string();
-        self.perform(
+        let detail = query_text.clone();
+        self.perform_on_data(
             actor,
             Operation::Query,
             Some(workspace.organisation_id),
             &object_of("workspace", &workspace.name),
-            Some(&query_text),
-            |store, _| {
+            |stores, _| {
+                let store = &mut *stores.control;
                 if let (Some(start), Some(end)) = (request.from, request.to) {
                     if start >= end {
                         return Err(ServiceError::InvalidInput(
@@ -100,8 +101,8 @@ impl Service {
                     interval: request.interval,
                     top: request.top,
                 };
-                let report = store.aggregate(&workspace, &aggregate_request)?;
                 let organisation = store.organisation_by_id(workspace.organisation_id)?;
+                let report = stores.aggregate(&workspace, &aggregate_request)?;
                 let caveat = Caveat::for_report(&report);
                 Ok(QueryAnswer {
                     organisation: organisation.name,
@@ -112,6 +113,7 @@ impl Service {
                     caveat,
                 })
             },
+            |_| Some(detail),
         )
     }
 }

@@ -80,19 +80,13 @@ impl Service {
     ) -> Result<Vec<SubjectHolding>, ServiceError> {
         let organisation = self.organisation_for(actor, Operation::SubjectLookup, organisation)?;
         let ids = subject.all_author_ids()?;
-        self.perform(
+        self.perform_on_data(
             actor,
             Operation::SubjectLookup,
             Some(organisation.id),
             &subject.audit_object(organisation.id),
-            None,
-            |store, _| {
-                Ok(store.subject_post_counts_in_organisation(
-                    organisation.id,
-                    &subject.platform,
-                    &ids,
-                )?)
-            },
+            |stores, _| stores.subject_post_counts(organisation.id, &subject.platform, &ids),
+            |_| None,
         )
     }
 
@@ -106,14 +100,14 @@ impl Service {
     ) -> Result<ErasureReport, ServiceError> {
         let organisation = self.organisation_for(actor, Operation::SubjectErase, organisation)?;
         let ids = subject.all_author_ids()?;
-        self.perform_described(
+        self.perform_on_data(
             actor,
             Operation::SubjectErase,
             Some(organisation.id),
             &subject.audit_object(organisation.id),
-            |store, label| {
-                let report = store.erase_subject(organisation.id, &subject.platform, &ids)?;
-                store.record_change_note(
+            |stores, label| {
+                let report = stores.erase_subject(organisation.id, &subject.platform, &ids)?;
+                stores.control.record_change_note(
                     Some(organisation.id),
                     "data-subject-request",
                     &format!(
@@ -168,14 +162,14 @@ impl Service {
         actor: &Actor,
         as_of: DateTime<Utc>,
     ) -> Result<(RetentionReport, Vec<String>), ServiceError> {
-        self.perform_described(
+        self.perform_on_data(
             actor,
             Operation::RunRetention,
             None,
             &format!("installation as-of:{}", as_of.format("%Y-%m-%d")),
-            |store, _| {
-                let closed = store.close_ended_workspaces(as_of)?;
-                let report = store.run_retention(as_of)?;
+            |stores, _| {
+                let closed = stores.control.close_ended_workspaces(as_of)?;
+                let report = stores.run_retention(as_of)?;
                 Ok((report, closed))
             },
             |(report, closed)| {

@@ -111,19 +111,20 @@ impl Service {
             }
         };
         let object = watch_object(connector, kind, organisation_id, authorised_for);
-        let (pipeline, cursor) = self.perform(
+        let (pipeline, cursor) = self.perform_on_data(
             actor,
             Operation::Watch,
             authorised_for,
             &object,
-            Some("start"),
-            |store, _| {
-                let pipeline = prepare(store, organisation_id)?;
-                let cursor = store
+            |stores, _| {
+                let pipeline = prepare(stores.control, organisation_id)?;
+                let cursor = stores
+                    .control
                     .connector_state(connector)?
                     .and_then(|state| state.cursor);
                 Ok((pipeline, cursor))
             },
+            |_| Some("start".to_string()),
         )?;
         tracing::info!(connector, kind, "watch started");
         Ok((
@@ -147,21 +148,29 @@ impl Service {
         session: &mut WatchSession,
         batch: WatchBatch,
     ) -> Result<IngestStats, ServiceError> {
+        let mut stores = self.stores()?;
         if session.prepared_at.elapsed() >= REFRESH_EVERY {
-            session.pipeline.flush(&mut self.store)?;
+            stores.ingest(|store, data_plane| session.pipeline.flush_into(store, data_plane))?;
             let previous = session.pipeline.stats();
-            session.pipeline = prepare(&mut self.store, session.organisation_id)?;
+            // Workspaces made (or retention changed) since the start are registered before
+            // their posts are written.
+            stores.register_catalog()?;
+            session.pipeline = prepare(stores.control, session.organisation_id)?;
             session.totals = add(session.totals, previous);
             session.prepared_at = Instant::now();
         }
         let before = session.pipeline.stats();
-        for record in batch.records {
-            session.pipeline.process(&mut self.store, record)?;
-        }
-        for _ in 0..batch.errors {
-            session.pipeline.reject();
-        }
-        session.pipeline.flush(&mut self.store)?;
+        stores.ingest(|store, mut data_plane| {
+            for record in batch.records {
+                session
+                    .pipeline
+                    .process_into(store, data_plane.as_deref_mut(), record)?;
+            }
+            for _ in 0..batch.errors {
+                session.pipeline.reject();
+            }
+            session.pipeline.flush_into(store, data_plane)
+        })?;
         let delta = subtract(session.pipeline.stats(), before);
         let progress = ConnectorProgress {
             received: delta.read,
@@ -200,13 +209,14 @@ impl Service {
             session.authorised_for,
         );
         let authorised_for = session.authorised_for;
-        self.perform_described(
+        self.perform_on_data(
             actor,
             Operation::Watch,
             authorised_for,
             &object,
-            |store, _| {
-                session.pipeline.flush(store)?;
+            |stores, _| {
+                stores
+                    .ingest(|store, data_plane| session.pipeline.flush_into(store, data_plane))?;
                 Ok(add(session.totals, session.pipeline.stats()))
             },
             |stats| {

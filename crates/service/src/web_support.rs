@@ -47,17 +47,17 @@ impl Service {
             "organisation:{} public document:transparency",
             organisation.id
         );
-        self.perform(
+        self.perform_on_data(
             &publisher,
             Operation::GenerateDocument,
             None,
             &object,
-            None,
-            |store, _| {
-                let input = crate::documents::document_input(store, &organisation)?;
+            |stores, _| {
+                let input = crate::documents::document_input(stores, &organisation)?;
                 peil_docs::render_html_in(DocumentKind::Transparency, &input, language)
                     .map_err(|error| ServiceError::InvalidInput(error.to_string()))
             },
+            |_| None,
         )
     }
 }

@@ -53,18 +53,18 @@ impl Service {
         let operation = Operation::ViewWebcareInbox;
         let found = self.workspace_for(actor, operation, workspace, organisation)?;
         let page = page.max(1);
-        self.perform_described(
+        self.perform_on_data(
             actor,
             operation,
             Some(found.organisation_id),
             &object_of("workspace", &found.name),
-            |store, _| {
+            |stores, _| {
                 if found.purpose != Purpose::CommunicationWebcare {
                     return Err(not_a_webcare_workspace());
                 }
                 let offset = (page - 1).saturating_mul(WEBCARE_PAGE_SIZE);
-                let listed = store.webcare_messages(found.id, WEBCARE_PAGE_SIZE, offset)?;
-                let organisation = store.organisation_by_id(found.organisation_id)?;
+                let listed = stores.webcare_messages(found.id, WEBCARE_PAGE_SIZE, offset)?;
+                let organisation = stores.control.organisation_by_id(found.organisation_id)?;
                 Ok(WebcareInbox {
                     organisation: organisation.name,
                     workspace: found.name.clone(),
@@ -103,13 +103,12 @@ impl Service {
         let found = self.workspace_for(actor, operation, workspace, organisation)?;
         let why = why.trim().to_string();
         let detail = format!("message:{message_id} status:{} why:{why}", status.code());
-        self.perform(
+        self.perform_on_data(
             actor,
             operation,
             Some(found.organisation_id),
             &format!("{} message:{message_id}", object_of("workspace", &found.name)),
-            Some(&detail),
-            |store, _| {
+            |stores, _| {
                 if found.purpose != Purpose::CommunicationWebcare {
                     return Err(not_a_webcare_workspace());
                 }
@@ -124,9 +123,10 @@ impl Service {
                         "geef een reden op / give a why note".to_string(),
                     ));
                 }
-                store.set_webcare_status(found.id, message_id, status, chrono::Utc::now())?;
+                stores.set_webcare_status(found.id, message_id, status, chrono::Utc::now())?;
                 Ok(())
             },
+            |_| Some(detail),
         )
     }
 }

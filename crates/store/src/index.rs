@@ -136,6 +136,11 @@ impl PostIndex {
                 )),
             });
         }
+        // Release the writer and its directory lock: another process sharing the data directory
+        // (several `peil` processes over one control plane) may run the next purge.
+        if let Some(writer) = self.writer.take() {
+            writer.wait_merging_threads()?;
+        }
         Ok(IndexPurge {
             segments_merged: segments_with_deletes.len() as u64,
             files_removed: collected.deleted_files.len() as u64,

@@ -117,12 +117,19 @@ fn workspace_key(
     let key = match stored {
         Some(blob) => key_from_blob(blob)?,
         None => {
+            // Several processes may share the key store (`--store postgres://…`): the first
+            // insert wins and every process reads the winner, never a key of its own.
             let fresh = random_key()?;
             connection.execute(
-                &format!("INSERT INTO {table} (workspace_id, key) VALUES (?1, ?2)"),
+                &format!("INSERT OR IGNORE INTO {table} (workspace_id, key) VALUES (?1, ?2)"),
                 params![workspace_id, fresh.as_bytes().as_slice()],
             )?;
-            fresh
+            let winner: Vec<u8> = connection.query_row(
+                &format!("SELECT key FROM {table} WHERE workspace_id = ?1"),
+                params![workspace_id],
+                |row| row.get(0),
+            )?;
+            key_from_blob(winner)?
         }
     };
     cache.insert(workspace_id, key.clone());
@@ -209,8 +216,22 @@ impl KeyStore {
         let entry = match stored {
             Some((generation, blob)) => (period_label(period, generation), key_from_blob(blob)?),
             None => {
-                let fresh = self.insert_key(workspace_id, period, 1)?;
-                (period_label(period, 1), fresh)
+                // The first key of a period; another process may make it at the same moment:
+                // the first insert wins and both read the winner.
+                let fresh = random_key()?;
+                self.connection.execute(
+                    "INSERT OR IGNORE INTO period_keys (workspace_id, period, generation, key,
+                        created_at)
+                     VALUES (?1, ?2, 1, ?3, strftime('%s', 'now'))",
+                    params![workspace_id, period, fresh.as_bytes().as_slice()],
+                )?;
+                let (generation, blob): (i64, Vec<u8>) = self.connection.query_row(
+                    "SELECT generation, key FROM period_keys WHERE workspace_id = ?1
+                        AND period = ?2 ORDER BY generation DESC LIMIT 1",
+                    params![workspace_id, period],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )?;
+                (period_label(period, generation), key_from_blob(blob)?)
             }
         };
         self.period_keys.insert(cache_key, entry.clone());
@@ -471,11 +492,17 @@ impl KeyStore {
         }
         let fresh = random_key()?;
         self.connection.execute(
-            "INSERT INTO objection_keys (organisation_id, key, created_at)
+            "INSERT OR IGNORE INTO objection_keys (organisation_id, key, created_at)
              VALUES (?1, ?2, strftime('%s', 'now'))",
             params![organisation_id, fresh.as_bytes().as_slice()],
         )?;
-        Ok(fresh)
+        // Another process may have made it at the same moment: the stored one wins.
+        let winner: Vec<u8> = self.connection.query_row(
+            "SELECT key FROM objection_keys WHERE organisation_id = ?1",
+            params![organisation_id],
+            |row| row.get(0),
+        )?;
+        key_from_blob(winner)
     }
 
     /// The objection key of `organisation_id` if one exists (there are no objections without

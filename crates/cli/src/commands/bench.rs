@@ -123,6 +123,13 @@ fn percentile(sorted: &[Duration], fraction: f64) -> f64 {
 
 pub fn run(context: &Context, arguments: BenchArgs) -> Result<()> {
     let language = context.language;
+    if context.store != peil_service::StoreLocation::Embedded {
+        // Every round starts a fresh control plane, whose workspace ids would meet the posts of
+        // the previous round in one PostgreSQL database.
+        anyhow::bail!(
+            "`peil bench` meet de ingebouwde opslag; de vergelijking met PostgreSQL staat in crates/store-postgres/examples / `peil bench` measures the embedded store; the side-by-side PostgreSQL benchmark is in crates/store-postgres/examples"
+        );
+    }
     let unique = format!(
         "peil-bench-{}-{}",
         std::process::id(),

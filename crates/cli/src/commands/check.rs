@@ -1,5 +1,7 @@
 //! `peil store check`: opens the store (which reconciles the index with the database) and reports
-//! whether both hold the same posts and SQLite's integrity check passes.
+//! whether both hold the same posts and SQLite's integrity check passes. With `--store
+//! postgres://…` it also shows the PostgreSQL schema version and the posts stored there per
+//! workspace (the URL without its password).
 
 use anyhow::{bail, Result};
 use clap::Subcommand;
@@ -19,9 +21,13 @@ pub fn run(context: &Context, command: StoreCommand) -> Result<()> {
     let (mut service, actor) = context.open_service()?;
     match command {
         StoreCommand::Check { json } => {
-            let check = service.check_store(&actor)?;
+            let (check, data_plane) = service.check_stores(&actor)?;
             if json {
-                println!("{}", serde_json::to_string(&check)?);
+                let mut value = serde_json::to_value(&check)?;
+                if let (Some(data_plane), Some(fields)) = (&data_plane, value.as_object_mut()) {
+                    fields.insert("postgres".to_string(), serde_json::to_value(data_plane)?);
+                }
+                println!("{}", serde_json::to_string(&value)?);
             } else {
                 let language = context.language;
                 println!(
@@ -40,6 +46,24 @@ pub fn run(context: &Context, command: StoreCommand) -> Result<()> {
                         check.reindexed_on_open,
                         check.removed_from_index_on_open
                     );
+                }
+                if let Some(data_plane) = &data_plane {
+                    println!(
+                        "PostgreSQL {}: {} {}  {}: {}",
+                        data_plane.location,
+                        language.pick("schemaversie", "schema version"),
+                        data_plane
+                            .schema_versions
+                            .iter()
+                            .max()
+                            .copied()
+                            .unwrap_or_default(),
+                        language.pick("berichten", "posts"),
+                        data_plane.posts
+                    );
+                    for (workspace_id, name, posts) in &data_plane.workspaces {
+                        println!("  {name} (id {workspace_id}): {posts}");
+                    }
                 }
             }
             if !check.consistent || check.integrity != "ok" {

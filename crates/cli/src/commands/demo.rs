@@ -243,6 +243,26 @@ pub fn setup_demo_webcare(service: &mut Service, seed: u64) -> Result<(u64, u64)
     Ok((inbox.total, inbox.open))
 }
 
+/// On PostgreSQL the demo directory is fresh but the database may still hold the posts of an
+/// earlier demo under the same workspace id: refused, so no report mixes two runs.
+fn refuse_posts_of_an_earlier_demo(service: &mut Service, context: &Context) -> Result<()> {
+    if context.store == peil_service::StoreLocation::Embedded {
+        return Ok(());
+    }
+    let earlier: u64 = service
+        .workspaces(&Actor::LocalOperator)?
+        .iter()
+        .map(|summary| summary.posts)
+        .sum();
+    if earlier > 0 {
+        bail!(
+            "de PostgreSQL-database ({}) bevat al berichten van een eerdere demo; gebruik een lege database / the PostgreSQL database already holds posts of an earlier demo; use an empty database",
+            context.store.redacted()
+        );
+    }
+    Ok(())
+}
+
 /// Days of the demo's "what rose recently" comparison.
 const RECENT_DAYS: i64 = 10;
 
@@ -298,8 +318,9 @@ fn show_guard(service: &mut Service, language: OutputLanguage) {
 pub fn run(context: &Context, arguments: DemoArgs) -> Result<()> {
     let language = context.language;
     prepare_demo_directory(&arguments.dir)?;
-    let mut service = Service::open(&arguments.dir, None, "cli demo")?;
+    let mut service = context.open_service_in(&arguments.dir, None, "cli demo")?;
     let workspace = setup_demo_workspace(&mut service)?;
+    refuse_posts_of_an_earlier_demo(&mut service, context)?;
     println!(
         "{} {} / {} ({}, k = {}), {} {}",
         language.pick("Demo-werkruimte:", "Demo workspace:"),
@@ -386,7 +407,7 @@ pub fn run(context: &Context, arguments: DemoArgs) -> Result<()> {
     }
     let logins = create_demo_users(&mut service)?;
     drop(service);
-    serve_demo(&arguments, &logins, language)
+    serve_demo(context, &arguments, &logins, language)
 }
 
 /// User names of the demo's web logins.
@@ -462,7 +483,12 @@ fn create_demo_users(service: &mut Service) -> Result<DemoLogins> {
 }
 
 /// Prints the logins once and serves the dashboard until Ctrl-C.
-fn serve_demo(arguments: &DemoArgs, logins: &DemoLogins, language: OutputLanguage) -> Result<()> {
+fn serve_demo(
+    context: &Context,
+    arguments: &DemoArgs,
+    logins: &DemoLogins,
+    language: OutputLanguage,
+) -> Result<()> {
     let url = format!("http://{}/login", arguments.listen);
     eprintln!();
     eprintln!(
@@ -504,6 +530,7 @@ fn serve_demo(arguments: &DemoArgs, logins: &DemoLogins, language: OutputLanguag
         listen: arguments.listen,
         data_dir: arguments.dir.clone(),
         key_dir: None,
+        store: context.store.clone(),
         settings,
         connectors: Vec::new(),
     })

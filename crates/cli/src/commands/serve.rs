@@ -95,6 +95,7 @@ pub fn run(context: &Context, arguments: ServeArgs) -> Result<()> {
         listen: arguments.listen,
         data_dir: context.data_dir.clone(),
         key_dir: context.key_dir.clone(),
+        store: context.store.clone(),
         settings,
         connectors,
     })
