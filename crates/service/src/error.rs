@@ -36,7 +36,7 @@ pub enum ErrorType {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 10] = [
         ErrorCode::NotFound,
         ErrorCode::ActorRequired,
         ErrorCode::Forbidden,

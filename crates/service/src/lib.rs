@@ -111,20 +111,20 @@ impl Service {
         origin: &str,
         location: &StoreLocation,
     ) -> Result<Service, ServiceError> {
+        // PostgreSQL first: an unreachable data plane leaves the data directory untouched.
+        let mut postgres = match location {
+            StoreLocation::Embedded => None,
+            StoreLocation::Postgres { url } => Some(PostgresStore::connect(url)?),
+        };
         let store = Store::open_with_key_dir(data_dir, key_dir)?;
         let audit_key_dir: PathBuf = key_dir
             .map(Path::to_path_buf)
             .unwrap_or_else(|| data_dir.join(peil_store::KEYS_DIR));
-        let postgres = match location {
-            StoreLocation::Embedded => None,
-            StoreLocation::Postgres { url } => {
-                let mut postgres = PostgresStore::connect(url)?;
-                // The webcare answer links are sealed with keys of the control plane's key
-                // store; the data plane opens them with its own handle on the same store.
-                postgres.use_key_store(peil_store::KeyStore::open(&audit_key_dir)?);
-                Some(postgres)
-            }
-        };
+        if let Some(postgres) = postgres.as_mut() {
+            // The webcare answer links are sealed with keys of the control plane's key store;
+            // the data plane opens them with its own handle on the same store.
+            postgres.use_key_store(peil_store::KeyStore::open(&audit_key_dir)?);
+        }
         let audit = AuditLog::open(data_dir, &audit_key_dir)?;
         Ok(Service {
             store,
