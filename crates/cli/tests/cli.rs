@@ -2559,3 +2559,571 @@ fn the_password_of_a_postgres_url_is_never_printed() {
     assert!(!unknown.status.success());
     assert!(!data_dir.exists(), "nothing was opened");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Several processes, one truth: two `peil watch` and two `peil serve` against one PostgreSQL
+// database and one data directory, then two retention runs at once.
+
+/// The recorded real Jetstream frames (`../shared/fixtures`), in `time_us` order; `None` (with a
+/// notice) when they are missing outside CI, a panic under CI=true. Read here, never copied.
+fn recorded_jetstream_frames() -> Option<Vec<String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/bluesky/jetstream_v1_real/corpus_expected_v1.jsonl");
+    let Ok(text) = fs::read_to_string(&path) else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{} is missing: CI needs ../shared beside the repository",
+            path.display()
+        );
+        eprintln!("notice: {} missing, skipping", path.display());
+        return None;
+    };
+    let mut frames: Vec<(i64, String)> = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let time_us = serde_json::from_str::<Value>(line)
+                .ok()
+                .and_then(|value| value["time_us"].as_i64())
+                .unwrap_or(0);
+            (time_us, line.to_string())
+        })
+        .collect();
+    frames.sort_by_key(|(time_us, _)| *time_us);
+    Some(frames.into_iter().map(|(_, frame)| frame).collect())
+}
+
+/// `copies` copies of the recorded frames, each copy with its own accounts (the DID gets the copy
+/// number), record keys and increasing `time_us`; the posts of even copies were written 40 days
+/// ago (past a 30-day retention), those of odd copies 2 days ago. The texts stay as recorded.
+fn replayed_frames(recorded: &[String], copies: usize) -> Vec<String> {
+    let now = chrono::Utc::now();
+    let mut time_us = now.timestamp_micros() - 3_600_000_000;
+    let mut frames = Vec::with_capacity(recorded.len() * copies);
+    for copy in 0..copies {
+        let days_ago = if copy % 2 == 0 { 40 } else { 2 };
+        let written = now - chrono::Duration::days(days_ago)
+            + chrono::Duration::seconds(i64::try_from(copy).unwrap_or(0));
+        for frame in recorded {
+            let Ok(mut value) = serde_json::from_str::<Value>(frame) else {
+                continue;
+            };
+            time_us += 1;
+            value["time_us"] = Value::from(time_us);
+            if let Some(did) = value["did"].as_str() {
+                value["did"] = Value::from(format!("{did}c{copy}"));
+            }
+            if let Some(rkey) = value.pointer("/commit/rkey").and_then(Value::as_str) {
+                value["commit"]["rkey"] = Value::from(format!("{rkey}c{copy}"));
+            }
+            if let Some(record) = value
+                .pointer_mut("/commit/record")
+                .and_then(Value::as_object_mut)
+            {
+                if record.contains_key("createdAt") {
+                    record.insert(
+                        "createdAt".to_string(),
+                        Value::from(written.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+                    );
+                }
+            }
+            frames.push(value.to_string());
+        }
+    }
+    frames
+}
+
+/// Serves `frames` from a loopback Jetstream (`peil_connectors_live::replay`) on a thread of its
+/// own for the rest of the test process; every connection gets every frame. Returns the endpoint.
+fn serve_jetstream_replay(frames: Vec<String>) -> String {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        runtime.block_on(async move {
+            let served = peil_connectors_live::replay::serve_jetstream(
+                frames,
+                peil_connectors_live::replay::Faults::default(),
+            )
+            .await;
+            let _ = sender.send(served.map(|server| server.endpoint()));
+            std::future::pending::<()>().await;
+        });
+    });
+    match receiver.recv() {
+        Ok(Ok(endpoint)) => endpoint,
+        _ => panic!("the loopback Jetstream did not start"),
+    }
+}
+
+/// A monitor that matches a fair share of the recorded posts (checked by count, never shown).
+const JETSTREAM_MONITOR: &str =
+    "government OR band OR show OR video OR speech OR election OR country OR people";
+
+/// A body of `Transfer-Encoding: chunked`, decoded.
+fn dechunked(mut body: &str) -> String {
+    let mut decoded = String::new();
+    while let Some((size_line, rest)) = body.split_once("\r\n") {
+        let size = usize::from_str_radix(size_line.trim(), 16).unwrap_or(0);
+        if size == 0 || rest.len() < size {
+            break;
+        }
+        decoded.push_str(&rest[..size]);
+        body = rest[size..].trim_start_matches("\r\n");
+    }
+    decoded
+}
+
+/// One HTTP/1.1 request to a local server: status code, `Set-Cookie` values and body; `None`
+/// when the server does not answer.
+fn http_request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Option<(u16, Vec<String>, String)> {
+    use std::io::Read as _;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    let (head, content) = answer.split_once("\r\n\r\n")?;
+    let mut lines = head.lines();
+    let status = lines.next()?.split_whitespace().nth(1)?.parse().ok()?;
+    let mut cookies = Vec::new();
+    let mut chunked = false;
+    for line in lines {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let name = name.trim().to_ascii_lowercase();
+        if name == "set-cookie" {
+            cookies.push(value.trim().to_string());
+        }
+        if name == "transfer-encoding" && value.trim().eq_ignore_ascii_case("chunked") {
+            chunked = true;
+        }
+    }
+    let content = if chunked {
+        dechunked(content)
+    } else {
+        content.to_string()
+    };
+    Some((status, cookies, content))
+}
+
+/// Waits until `peil serve` on `port` answers `/healthz` with 200.
+fn wait_until_serving(port: u16) {
+    let mut status = None;
+    for _ in 0..300 {
+        status = http_status(port, "/healthz");
+        if status.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        status.as_deref().is_some_and(|line| line.contains(" 200")),
+        "peil serve on {port}: {status:?}"
+    );
+}
+
+/// `POST /api/v1/workspaces/1/query` for a day-bucketed report of `from`..`to` (dates), 15 terms,
+/// with the session `cookie` and its CSRF token: the status and the answer.
+fn api_report(port: u16, cookie: &str, csrf: &str, from: &str, to: &str) -> (u16, Value) {
+    let body = serde_json::json!({
+        "text": "",
+        "from": format!("{from}T00:00:00Z"),
+        "to": format!("{to}T00:00:00Z"),
+        "interval": "day",
+        // As many terms as `peil query` lists by default, so the answers compare field by field.
+        "top": 15,
+    })
+    .to_string();
+    let Some((status, _, content)) = http_request(
+        port,
+        "POST",
+        "/api/v1/workspaces/1/query",
+        &[("Cookie", cookie), ("X-CSRF-Token", csrf)],
+        &body,
+    ) else {
+        panic!("peil serve on {port} did not answer");
+    };
+    (status, json_of(&content))
+}
+
+/// Whether a report answer is well formed: the workspace, a report with totals, the caveat.
+fn is_well_formed_report(answer: &Value) -> bool {
+    answer["workspace"] == "afval"
+        && answer["report"]["totals"].is_object()
+        && answer["caveat"].is_object()
+}
+
+#[test]
+fn two_watchers_two_servers_and_two_retention_runs_on_one_postgres_lose_and_double_nothing() {
+    let Some(server_url) = postgres_test_url("two_watchers_two_servers_and_two_retention_runs")
+    else {
+        return;
+    };
+    let Some(recorded) = recorded_jetstream_frames() else {
+        return;
+    };
+    let database = TestDatabase::new(&server_url, "watchers");
+    let frames = replayed_frames(&recorded, 120);
+    let frame_count = frames.len().to_string();
+    let endpoint = serve_jetstream_replay(frames);
+    let directory = temp_dir();
+    let embedded_dir = directory.path().join("embedded");
+    let data_dir = directory.path().join("data");
+    for dir in [&embedded_dir, &data_dir] {
+        setup_workspace(dir, "Gemeente Test", "afval", true);
+        expect_success(
+            dir,
+            &[
+                "monitor",
+                "add",
+                "--workspace",
+                "afval",
+                "--org",
+                "Gemeente Test",
+                "--query",
+                JETSTREAM_MONITOR,
+                "--why",
+                "reacties op het beleid volgen",
+            ],
+        );
+    }
+    let watch_arguments = |name: &'static str| -> Vec<String> {
+        [
+            "watch",
+            "--connector",
+            "jetstream",
+            "--endpoint",
+            &endpoint,
+            "--stop-after",
+            &frame_count,
+            "--name",
+            name,
+            "--json",
+        ]
+        .iter()
+        .map(|argument| argument.to_string())
+        .collect()
+    };
+    let (recent_from, recent_to) = (date_in_days(-7), date_in_days(1));
+    let (old_from, old_to) = (date_in_days(-45), date_in_days(-35));
+    let report_arguments = |from: &str, to: &str| -> Vec<String> {
+        ["query", "--workspace", "afval", "--from", from, "--to", to]
+            .iter()
+            .map(|argument| argument.to_string())
+            .chain(["--json".to_string()])
+            .collect()
+    };
+
+    // The reference: ONE embedded watch of the same frames.
+    let arguments = watch_arguments("reference");
+    let arguments: Vec<&str> = arguments.iter().map(String::as_str).collect();
+    let reference = json_of(&expect_success(&embedded_dir, &arguments));
+    let expected_posts = reference["stats"]["stored"].as_u64().unwrap_or(0);
+    assert!(expected_posts >= 200, "{reference}");
+    let check = json_of(&expect_success(
+        &embedded_dir,
+        &["store", "check", "--json"],
+    ));
+    assert_eq!(check["posts_in_database"].as_u64(), Some(expected_posts));
+    let arguments = report_arguments(&recent_from, &recent_to);
+    let arguments: Vec<&str> = arguments.iter().map(String::as_str).collect();
+    let reference_report = json_of(&expect_success(&embedded_dir, &arguments));
+    let recent_posts = reference_report["report"]["totals"]["posts"]
+        .as_u64()
+        .unwrap_or(0);
+    assert!(
+        recent_posts > 0 && recent_posts < expected_posts,
+        "{reference_report}"
+    );
+
+    // An analyst of the organisation, with a password, for the API.
+    expect_success(
+        &data_dir,
+        &[
+            "user",
+            "add",
+            "--org",
+            "Gemeente Test",
+            "--name",
+            "ana",
+            "--role",
+            "analyst",
+            "--why",
+            "analist",
+        ],
+    );
+    let password = "een lang genoeg wachtwoord";
+    let setting = Command::new(peil_binary())
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .args(["user", "password", "--name", "ana"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut setting) = setting else {
+        panic!("cannot set the password");
+    };
+    if let Some(mut stdin) = setting.stdin.take() {
+        let _ = writeln!(stdin, "{password}");
+    }
+    assert!(matches!(setting.wait(), Ok(status) if status.success()));
+
+    // Two servers over the data directory and the database; one login, on the first: the
+    // session lives in the shared control plane, so it holds on both.
+    let ports = [free_port(), free_port()];
+    let servers: Vec<std::process::Child> = ports
+        .iter()
+        .map(|port| {
+            let spawned = Command::new(peil_binary())
+                .args(["--store", &database.url, "--data-dir"])
+                .arg(&data_dir)
+                .args(["serve", "--retention-interval-hours", "0", "--listen"])
+                .arg(format!("127.0.0.1:{port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn();
+            match spawned {
+                Ok(child) => child,
+                Err(error) => panic!("cannot start peil serve: {error}"),
+            }
+        })
+        .collect();
+    for port in ports {
+        wait_until_serving(port);
+    }
+    let login = serde_json::json!({"name": "ana", "password": password}).to_string();
+    let Some((status, cookies, content)) =
+        http_request(ports[0], "POST", "/api/v1/session", &[], &login)
+    else {
+        panic!("no answer to the login");
+    };
+    assert_eq!(status, 200, "login");
+    let csrf = json_of(&content)["csrf_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let cookie = cookies
+        .iter()
+        .filter_map(|cookie| cookie.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ");
+    assert!(!csrf.is_empty() && !cookie.is_empty());
+
+    // Two watchers of the same stream at once, while both servers answer reports. The servers
+    // are asked about the older window only: the recent window is asked after the writes, so
+    // the differencing audit's remembered answers of the partial scopes never touch it.
+    let spawn_watch = |name: &'static str| {
+        let arguments = watch_arguments(name);
+        let spawned = Command::new(peil_binary())
+            .args(["--store", &database.url, "--data-dir"])
+            .arg(&data_dir)
+            .args(&arguments)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn();
+        match spawned {
+            Ok(child) => child,
+            Err(error) => panic!("cannot start peil watch: {error}"),
+        }
+    };
+    let mut watchers = [spawn_watch("watch-a"), spawn_watch("watch-b")];
+    let mut answered_during_writes = [0u32; 2];
+    let mut queries_answered = 0usize;
+    loop {
+        let still_writing = |watchers: &mut [std::process::Child; 2]| {
+            watchers
+                .iter_mut()
+                .any(|watcher| matches!(watcher.try_wait(), Ok(None)))
+        };
+        if !still_writing(&mut watchers) {
+            break;
+        }
+        for (index, port) in ports.iter().enumerate() {
+            let (status, answer) = api_report(*port, &cookie, &csrf, &old_from, &old_to);
+            assert_eq!(status, 200, "during the writes: {answer}");
+            assert!(is_well_formed_report(&answer), "{answer}");
+            queries_answered += 1;
+            // Answered while the watchers wrote: some posts are in, not yet all.
+            let posts_in = database.count("SELECT count(*) FROM posts");
+            let partial = posts_in > 0 && posts_in < i64::try_from(expected_posts).unwrap_or(0);
+            if partial && still_writing(&mut watchers) {
+                answered_during_writes[index] += 1;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        answered_during_writes.iter().all(|answers| *answers > 0),
+        "both servers answered while the watchers wrote: {answered_during_writes:?}"
+    );
+    let mut stored = 0;
+    let mut duplicates = 0;
+    for watcher in watchers {
+        let Ok(output) = watcher.wait_with_output() else {
+            panic!("watcher vanished");
+        };
+        let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+        assert!(
+            output.status.success(),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let summary = json_of(&stdout);
+        assert_eq!(summary["wire"]["received"], reference["wire"]["received"]);
+        stored += summary["stats"]["stored"].as_u64().unwrap_or(0);
+        duplicates += summary["stats"]["duplicates"].as_u64().unwrap_or(0);
+    }
+    // Every post once: stored by one watcher, a duplicate for the other.
+    assert_eq!((stored, duplicates), (expected_posts, expected_posts));
+    assert_eq!(
+        database.count("SELECT count(*) FROM posts"),
+        i64::try_from(expected_posts).unwrap_or(-1),
+        "no post lost or doubled"
+    );
+    assert_eq!(
+        database.count("SELECT count(DISTINCT (workspace_id, post_id)) FROM posts"),
+        database.count("SELECT count(*) FROM post_references")
+    );
+
+    // Each watcher kept its own cursor and counters in the shared control plane.
+    let states = json_of(&expect_success(&data_dir, &["status", "--json"]));
+    let mut matched = 0;
+    for name in ["watch-a", "watch-b"] {
+        let Some(state) = states
+            .as_array()
+            .and_then(|list| list.iter().find(|state| state["name"] == name))
+        else {
+            panic!("no connector state of {name}: {states}");
+        };
+        assert_eq!(state["received"], reference["wire"]["received"], "{state}");
+        assert!(state["cursor"].is_string(), "{state}");
+        matched += state["matched"].as_u64().unwrap_or(0);
+    }
+    assert_eq!(matched, expected_posts, "{states}");
+
+    // After the writes: the CLI and both servers answer the embedded store's report.
+    let arguments = report_arguments(&recent_from, &recent_to);
+    let mut arguments: Vec<&str> = arguments.iter().map(String::as_str).collect();
+    arguments.splice(0..0, ["--as", "ana"]);
+    let mut answers = vec![json_of(&expect_success_on(
+        &database.url,
+        &data_dir,
+        &arguments,
+    ))];
+    for port in ports {
+        let (status, answer) = api_report(port, &cookie, &csrf, &recent_from, &recent_to);
+        assert_eq!(status, 200, "{answer}");
+        answers.push(answer);
+    }
+    queries_answered += 1 + ports.len();
+    for answer in &answers {
+        let mut differing = Vec::new();
+        differing_paths(
+            "",
+            &reference_report["report"],
+            &answer["report"],
+            &mut differing,
+        );
+        assert!(differing.is_empty(), "report fields differ: {differing:?}");
+    }
+
+    // Two retention runs at once: one deletes the posts of 40 days ago, the other nothing.
+    let expired_sql = "SELECT count(*) FROM posts WHERE published_at < now() - interval '30 days'";
+    let expired = database.count(expired_sql);
+    assert_eq!(
+        expired,
+        i64::try_from(expected_posts - recent_posts).unwrap_or(-1)
+    );
+    let spawn_retention = || {
+        Command::new(peil_binary())
+            .args(["--store", &database.url, "--data-dir"])
+            .arg(&data_dir)
+            .args(["retention", "run", "--json"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+    };
+    let (Ok(first_run), Ok(second_run)) = (spawn_retention(), spawn_retention()) else {
+        panic!("cannot start the retention runs");
+    };
+    let mut deleted = Vec::new();
+    for run in [first_run, second_run] {
+        let Ok(output) = run.wait_with_output() else {
+            panic!("retention run vanished");
+        };
+        let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+        assert!(
+            output.status.success(),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        deleted.push(json_of(&stdout)["report"]["posts_deleted"].as_i64());
+    }
+    deleted.sort_unstable();
+    assert_eq!(deleted, vec![Some(0), Some(expired)]);
+    assert_eq!(
+        database.count(expired_sql),
+        0,
+        "no expired post in PostgreSQL"
+    );
+    assert_eq!(
+        database.count("SELECT count(*) FROM posts"),
+        i64::try_from(recent_posts).unwrap_or(-1)
+    );
+    let check = json_of(&expect_success_on(
+        &database.url,
+        &data_dir,
+        &["store", "check", "--json"],
+    ));
+    assert_eq!(
+        check["posts_in_database"], 0,
+        "no post in the data directory"
+    );
+
+    for server in servers {
+        assert!(terminate(server), "peil serve did not stop cleanly");
+    }
+    // One audit chain over every process: it verifies, and holds one entry per operation.
+    let entries = json_of(&expect_success(&data_dir, &["audit", "list", "--json"]));
+    let count_of = |action: &str, object: &str| {
+        entries.as_array().map_or(0, |list| {
+            list.iter()
+                .filter(|entry| {
+                    entry["entry"]["action"] == action
+                        && entry["entry"]["object"]
+                            .as_str()
+                            .is_some_and(|text| text.contains(object))
+                })
+                .count()
+        })
+    };
+    // A watch session is audited as an import: its start and its end with the counts.
+    assert_eq!(count_of("import", "connector:watch-a "), 2, "{entries}");
+    assert_eq!(count_of("import", "connector:watch-b "), 2, "{entries}");
+    assert_eq!(count_of("query", ""), queries_answered, "{entries}");
+    assert_eq!(count_of("login", ""), 1, "{entries}");
+    assert_eq!(count_of("retention_run", ""), 2, "{entries}");
+    expect_success(&data_dir, &["audit", "verify"]);
+}

@@ -60,6 +60,9 @@ pub struct WatchArgs {
     /// bluesky-social/jetstream repository); asks for compressed frames and decodes them.
     #[arg(long, value_name = "FILE")]
     zstd_dictionary: Option<PathBuf>,
+    /// Print the session's counts as JSON (counts only, never content).
+    #[arg(long)]
+    json: bool,
 }
 
 /// What one watch did.
@@ -279,6 +282,10 @@ pub fn run(context: &Context, arguments: WatchArgs) -> Result<()> {
         arguments.stop_after,
         context.language,
     )?;
+    if arguments.json {
+        println!("{}", serde_json::to_string(&summary)?);
+        return Ok(());
+    }
     print_summary(&summary, context.language);
     Ok(())
 }
