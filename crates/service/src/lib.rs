@@ -24,6 +24,7 @@ mod data_plane;
 mod documents;
 mod error;
 mod ingest;
+mod installation;
 mod keys;
 mod oidc;
 mod oidc_client_key;
@@ -84,6 +85,8 @@ pub struct Service {
     store: Store,
     /// The data plane on PostgreSQL; `None`: the posts live in `store` (embedded).
     postgres: Option<PostgresStore>,
+    /// How the PostgreSQL database was found bound to this data directory when opened.
+    binding: Option<peil_store_postgres::Binding>,
     location: StoreLocation,
     audit: AuditLog,
     origin: String,
@@ -105,11 +108,38 @@ impl Service {
 
     /// `open`, with the data plane at `location`: embedded, or PostgreSQL (connected and
     /// migrated here; the control plane stays in `data_dir`).
+    ///
+    /// A PostgreSQL database belongs to one data directory (invariant 11): an unbound database
+    /// without posts is bound to this one, the same directory is accepted, anything else is
+    /// refused (`ServiceError::DataPlaneRefused`) before any post is read or written.
     pub fn open_at(
         data_dir: &Path,
         key_dir: Option<&Path>,
         origin: &str,
         location: &StoreLocation,
+    ) -> Result<Service, ServiceError> {
+        Service::open_bound(data_dir, key_dir, origin, location, false)
+    }
+
+    /// `open_at` for `peil demo`, whose directory is wiped and refilled on every run: a new
+    /// directory is marked as a demo installation, and a PostgreSQL database bound to an earlier
+    /// *demo* installation is cleared and bound to this one. A database bound to a real
+    /// installation is refused like in `open_at`, never cleared.
+    pub fn open_demo_at(
+        data_dir: &Path,
+        key_dir: Option<&Path>,
+        origin: &str,
+        location: &StoreLocation,
+    ) -> Result<Service, ServiceError> {
+        Service::open_bound(data_dir, key_dir, origin, location, true)
+    }
+
+    fn open_bound(
+        data_dir: &Path,
+        key_dir: Option<&Path>,
+        origin: &str,
+        location: &StoreLocation,
+        demo: bool,
     ) -> Result<Service, ServiceError> {
         // PostgreSQL first: an unreachable data plane leaves the data directory untouched.
         let mut postgres = match location {
@@ -117,6 +147,12 @@ impl Service {
             StoreLocation::Postgres { url } => Some(PostgresStore::connect(url)?),
         };
         let store = Store::open_with_key_dir(data_dir, key_dir)?;
+        let mut binding = None;
+        if let Some(postgres) = postgres.as_mut() {
+            // Before anything reads or writes posts: the database must belong to this directory.
+            let installation = installation::installation_of(data_dir, demo)?;
+            binding = Some(postgres.bind_installation(&installation, demo)?);
+        }
         let audit_key_dir: PathBuf = key_dir
             .map(Path::to_path_buf)
             .unwrap_or_else(|| data_dir.join(peil_store::KEYS_DIR));
@@ -129,6 +165,7 @@ impl Service {
         Ok(Service {
             store,
             postgres,
+            binding,
             location: location.clone(),
             audit,
             origin: origin.to_string(),
@@ -141,6 +178,11 @@ impl Service {
     /// may use it (a workspace fed this way has no sentiment or terms).
     pub fn skip_analysis_for_benchmark(&mut self) {
         self.analysis = false;
+    }
+
+    /// Whether opening (`open_demo_at`) cleared the PostgreSQL database of an earlier demo.
+    pub fn replaced_an_earlier_demo(&self) -> bool {
+        self.binding == Some(peil_store_postgres::Binding::ReplacedEarlierDemo)
     }
 
     /// Where the data plane lives.
