@@ -37,6 +37,7 @@ pub struct PostgresRetentionReport {
     /// Remembered answers of the differencing audit older than their workspace's aggregate
     /// retention, deleted.
     pub answered_scopes_deleted: u64,
+    pub answered_scopes_deleted_per_workspace: BTreeMap<i64, u64>,
     /// Relations rewritten (`VACUUM FULL`) because they held deleted rows.
     pub relations_compacted: Vec<String>,
     /// Relations rewritten while another session's older snapshot could still see deleted rows:
@@ -122,10 +123,16 @@ impl PostgresStore {
                 "DELETE FROM source_hours WHERE workspace_id = $1 AND hour_start < $2",
                 &[workspace_id, &horizon.timestamp()],
             )?;
-            report.answered_scopes_deleted += transaction.execute(
+            let scopes_deleted = transaction.execute(
                 "DELETE FROM answered_scopes WHERE workspace_id = $1 AND answered_at < $2",
                 &[workspace_id, &horizon.timestamp()],
             )?;
+            if scopes_deleted > 0 {
+                report.answered_scopes_deleted += scopes_deleted;
+                report
+                    .answered_scopes_deleted_per_workspace
+                    .insert(*workspace_id, scopes_deleted);
+            }
         }
         if report.answered_scopes_deleted > 0 {
             note_for_compaction(&mut transaction, ANSWERED_SCOPES_RELATION)?;

@@ -2700,6 +2700,12 @@ fn remembered_answers_follow_the_aggregates_retention_like_the_embedded_store() 
     let report = postgres.run_retention(as_of)?;
     embedded.run_retention(as_of)?;
     assert_eq!(report.answered_scopes_deleted, 2);
+    assert_eq!(
+        report
+            .answered_scopes_deleted_per_workspace
+            .get(&workspace.id),
+        Some(&2)
+    );
     assert!(
         report
             .relations_compacted
