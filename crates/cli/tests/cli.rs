@@ -2211,6 +2211,15 @@ fn the_demo_on_postgres_gives_the_embedded_report_field_by_field() {
         differing.is_empty(),
         "the second demo differs: {differing:?}"
     );
+    // The clearing is in the new demo directory's audit log, once.
+    let log = std::fs::read_to_string(directory.path().join("postgres/audit/audit-log.jsonl"))
+        .unwrap_or_default();
+    let cleared: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("bind_data_plane"))
+        .collect();
+    assert_eq!(cleared.len(), 1, "{cleared:?}");
+    assert!(cleared[0].contains("cleared the data of an earlier demo"));
     assert_eq!(
         i64::try_from(
             postgres_report["report"]["totals"]["posts"]
@@ -2675,4 +2684,29 @@ fn a_postgres_database_belongs_to_one_data_directory_and_a_demo_never_clears_a_r
         database.count("SELECT count(*) FROM installation WHERE is_demo"),
         0
     );
+
+    // The audit logs: one entry where the database was bound (reopening the same directory
+    // changes nothing and records nothing), one per refused opening, none naming an id.
+    let binding_entries = |data_dir: &Path| -> Vec<String> {
+        std::fs::read_to_string(data_dir.join("audit/audit-log.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|line| line.contains("bind_data_plane"))
+            .map(str::to_string)
+            .collect()
+    };
+    let bound = binding_entries(&first);
+    assert_eq!(bound.len(), 1, "{bound:?}");
+    assert!(bound[0].contains("\"succeeded\""), "{bound:?}");
+    let refused = binding_entries(&second);
+    assert_eq!(refused.len(), 3, "{refused:?}");
+    assert!(refused
+        .iter()
+        .all(|line| line.contains("\"refused\"") && line.contains("another data directory")));
+    let demo_refused = binding_entries(&directory.path().join("demo"));
+    assert_eq!(demo_refused.len(), 1, "{demo_refused:?}");
+    assert!(demo_refused[0].contains("a demo never clears it"));
+    for line in bound.iter().chain(&refused).chain(&demo_refused) {
+        assert!(!line.contains(&installation_id), "{line}");
+    }
 }

@@ -147,21 +147,21 @@ impl Service {
             StoreLocation::Postgres { url } => Some(PostgresStore::connect(url)?),
         };
         let store = Store::open_with_key_dir(data_dir, key_dir)?;
+        let audit_key_dir: PathBuf = key_dir
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| data_dir.join(peil_store::KEYS_DIR));
+        let mut audit = AuditLog::open(data_dir, &audit_key_dir)?;
         let mut binding = None;
         if let Some(postgres) = postgres.as_mut() {
             // Before anything reads or writes posts: the database must belong to this directory.
             let installation = installation::installation_of(data_dir, demo)?;
-            binding = Some(postgres.bind_installation(&installation, demo)?);
-        }
-        let audit_key_dir: PathBuf = key_dir
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| data_dir.join(peil_store::KEYS_DIR));
-        if let Some(postgres) = postgres.as_mut() {
+            let outcome = postgres.bind_installation(&installation, demo);
+            record_binding(&mut audit, origin, &outcome)?;
+            binding = Some(outcome?);
             // The webcare answer links are sealed with keys of the control plane's key store;
             // the data plane opens them with its own handle on the same store.
             postgres.use_key_store(peil_store::KeyStore::open(&audit_key_dir)?);
         }
-        let audit = AuditLog::open(data_dir, &audit_key_dir)?;
         Ok(Service {
             store,
             postgres,
@@ -340,6 +340,53 @@ impl Service {
     pub fn data_dir(&self) -> &Path {
         self.store.data_dir()
     }
+}
+
+/// Records a binding that changed something (a database newly bound, or an earlier demo's
+/// cleared and taken over) or was refused, as the operation `bind_data_plane` of the local
+/// operator; accepting the same directory again records nothing (it changes nothing). Holds no
+/// id and no URL.
+fn record_binding(
+    audit: &mut AuditLog,
+    origin: &str,
+    outcome: &Result<peil_store_postgres::Binding, peil_store_postgres::PostgresStoreError>,
+) -> Result<(), ServiceError> {
+    use peil_store_postgres::{Binding, PostgresStoreError};
+    let (result, detail) = match outcome {
+        Ok(Binding::Same) => return Ok(()),
+        Ok(Binding::NewlyBound) => (AuditResult::Succeeded, "bound to this data directory"),
+        Ok(Binding::ReplacedEarlierDemo) => (
+            AuditResult::Succeeded,
+            "cleared the data of an earlier demo and bound to this demo directory",
+        ),
+        Err(PostgresStoreError::BindingRefused(refusal)) => (
+            AuditResult::Refused,
+            match refusal {
+                peil_store_postgres::BindingRefusal::AnotherInstallation => {
+                    "refused: bound to another data directory"
+                }
+                peil_store_postgres::BindingRefusal::RealInstallation => {
+                    "refused: bound to a real installation, a demo never clears it"
+                }
+                peil_store_postgres::BindingRefusal::UnboundWithPosts => {
+                    "refused: holds posts of no data directory"
+                }
+            },
+        ),
+        Err(_) => (AuditResult::Failed, ""),
+    };
+    let operation = Operation::BindDataPlane;
+    let entry = AuditEntry {
+        action: operation.audit_action(),
+        object: format!("{} data_plane:postgres", operation.code()),
+        result,
+        actor: audit_text(&Actor::LocalOperator.audit_label(), 128),
+        origin: audit_text(origin, 128),
+        at: chrono::Utc::now(),
+        detail: (!detail.is_empty()).then(|| detail.to_string()),
+    };
+    audit.append(&entry)?;
+    Ok(())
 }
 
 /// Makes a value safe for an audit field: control characters become spaces and the length is
