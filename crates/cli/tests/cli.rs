@@ -2192,23 +2192,43 @@ fn the_demo_on_postgres_gives_the_embedded_report_field_by_field() {
         check["postgres"]["posts"].as_u64().unwrap_or(0) > 100,
         "{check}"
     );
-    // A second demo into the same database is refused (the posts of two runs never mix).
-    let again = Command::new(peil_binary())
-        .args([
-            "--store",
-            &database.url,
-            "demo",
-            "--posts",
-            "200",
-            "--no-serve",
-            "--dir",
-        ])
-        .arg(directory.path().join("postgres"))
-        .output();
-    let Ok(again) = again else {
-        panic!("demo did not run again")
-    };
-    assert!(!again.status.success());
+    // A second demo into the same database clears the first demo's data (the database is bound
+    // to a demo installation) and gives the same report: the posts of two runs never mix.
+    let second_run = run_demo(&database.url, &directory.path().join("postgres"), "11");
+    assert!(
+        second_run.contains("The data of an earlier demo in PostgreSQL was cleared.")
+            || second_run.contains("De gegevens van een eerdere demo in PostgreSQL zijn gewist."),
+        "{second_run}"
+    );
+    let mut differing = Vec::new();
+    differing_paths(
+        "",
+        &postgres_report,
+        &demo_report(&second_run),
+        &mut differing,
+    );
+    assert!(
+        differing.is_empty(),
+        "the second demo differs: {differing:?}"
+    );
+    // The clearing is in the new demo directory's audit log, once.
+    let log = std::fs::read_to_string(directory.path().join("postgres/audit/audit-log.jsonl"))
+        .unwrap_or_default();
+    let cleared: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("bind_data_plane"))
+        .collect();
+    assert_eq!(cleared.len(), 1, "{cleared:?}");
+    assert!(cleared[0].contains("cleared the data of an earlier demo"));
+    assert_eq!(
+        i64::try_from(
+            postgres_report["report"]["totals"]["posts"]
+                .as_u64()
+                .unwrap_or(0)
+        )
+        .unwrap_or(-1),
+        database.count("SELECT count(*) FROM posts WHERE workspace_id = 1")
+    );
 }
 
 #[test]
@@ -3173,4 +3193,133 @@ fn two_watchers_two_servers_and_two_retention_runs_on_one_postgres_lose_and_doub
     assert_eq!(count_of("login", ""), 1, "{entries}");
     assert_eq!(count_of("retention_run", ""), 2, "{entries}");
     expect_success(&data_dir, &["audit", "verify"]);
+#[test]
+fn a_postgres_database_belongs_to_one_data_directory_and_a_demo_never_clears_a_real_one() {
+    let Some(server_url) = postgres_test_url("a_postgres_database_belongs_to_one_data_directory")
+    else {
+        return;
+    };
+    let database = TestDatabase::new(&server_url, "binding");
+    let directory = temp_dir();
+    let input = directory.path().join("posts.jsonl");
+    write_file(&input, &standard_corpus());
+    let input_path = input.to_str().unwrap_or_default();
+    // The first data directory binds the empty database and stores its posts.
+    let first = directory.path().join("first");
+    setup_workspace(&first, "Gemeente Test", "afval", true);
+    let summary = json_of(&expect_success_on(
+        &database.url,
+        &first,
+        &["import", input_path, "--json"],
+    ));
+    assert_eq!(summary["stored"], 200);
+    assert_eq!(database.count("SELECT count(*) FROM installation"), 1);
+    let installation_file =
+        std::fs::read_to_string(first.join("installation-id")).unwrap_or_default();
+    let installation_id = installation_file
+        .lines()
+        .find_map(|line| line.strip_prefix("id "))
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(installation_id.len(), 64, "{installation_file}");
+
+    // A second data directory with the same catalog ids (organisation 1, workspace 1): every
+    // command on the database is refused before a post is read, and the refusal names no id.
+    let second = directory.path().join("second");
+    setup_workspace(&second, "Gemeente Test", "afval", true);
+    for arguments in [
+        vec!["query", "--workspace", "afval", "--json"],
+        vec!["store", "check", "--json"],
+        vec!["import", input_path, "--json"],
+    ] {
+        let mut with_store = vec!["--store", database.url.as_str()];
+        with_store.extend_from_slice(&arguments);
+        let refused = run_peil(&second, &with_store);
+        let stdout = String::from_utf8_lossy(&refused.stdout).to_string();
+        let stderr = String::from_utf8_lossy(&refused.stderr).to_string();
+        assert!(!refused.status.success(), "{arguments:?}: {stdout}");
+        assert!(
+            stderr.contains("belongs to another data directory")
+                && stderr.contains("hoort bij een andere datamap"),
+            "{arguments:?}: {stderr}"
+        );
+        assert!(!stdout.contains("\"posts\""), "{arguments:?}: {stdout}");
+        let second_id = std::fs::read_to_string(second.join("installation-id")).unwrap_or_default();
+        for id_line in [
+            installation_id.as_str(),
+            second_id.lines().nth(1).unwrap_or("-"),
+        ] {
+            let id = id_line.trim_start_matches("id ");
+            assert!(!stderr.contains(id) && !stdout.contains(id), "{stderr}");
+        }
+    }
+    assert_eq!(database.count("SELECT count(*) FROM posts"), 200);
+
+    // The first directory reopens fine and still reads its posts.
+    let check = json_of(&expect_success_on(
+        &database.url,
+        &first,
+        &["store", "check", "--json"],
+    ));
+    assert_eq!(check["postgres"]["posts"], 200, "{check}");
+    let answer = json_of(&expect_success_on(
+        &database.url,
+        &first,
+        &["query", "--workspace", "afval", "--json"],
+    ));
+    assert!(answer["report"].is_object(), "{answer}");
+
+    // A demo refuses the database of a real installation and clears nothing.
+    let demo = Command::new(peil_binary())
+        .args([
+            "--store",
+            &database.url,
+            "demo",
+            "--posts",
+            "200",
+            "--no-serve",
+            "--dir",
+        ])
+        .arg(directory.path().join("demo"))
+        .env_remove("PEIL_LANG")
+        .output();
+    let Ok(demo) = demo else {
+        panic!("demo did not run")
+    };
+    let stderr = String::from_utf8_lossy(&demo.stderr).to_string();
+    assert!(!demo.status.success());
+    assert!(
+        stderr.contains("belongs to a real installation (not a demo); the demo never clears it"),
+        "{stderr}"
+    );
+    assert_eq!(database.count("SELECT count(*) FROM posts"), 200);
+    assert_eq!(
+        database.count("SELECT count(*) FROM installation WHERE is_demo"),
+        0
+    );
+
+    // The audit logs: one entry where the database was bound (reopening the same directory
+    // changes nothing and records nothing), one per refused opening, none naming an id.
+    let binding_entries = |data_dir: &Path| -> Vec<String> {
+        std::fs::read_to_string(data_dir.join("audit/audit-log.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|line| line.contains("bind_data_plane"))
+            .map(str::to_string)
+            .collect()
+    };
+    let bound = binding_entries(&first);
+    assert_eq!(bound.len(), 1, "{bound:?}");
+    assert!(bound[0].contains("\"succeeded\""), "{bound:?}");
+    let refused = binding_entries(&second);
+    assert_eq!(refused.len(), 3, "{refused:?}");
+    assert!(refused
+        .iter()
+        .all(|line| line.contains("\"refused\"") && line.contains("another data directory")));
+    let demo_refused = binding_entries(&directory.path().join("demo"));
+    assert_eq!(demo_refused.len(), 1, "{demo_refused:?}");
+    assert!(demo_refused[0].contains("a demo never clears it"));
+    for line in bound.iter().chain(&refused).chain(&demo_refused) {
+        assert!(!line.contains(&installation_id), "{line}");
+    }
 }

@@ -312,8 +312,9 @@ impl<'a> Stores<'a> {
     }
 
     /// Applies retention as of `as_of`: on PostgreSQL its own run (under its advisory lock, one
-    /// process at a time) deletes the expired posts first, then the control plane destroys the
-    /// expired keys and forgets the expired answered scopes.
+    /// process at a time) deletes the expired posts and the expired answered scopes of the
+    /// aggregates on PostgreSQL first, then the control plane destroys the expired keys and
+    /// forgets its own expired answered scopes; the report counts both.
     pub(crate) fn run_retention(
         &mut self,
         as_of: DateTime<Utc>,
@@ -341,12 +342,19 @@ impl<'a> Stores<'a> {
         drop(lock);
         let mut report = report?;
         report.posts_deleted += data_plane.posts_deleted;
+        report.scopes_deleted += data_plane.answered_scopes_deleted;
         for workspace in &mut report.workspaces {
             if let Some(deleted) = data_plane
                 .posts_deleted_per_workspace
                 .get(&workspace.workspace_id)
             {
                 workspace.posts_deleted += deleted;
+            }
+            if let Some(deleted) = data_plane
+                .answered_scopes_deleted_per_workspace
+                .get(&workspace.workspace_id)
+            {
+                workspace.scopes_deleted += deleted;
             }
         }
         Ok(report)

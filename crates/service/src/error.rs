@@ -6,7 +6,7 @@
 
 use peil_model::ModelError;
 use peil_store::StoreError;
-use peil_store_postgres::PostgresStoreError;
+use peil_store_postgres::{BindingRefusal, PostgresStoreError};
 use serde::Serialize;
 
 /// The public code of an error, stable across versions.
@@ -22,6 +22,7 @@ pub enum ErrorCode {
     RuleViolation,
     AlreadyExists,
     AuditUnavailable,
+    DataPlaneRefused,
     Internal,
 }
 
@@ -36,7 +37,7 @@ pub enum ErrorType {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 11] = [
         ErrorCode::NotFound,
         ErrorCode::ActorRequired,
         ErrorCode::Forbidden,
@@ -46,6 +47,7 @@ impl ErrorCode {
         ErrorCode::RuleViolation,
         ErrorCode::AlreadyExists,
         ErrorCode::AuditUnavailable,
+        ErrorCode::DataPlaneRefused,
         ErrorCode::Internal,
     ];
 
@@ -61,6 +63,7 @@ impl ErrorCode {
             ErrorCode::RuleViolation => ("rule_violation", ErrorType::InvalidRequest, 422),
             ErrorCode::AlreadyExists => ("already_exists", ErrorType::InvalidRequest, 409),
             ErrorCode::AuditUnavailable => ("audit_unavailable", ErrorType::Internal, 503),
+            ErrorCode::DataPlaneRefused => ("data_plane_refused", ErrorType::Internal, 503),
             ErrorCode::Internal => ("internal", ErrorType::Internal, 500),
         }
     }
@@ -105,6 +108,10 @@ pub enum ServiceError {
     Store(StoreError),
     #[error(transparent)]
     Pipeline(#[from] peil_pipeline::PipelineError),
+    /// The PostgreSQL database belongs to another data directory (or holds posts of none):
+    /// refused before any post was read or written. Names neither ids nor the URL.
+    #[error("{}", binding_refusal_message(*.0))]
+    DataPlaneRefused(BindingRefusal),
     /// The PostgreSQL data plane failed (its error carries no values of rows).
     #[error(transparent)]
     DataPlane(PostgresStoreError),
@@ -114,6 +121,7 @@ impl From<PostgresStoreError> for ServiceError {
     fn from(error: PostgresStoreError) -> ServiceError {
         match error {
             PostgresStoreError::Gate(store_error) => ServiceError::from(store_error),
+            PostgresStoreError::BindingRefused(refusal) => ServiceError::DataPlaneRefused(refusal),
             other => ServiceError::DataPlane(other),
         }
     }
@@ -133,6 +141,21 @@ impl From<StoreError> for ServiceError {
     }
 }
 
+/// The Dutch and English explanation of a refused PostgreSQL database.
+fn binding_refusal_message(refusal: BindingRefusal) -> &'static str {
+    match refusal {
+        BindingRefusal::AnotherInstallation => {
+            "de PostgreSQL-database hoort bij een andere datamap (installatie); er is niets gelezen of geschreven. Gebruik de datamap die bij deze database hoort, of een eigen database / the PostgreSQL database belongs to another data directory (installation); nothing was read or written. Use the data directory that belongs to this database, or a database of its own"
+        }
+        BindingRefusal::RealInstallation => {
+            "de PostgreSQL-database hoort bij een echte installatie (geen demo); de demo wist die nooit. Gebruik een lege database voor de demo / the PostgreSQL database belongs to a real installation (not a demo); the demo never clears it. Use an empty database for the demo"
+        }
+        BindingRefusal::UnboundWithPosts => {
+            "de PostgreSQL-database bevat al berichten maar hoort bij geen datamap; er is niets gelezen of geschreven. Gebruik een lege database / the PostgreSQL database already holds posts but belongs to no data directory; nothing was read or written. Use an empty database"
+        }
+    }
+}
+
 impl ServiceError {
     /// The row of the error table this error belongs to.
     pub fn code(&self) -> ErrorCode {
@@ -146,6 +169,7 @@ impl ServiceError {
             ServiceError::Rule(_) => ErrorCode::RuleViolation,
             ServiceError::AlreadyExists { .. } => ErrorCode::AlreadyExists,
             ServiceError::Audit(_) => ErrorCode::AuditUnavailable,
+            ServiceError::DataPlaneRefused(_) => ErrorCode::DataPlaneRefused,
             ServiceError::Store(_) | ServiceError::Pipeline(_) | ServiceError::DataPlane(_) => {
                 ErrorCode::Internal
             }

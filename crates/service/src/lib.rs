@@ -24,6 +24,7 @@ mod data_plane;
 mod documents;
 mod error;
 mod ingest;
+mod installation;
 mod keys;
 mod oidc;
 mod oidc_client_key;
@@ -84,6 +85,8 @@ pub struct Service {
     store: Store,
     /// The data plane on PostgreSQL; `None`: the posts live in `store` (embedded).
     postgres: Option<PostgresStore>,
+    /// How the PostgreSQL database was found bound to this data directory when opened.
+    binding: Option<peil_store_postgres::Binding>,
     location: StoreLocation,
     audit: AuditLog,
     origin: String,
@@ -105,11 +108,38 @@ impl Service {
 
     /// `open`, with the data plane at `location`: embedded, or PostgreSQL (connected and
     /// migrated here; the control plane stays in `data_dir`).
+    ///
+    /// A PostgreSQL database belongs to one data directory (invariant 11): an unbound database
+    /// without posts is bound to this one, the same directory is accepted, anything else is
+    /// refused (`ServiceError::DataPlaneRefused`) before any post is read or written.
     pub fn open_at(
         data_dir: &Path,
         key_dir: Option<&Path>,
         origin: &str,
         location: &StoreLocation,
+    ) -> Result<Service, ServiceError> {
+        Service::open_bound(data_dir, key_dir, origin, location, false)
+    }
+
+    /// `open_at` for `peil demo`, whose directory is wiped and refilled on every run: a new
+    /// directory is marked as a demo installation, and a PostgreSQL database bound to an earlier
+    /// *demo* installation is cleared and bound to this one. A database bound to a real
+    /// installation is refused like in `open_at`, never cleared.
+    pub fn open_demo_at(
+        data_dir: &Path,
+        key_dir: Option<&Path>,
+        origin: &str,
+        location: &StoreLocation,
+    ) -> Result<Service, ServiceError> {
+        Service::open_bound(data_dir, key_dir, origin, location, true)
+    }
+
+    fn open_bound(
+        data_dir: &Path,
+        key_dir: Option<&Path>,
+        origin: &str,
+        location: &StoreLocation,
+        demo: bool,
     ) -> Result<Service, ServiceError> {
         // PostgreSQL first: an unreachable data plane leaves the data directory untouched.
         let mut postgres = match location {
@@ -120,15 +150,22 @@ impl Service {
         let audit_key_dir: PathBuf = key_dir
             .map(Path::to_path_buf)
             .unwrap_or_else(|| data_dir.join(peil_store::KEYS_DIR));
+        let mut audit = AuditLog::open(data_dir, &audit_key_dir)?;
+        let mut binding = None;
         if let Some(postgres) = postgres.as_mut() {
+            // Before anything reads or writes posts: the database must belong to this directory.
+            let installation = installation::installation_of(data_dir, demo)?;
+            let outcome = postgres.bind_installation(&installation, demo);
+            record_binding(&mut audit, origin, &outcome)?;
+            binding = Some(outcome?);
             // The webcare answer links are sealed with keys of the control plane's key store;
             // the data plane opens them with its own handle on the same store.
             postgres.use_key_store(peil_store::KeyStore::open(&audit_key_dir)?);
         }
-        let audit = AuditLog::open(data_dir, &audit_key_dir)?;
         Ok(Service {
             store,
             postgres,
+            binding,
             location: location.clone(),
             audit,
             origin: origin.to_string(),
@@ -141,6 +178,11 @@ impl Service {
     /// may use it (a workspace fed this way has no sentiment or terms).
     pub fn skip_analysis_for_benchmark(&mut self) {
         self.analysis = false;
+    }
+
+    /// Whether opening (`open_demo_at`) cleared the PostgreSQL database of an earlier demo.
+    pub fn replaced_an_earlier_demo(&self) -> bool {
+        self.binding == Some(peil_store_postgres::Binding::ReplacedEarlierDemo)
     }
 
     /// Where the data plane lives.
@@ -298,6 +340,53 @@ impl Service {
     pub fn data_dir(&self) -> &Path {
         self.store.data_dir()
     }
+}
+
+/// Records a binding that changed something (a database newly bound, or an earlier demo's
+/// cleared and taken over) or was refused, as the operation `bind_data_plane` of the local
+/// operator; accepting the same directory again records nothing (it changes nothing). Holds no
+/// id and no URL.
+fn record_binding(
+    audit: &mut AuditLog,
+    origin: &str,
+    outcome: &Result<peil_store_postgres::Binding, peil_store_postgres::PostgresStoreError>,
+) -> Result<(), ServiceError> {
+    use peil_store_postgres::{Binding, PostgresStoreError};
+    let (result, detail) = match outcome {
+        Ok(Binding::Same) => return Ok(()),
+        Ok(Binding::NewlyBound) => (AuditResult::Succeeded, "bound to this data directory"),
+        Ok(Binding::ReplacedEarlierDemo) => (
+            AuditResult::Succeeded,
+            "cleared the data of an earlier demo and bound to this demo directory",
+        ),
+        Err(PostgresStoreError::BindingRefused(refusal)) => (
+            AuditResult::Refused,
+            match refusal {
+                peil_store_postgres::BindingRefusal::AnotherInstallation => {
+                    "refused: bound to another data directory"
+                }
+                peil_store_postgres::BindingRefusal::RealInstallation => {
+                    "refused: bound to a real installation, a demo never clears it"
+                }
+                peil_store_postgres::BindingRefusal::UnboundWithPosts => {
+                    "refused: holds posts of no data directory"
+                }
+            },
+        ),
+        Err(_) => (AuditResult::Failed, ""),
+    };
+    let operation = Operation::BindDataPlane;
+    let entry = AuditEntry {
+        action: operation.audit_action(),
+        object: format!("{} data_plane:postgres", operation.code()),
+        result,
+        actor: audit_text(&Actor::LocalOperator.audit_label(), 128),
+        origin: audit_text(origin, 128),
+        at: chrono::Utc::now(),
+        detail: (!detail.is_empty()).then(|| detail.to_string()),
+    };
+    audit.append(&entry)?;
+    Ok(())
 }
 
 /// Makes a value safe for an audit field: control characters become spaces and the length is

@@ -66,11 +66,12 @@ pub enum Operation {
     ViewConnectorHealth,
     ViewWebcareInbox,
     MarkWebcareMessage,
+    BindDataPlane,
 }
 
 impl Operation {
     /// Every operation, for the completeness tests and the documentation.
-    pub const ALL: [Operation; 40] = [
+    pub const ALL: [Operation; 41] = [
         Operation::CreateOrganisation,
         Operation::AddUser,
         Operation::ListUsers,
@@ -111,6 +112,7 @@ impl Operation {
         Operation::ViewConnectorHealth,
         Operation::ViewWebcareInbox,
         Operation::MarkWebcareMessage,
+        Operation::BindDataPlane,
     ];
 
     /// The stable code of the operation (audit objects, API documentation).
@@ -264,6 +266,13 @@ impl Operation {
                 A::ConfigurationChange,
                 true,
             ),
+            // Binding a PostgreSQL database to this data directory when the service opens it
+            // (lib.rs, `Service::open_at`): the process that opens the directory, as the local
+            // operator; recorded when a database is bound or a demo's is cleared and taken over,
+            // and when one is refused. No user performs it.
+            Operation::BindDataPlane => {
+                row("bind_data_plane", I, NOBODY, A::ConfigurationChange, true)
+            }
         }
     }
 }

@@ -535,6 +535,10 @@ fn every_operation_leaves_exactly_one_audit_entry_whatever_its_outcome() {
     exercised.insert(Operation::VerifyAudit.code());
     exercised.insert(Operation::ViewAudit.code());
     exercised.insert(Operation::CreateOrganisation.code());
+    // Only with a PostgreSQL data plane: its one entry per binding or refusal is checked in
+    // crates/cli/tests/cli.rs
+    // (`a_postgres_database_belongs_to_one_data_directory_and_a_demo_never_clears_a_real_one`).
+    exercised.insert(Operation::BindDataPlane.code());
     for operation in Operation::ALL {
         assert!(
             exercised.contains(operation.code()),

@@ -34,6 +34,10 @@ pub enum PostgresStoreError {
     /// embedded store's, so none is given).
     #[error("the term dictionary lacks a term a stored post holds")]
     TermDictionaryIncomplete,
+    /// The database belongs to another installation (data directory), or holds posts without
+    /// belonging to any: nothing was read or written (which installation is never said).
+    #[error("the PostgreSQL database is refused for this data directory: {0:?}")]
+    BindingRefused(crate::BindingRefusal),
     /// The k gate and differencing audit shared with the embedded store (`peil_store`) failed.
     #[error(transparent)]
     Gate(#[from] peil_store::StoreError),

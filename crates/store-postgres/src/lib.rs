@@ -12,6 +12,8 @@
 //!   under a GIN index, and hourly rollups changed in the same transaction as the posts.
 //! * It implements `peil_store::PostBackend`, so the conformance suite runs against it and the
 //!   embedded store with the same posts.
+//! * Binding (`binding.rs`, migration 5): a database belongs to one installation (data
+//!   directory); the service binds before it reads or writes posts.
 //! * Data-subject requests (`subjects.rs`: posts of pseudonyms, their real erasure in one
 //!   transaction) and the webcare inbox (`webcare.rs`, answer links opened with the key store of
 //!   the data directory).
@@ -32,6 +34,7 @@
 //! logs, and never keep an expired post readable after a retention run.
 
 mod aggregate;
+mod binding;
 mod error;
 pub mod migrations;
 mod posts;
@@ -49,6 +52,7 @@ use peil_store::{BatchOutcome, PostBackend, StoredPost};
 use postgres::{Client, NoTls};
 
 pub use aggregate::PostgresScope;
+pub use binding::{Binding, BindingRefusal, Installation, BINDING_LOCK_KEY};
 pub use error::PostgresStoreError;
 pub use retention::PostgresRetentionReport;
 pub use subjects::PseudonymErasure;

@@ -180,6 +180,22 @@ ALTER TABLE posts DROP COLUMN webcare_nonce, DROP COLUMN webcare_sealed;
 CREATE INDEX posts_author_pseudonym ON posts (workspace_id, author_pseudonym);
 "#,
     ),
+    (
+        5,
+        "binding: the one installation (data directory) this database belongs to",
+        r#"
+-- The data directory this database belongs to (docs/scale-out.md, "Binding"): the catalog ids
+-- of posts are that directory's, so no other directory may read or write them (invariant 11).
+-- One row at most; written once by the first service that opens the empty database, replaced
+-- only when a later demo clears a database bound to an earlier demo.
+CREATE TABLE installation (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    installation_id bytea NOT NULL CHECK (octet_length(installation_id) = 32),
+    is_demo boolean NOT NULL,
+    bound_at timestamptz NOT NULL DEFAULT now()
+);
+"#,
+    ),
 ];
 
 /// Creates `schema` when missing, under the migration lock (two processes creating it at once

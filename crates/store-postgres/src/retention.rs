@@ -3,7 +3,8 @@
 //! One run, in one transaction under the exclusive retention lock (one run at a time over all
 //! processes; batches wait): for every workspace, the rollup rows of hours wholly before its
 //! horizon go and the boundary hour is lowered by its expired posts; its expired post references
-//! go. Then per monthly partition: a partition whose every remaining post is past its
+//! go; its remembered answers (answered scopes) and records read per source and hour older than
+//! its aggregates' horizon go. Then per monthly partition: a partition whose every remaining post is past its
 //! workspace's horizon is dropped whole (its files go at the next checkpoint); in any other
 //! partition the expired rows are deleted; term dictionary entries no remaining post holds go.
 //! After the commit every relation that holds deleted
@@ -33,12 +34,19 @@ pub struct PostgresRetentionReport {
     pub posts_deleted_per_workspace: BTreeMap<i64, u64>,
     /// Partitions dropped whole.
     pub partitions_dropped: Vec<String>,
+    /// Remembered answers of the differencing audit older than their workspace's aggregate
+    /// retention, deleted.
+    pub answered_scopes_deleted: u64,
+    pub answered_scopes_deleted_per_workspace: BTreeMap<i64, u64>,
     /// Relations rewritten (`VACUUM FULL`) because they held deleted rows.
     pub relations_compacted: Vec<String>,
     /// Relations rewritten while another session's older snapshot could still see deleted rows:
     /// they may keep them, so the next run rewrites them again (empty in a healthy run).
     pub relations_left_pending: Vec<String>,
 }
+
+/// The relation of the remembered answers (noted for compaction when rows of it are deleted).
+const ANSWERED_SCOPES_RELATION: &str = "answered_scopes";
 
 /// How long a run waits for older snapshots to end before it rewrites the relations anyway.
 const SNAPSHOT_WAIT: Duration = Duration::from_secs(30);
@@ -108,13 +116,26 @@ impl PostgresStore {
                 aggregate_horizons.insert(workspace_id, horizon);
             }
         }
-        // Records read per source and hour (counts only) follow the aggregates' retention, as in
-        // the embedded store.
+        // Records read per source and hour (counts only) and the differencing audit's remembered
+        // answers follow the aggregates' retention, as in the embedded store.
         for (workspace_id, horizon) in &aggregate_horizons {
             transaction.execute(
                 "DELETE FROM source_hours WHERE workspace_id = $1 AND hour_start < $2",
                 &[workspace_id, &horizon.timestamp()],
             )?;
+            let scopes_deleted = transaction.execute(
+                "DELETE FROM answered_scopes WHERE workspace_id = $1 AND answered_at < $2",
+                &[workspace_id, &horizon.timestamp()],
+            )?;
+            if scopes_deleted > 0 {
+                report.answered_scopes_deleted += scopes_deleted;
+                report
+                    .answered_scopes_deleted_per_workspace
+                    .insert(*workspace_id, scopes_deleted);
+            }
+        }
+        if report.answered_scopes_deleted > 0 {
+            note_for_compaction(&mut transaction, ANSWERED_SCOPES_RELATION)?;
         }
         let mut references_deleted = 0u64;
         let mut webcare_deleted = 0u64;
@@ -292,10 +313,11 @@ impl PostgresStore {
         for name in pending {
             let is_known = matches!(name.as_str(), "post_references" | "terms")
                 || name == WEBCARE_RELATION
+                || name == ANSWERED_SCOPES_RELATION
                 || partition_range(&name).is_ok();
             let mut exists = relation_exists(&mut self.client, &name)?;
             if is_known && exists {
-                // Checked above: `post_references`, `terms`, `webcare_messages` or a partition
+                // Checked above: `post_references`, `terms`, `webcare_messages`, `answered_scopes` or a partition
                 // name (letters, digits, _).
                 match self.client.batch_execute(&format!("VACUUM (FULL) {name}")) {
                     Ok(()) => compacted.push(name.clone()),

@@ -2606,3 +2606,290 @@ fn migration_4_moves_sealed_references_out_of_posts_into_the_inbox() -> TestResu
     assert_eq!(columns, 0);
     Ok(())
 }
+
+// ---------------------------------------------------------------------------------------------
+// Remembered answers follow the aggregates' retention; the Citus statements name every table;
+// a database is bound to one installation.
+
+#[test]
+fn remembered_answers_follow_the_aggregates_retention_like_the_embedded_store() -> TestResult {
+    use peil_store::AggregateFacts as _;
+    let Some(url) = test_url("remembered_answers_follow_the_aggregates_retention") else {
+        return Ok(());
+    };
+    let data_dir = tempfile::tempdir()?;
+    let mut embedded = Store::open(data_dir.path())?;
+    let organisation = embedded.create_organisation("Gemeente Test", "test", "tester")?;
+    let schema = TestSchema::new(&url, "answered_retention");
+    let mut postgres = schema.open()?;
+    postgres.register_organisation(organisation.id, &organisation.name)?;
+    let draft = WorkspaceDraft {
+        name: "antwoorden".into(),
+        purpose: Purpose::TrendPolicyAnalysis,
+        purpose_text: "test".into(),
+        legal_basis: "AVG 6(1)(e)".into(),
+        lead: None,
+        retention_days_posts: 30,
+        retention_days_aggregates: 60,
+        k: 5,
+        allowed_sources: vec![],
+        own_accounts: vec![],
+        fg_contact: None,
+        ends_at: None,
+    };
+    let workspace = embedded.create_workspace(organisation.id, &draft, "test", "tester")?;
+    postgres.register_workspace(&WorkspaceRegistration {
+        workspace_id: workspace.id,
+        organisation_id: organisation.id,
+        name: workspace.name.clone(),
+        retention_days_posts: 30,
+        retention_days_aggregates: 60,
+    })?;
+    let as_of = moment(2026, 12, 15, 12, 0);
+    let days_before =
+        |days: i64, seconds: i64| (as_of - TimeDelta::days(days)).timestamp() + seconds;
+    // Two answers past the 60-day horizon (one a second past it), two within it (one exactly on
+    // it, which stays: only older answers go).
+    let answered_at = [
+        days_before(90, 0),
+        days_before(60, -1),
+        days_before(60, 0),
+        days_before(1, 0),
+    ];
+    // The embedded store through the audit's own facts; PostgreSQL's rows as its facts write
+    // them (`PostgresFacts` is private to the crate).
+    let mut client = schema.client()?;
+    for (number, at) in answered_at.iter().enumerate() {
+        let post_ids = vec![number as i64 + 1, 100];
+        let shown = format!("[\"cel {number}\"]");
+        embedded.remember_answer(workspace.id, *at, &post_ids, &shown, 100)?;
+        client.execute(
+            "INSERT INTO answered_scopes (workspace_id, answered_at, post_ids, shown_cells)
+             VALUES ($1, $2, $3, $4)",
+            &[&workspace.id, at, &post_ids, &shown],
+        )?;
+    }
+    let from_embedded = |embedded: &Store| -> Result<Vec<String>, peil_store::StoreError> {
+        let mut shown: Vec<String> = embedded
+            .remembered_answers(workspace.id, i64::MIN, 100)?
+            .into_iter()
+            .map(|answer| format!("{:?} {}", answer.post_ids, answer.shown_cells))
+            .collect();
+        shown.sort();
+        Ok(shown)
+    };
+    let from_postgres = |client: &mut Client| -> Result<Vec<String>, postgres::Error> {
+        let mut shown: Vec<String> = client
+            .query(
+                "SELECT post_ids, shown_cells FROM answered_scopes WHERE workspace_id = $1",
+                &[&workspace.id],
+            )?
+            .iter()
+            .map(|row| {
+                let post_ids: Vec<i64> = row.get(0);
+                let cells: String = row.get(1);
+                format!("{post_ids:?} {cells}")
+            })
+            .collect();
+        shown.sort();
+        Ok(shown)
+    };
+    assert_eq!(from_embedded(&embedded)?.len(), 4);
+    assert_eq!(from_embedded(&embedded)?, from_postgres(&mut client)?);
+
+    let report = postgres.run_retention(as_of)?;
+    embedded.run_retention(as_of)?;
+    assert_eq!(report.answered_scopes_deleted, 2);
+    assert_eq!(
+        report
+            .answered_scopes_deleted_per_workspace
+            .get(&workspace.id),
+        Some(&2)
+    );
+    assert!(
+        report
+            .relations_compacted
+            .contains(&"answered_scopes".to_string()),
+        "{report:?}"
+    );
+    assert_eq!(
+        from_embedded(&embedded)?,
+        vec![
+            "[3, 100] [\"cel 2\"]".to_string(),
+            "[4, 100] [\"cel 3\"]".to_string()
+        ]
+    );
+    assert_eq!(from_embedded(&embedded)?, from_postgres(&mut client)?);
+    // A second run deletes nothing more.
+    assert_eq!(postgres.run_retention(as_of)?.answered_scopes_deleted, 0);
+    Ok(())
+}
+
+/// The section "The exact statements to distribute it" of docs/scale-out.md.
+fn citus_section() -> Result<String, Box<dyn std::error::Error>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/scale-out.md");
+    let document = std::fs::read_to_string(path)?;
+    let heading = "## The exact statements to distribute it";
+    let start = document
+        .find(heading)
+        .ok_or("docs/scale-out.md lacks the section on the Citus statements")?;
+    let rest = &document[start + heading.len()..];
+    let end = rest.find("\n## ").unwrap_or(rest.len());
+    Ok(rest[..end].to_string())
+}
+
+/// Whether `text` names `word` on its own (not inside a longer identifier).
+fn names_word(text: &str, word: &str) -> bool {
+    let is_identifier = |character: char| character.is_ascii_alphanumeric() || character == '_';
+    text.match_indices(word).any(|(position, _)| {
+        let before = text[..position].chars().next_back();
+        let after = text[position + word.len()..].chars().next();
+        !before.is_some_and(is_identifier) && !after.is_some_and(is_identifier)
+    })
+}
+
+#[test]
+fn the_citus_statements_name_every_table_of_the_schema() -> TestResult {
+    let Some(url) = test_url("the_citus_statements_name_every_table_of_the_schema") else {
+        return Ok(());
+    };
+    let schema = TestSchema::new(&url, "citus_tables");
+    let mut store = schema.open()?;
+    // A partition exists, so the test shows that partitions are left out of the list.
+    register(&mut store, 1, 30)?;
+    store.store_post_batch(&[post(1, 1, moment(2026, 11, 3, 9, 0), "afval container")])?;
+    let mut client = schema.client()?;
+    let tables: Vec<String> = client
+        .query(
+            "SELECT relname::text FROM pg_class
+             WHERE relnamespace = current_schema()::regnamespace
+               AND relkind IN ('r', 'p') AND NOT relispartition
+             ORDER BY 1",
+            &[],
+        )?
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    for expected in ["posts", "answered_scopes", "terms", "installation"] {
+        assert!(tables.contains(&expected.to_string()), "{tables:?}");
+    }
+    assert!(!tables.iter().any(|table| table.starts_with("posts_y")));
+    let section = citus_section()?;
+    let missing: Vec<&String> = tables
+        .iter()
+        .filter(|table| !names_word(&section, table))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/scale-out.md, \"The exact statements to distribute it\", does not name: {missing:?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_database_is_bound_to_one_installation_and_only_a_demo_clears_an_earlier_demo() -> TestResult {
+    use peil_store_postgres::{Binding, BindingRefusal, Installation};
+    let Some(url) = test_url("a_database_is_bound_to_one_installation") else {
+        return Ok(());
+    };
+    let refusal = |outcome: Result<Binding, PostgresStoreError>| match outcome {
+        Err(PostgresStoreError::BindingRefused(refusal)) => Some(refusal),
+        _ => None,
+    };
+    let first = Installation::new([1; 32], false);
+    let second = Installation::new([2; 32], false);
+    let schema = TestSchema::new(&url, "binding");
+    let mut store = schema.open()?;
+    assert_eq!(store.bind_installation(&first, false)?, Binding::NewlyBound);
+    assert_eq!(store.bind_installation(&first, false)?, Binding::Same);
+    register(&mut store, 1, 30)?;
+    store.store_post_batch(&[post(1, 1, moment(2026, 11, 3, 9, 0), "afval container")])?;
+    // Another installation, and a demo asking to clear a real installation's database: refused,
+    // and the error names no id.
+    let mut other = schema.open()?;
+    let refused = other.bind_installation(&second, false);
+    assert!(!format!("{refused:?}").contains("[2, 2"), "{refused:?}");
+    assert_eq!(refusal(refused), Some(BindingRefusal::AnotherInstallation));
+    let demo = Installation::new([3; 32], true);
+    assert_eq!(
+        refusal(other.bind_installation(&demo, true)),
+        Some(BindingRefusal::RealInstallation)
+    );
+    assert!(!format!("{demo:?}").contains('3'));
+    assert_eq!(store.post_count(1)?, 1, "a refusal clears nothing");
+
+    // An unbound database that already holds posts is refused (its ids came from a data
+    // directory nobody can name).
+    let mut client = schema.client()?;
+    client.batch_execute("DELETE FROM installation")?;
+    assert_eq!(
+        refusal(store.bind_installation(&first, false)),
+        Some(BindingRefusal::UnboundWithPosts)
+    );
+    assert_eq!(
+        refusal(store.bind_installation(&demo, true)),
+        Some(BindingRefusal::UnboundWithPosts)
+    );
+
+    // A demo database: a later demo clears it and takes it over; a real installation or a
+    // command without the demo's permission does not.
+    let demo_schema = TestSchema::new(&url, "binding_demo");
+    let mut demo_store = demo_schema.open()?;
+    assert_eq!(
+        demo_store.bind_installation(&demo, true)?,
+        Binding::NewlyBound
+    );
+    register(&mut demo_store, 1, 30)?;
+    demo_store.store_post_batch(&[
+        post(1, 1, moment(2026, 11, 3, 9, 0), "afval container"),
+        post(1, 2, moment(2026, 12, 3, 9, 0), "parkeren"),
+    ])?;
+    let later_demo = Installation::new([4; 32], true);
+    assert_eq!(
+        refusal(demo_store.bind_installation(&later_demo, false)),
+        Some(BindingRefusal::AnotherInstallation)
+    );
+    assert_eq!(
+        refusal(demo_store.bind_installation(&second, true)),
+        Some(BindingRefusal::AnotherInstallation)
+    );
+    assert_eq!(demo_store.post_count(1)?, 2);
+    assert_eq!(
+        demo_store.bind_installation(&later_demo, true)?,
+        Binding::ReplacedEarlierDemo
+    );
+    let mut demo_client = demo_schema.client()?;
+    for table in [
+        "posts",
+        "post_references",
+        "post_volume_hourly",
+        "terms",
+        "workspaces",
+        "organisations",
+        "answered_scopes",
+        "source_hours",
+        "webcare_messages",
+    ] {
+        let rows: i64 = demo_client
+            .query_one(&format!("SELECT count(*) FROM {table}"), &[])?
+            .get(0);
+        assert_eq!(rows, 0, "{table} after the demo's clearing");
+    }
+    assert_eq!(
+        demo_store.bind_installation(&later_demo, false)?,
+        Binding::Same
+    );
+    // The earlier demo's directory, opened by an ordinary command, is refused now.
+    assert_eq!(
+        refusal(demo_store.bind_installation(&demo, false)),
+        Some(BindingRefusal::AnotherInstallation)
+    );
+    // Post ids start again, so a refilled demo stores like the first one.
+    register(&mut demo_store, 1, 30)?;
+    demo_store.store_post_batch(&[post(1, 1, moment(2026, 11, 3, 9, 0), "afval container")])?;
+    let first_id: i64 = demo_client
+        .query_one("SELECT min(post_id) FROM posts", &[])?
+        .get(0);
+    assert_eq!(first_id, 1);
+    Ok(())
+}

@@ -243,24 +243,33 @@ pub fn setup_demo_webcare(service: &mut Service, seed: u64) -> Result<(u64, u64)
     Ok((inbox.total, inbox.open))
 }
 
-/// On PostgreSQL the demo directory is fresh but the database may still hold the posts of an
-/// earlier demo under the same workspace id: refused, so no report mixes two runs.
-fn refuse_posts_of_an_earlier_demo(service: &mut Service, context: &Context) -> Result<()> {
-    if context.store == peil_service::StoreLocation::Embedded {
-        return Ok(());
-    }
-    let earlier: u64 = service
-        .workspaces(&Actor::LocalOperator)?
-        .iter()
-        .map(|summary| summary.posts)
-        .sum();
-    if earlier > 0 {
-        bail!(
-            "de PostgreSQL-database ({}) bevat al berichten van een eerdere demo; gebruik een lege database / the PostgreSQL database already holds posts of an earlier demo; use an empty database",
-            context.store.redacted()
+/// Opens the service over the demo's fresh directory, marked as a demo installation: on
+/// PostgreSQL a database bound to an earlier demo is cleared and bound to this one (so no report
+/// mixes two runs); a database bound to a real installation, or holding posts of none, is
+/// refused and never cleared (`Service::open_demo_at`).
+fn open_demo_service(
+    context: &Context,
+    directory: &Path,
+    language: OutputLanguage,
+) -> Result<Service> {
+    let service =
+        Service::open_demo_at(directory, None, "cli demo", &context.store).with_context(|| {
+            format!(
+                "cannot open the demo's store in {} (data plane: {})",
+                directory.display(),
+                context.store.redacted()
+            )
+        })?;
+    if service.replaced_an_earlier_demo() {
+        println!(
+            "{}",
+            language.pick(
+                "De gegevens van een eerdere demo in PostgreSQL zijn gewist.",
+                "The data of an earlier demo in PostgreSQL was cleared."
+            )
         );
     }
-    Ok(())
+    Ok(service)
 }
 
 /// Days of the demo's "what rose recently" comparison.
@@ -318,9 +327,8 @@ fn show_guard(service: &mut Service, language: OutputLanguage) {
 pub fn run(context: &Context, arguments: DemoArgs) -> Result<()> {
     let language = context.language;
     prepare_demo_directory(&arguments.dir)?;
-    let mut service = context.open_service_in(&arguments.dir, None, "cli demo")?;
+    let mut service = open_demo_service(context, &arguments.dir, language)?;
     let workspace = setup_demo_workspace(&mut service)?;
-    refuse_posts_of_an_earlier_demo(&mut service, context)?;
     println!(
         "{} {} / {} ({}, k = {}), {} {}",
         language.pick("Demo-werkruimte:", "Demo workspace:"),
