@@ -3193,6 +3193,8 @@ fn two_watchers_two_servers_and_two_retention_runs_on_one_postgres_lose_and_doub
     assert_eq!(count_of("login", ""), 1, "{entries}");
     assert_eq!(count_of("retention_run", ""), 2, "{entries}");
     expect_success(&data_dir, &["audit", "verify"]);
+}
+
 #[test]
 fn a_postgres_database_belongs_to_one_data_directory_and_a_demo_never_clears_a_real_one() {
     let Some(server_url) = postgres_test_url("a_postgres_database_belongs_to_one_data_directory")
