@@ -394,8 +394,13 @@ pub fn run(context: &Context, arguments: DemoArgs) -> Result<()> {
         language.pick("open", "open")
     );
     println!();
+    // On PostgreSQL the hint names the store too (its password never: `***`).
+    let store_option = match &context.store {
+        peil_service::StoreLocation::Embedded => String::new(),
+        postgres => format!(" --store '{}'", postgres.redacted()),
+    };
     println!(
-        "{} peil --data-dir {} query --workspace {} \"#storm OR storm\" --interval hour",
+        "{} peil --data-dir {}{store_option} query --workspace {} \"#storm OR storm\" --interval hour",
         language.pick("Verder kijken:", "Explore further:"),
         arguments.dir.display(),
         DEMO_WORKSPACE
