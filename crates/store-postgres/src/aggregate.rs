@@ -6,7 +6,8 @@
 //!   of the workspace and window are read (id, de-identified text, language, source, hashtags
 //!   from the stored `h:` terms) and matched with `peil_query`'s matcher, which analyses a post
 //!   exactly like the index (terms, phrases, wildcards, hashtags, language and source filters,
-//!   AND/OR/NOT). The matching posts' ids restrict every fact query.
+//!   AND/OR/NOT). The matching posts' ids restrict every fact query. Only the posts the query's
+//!   prefilter selects (`match_tokens.rs`, a superset of the matching ones) are read.
 //! * Cell keys are the same text as in the embedded store: bucket starts in Unix seconds
 //!   (`published - published % width` over whole seconds), sentiment and language codes, source
 //!   names.
@@ -29,6 +30,7 @@ use peil_store::{
 use postgres::types::ToSql;
 use postgres::Client;
 
+use crate::match_tokens::prefilter_condition;
 use crate::posts::TERM_PREFIX_HASHTAG;
 use crate::{PostgresStore, PostgresStoreError};
 
@@ -122,7 +124,22 @@ impl AggregateFacts for PostgresFacts<'_> {
         let Some(query) = query else {
             return Ok(scope);
         };
-        let (condition, parameters) = scope.condition();
+        let (mut condition, mut parameters) = scope.condition();
+        // The prefilter (match_tokens.rs): a superset of the matching posts, found by the GIN
+        // index; the matcher below decides for each.
+        let mut token_lists: Vec<Vec<String>> = Vec::new();
+        if let Some(prefilter) = query.prefilter() {
+            let first_parameter = parameters.len() + 1;
+            condition.push_str(" AND ");
+            condition.push_str(&prefilter_condition(
+                &prefilter,
+                first_parameter,
+                &mut token_lists,
+            ));
+        }
+        for token_list in &token_lists {
+            parameters.push(token_list);
+        }
         let sql = format!(
             "SELECT p.post_id, p.text, p.language, p.source,
                     ARRAY(SELECT substr(term, 3) FROM unnest(p.terms) AS term

@@ -1030,6 +1030,49 @@ const CORPUS_TEXTS: [&str; 6] = [
     "mooi weer vandaag",
 ];
 
+/// Texts of the random-posts conformance test beyond `CORPUS_TEXTS`, for the query prefilter:
+/// upper case, hashtags in upper case, diacritics, stems (plural, inflected), stop words, a word
+/// of several tokens, words that only a wildcard reaches.
+const PREFILTER_TEXTS: [&str; 6] = [
+    "Het Café bij de Brug is DICHT #Afval",
+    "Gemeenten halen de containers op na covid-19 #Verkeer",
+    "Déjà vu: gft-bak weer vol #KLIMAAT #afvalscheiding",
+    "The municipalities collect waste near the bridge #verkeersveiligheid",
+    "Die Gemeinden und der Müll am Brückentag",
+    "cafe deja vu en een gemeente met containerbeleid",
+];
+
+/// Text `index` of the random-posts pool: `CORPUS_TEXTS`, then `PREFILTER_TEXTS`.
+fn random_text(index: usize) -> &'static str {
+    let pool_size = CORPUS_TEXTS.len() + PREFILTER_TEXTS.len();
+    let index = index % pool_size;
+    match CORPUS_TEXTS.get(index) {
+        Some(text) => text,
+        None => PREFILTER_TEXTS[index - CORPUS_TEXTS.len()],
+    }
+}
+
+/// Queries of the random-posts conformance test that exercise every construct the query
+/// prefilter derives a condition from (or must not): words in upper case, stems, stop words,
+/// diacritics, hashtags with `#` and upper case, phrases, words of several tokens, wildcards,
+/// NOT, OR of mixed kinds, language and source filters.
+const PREFILTER_QUERIES: [&str; 14] = [
+    "AFVAL",
+    "#Afval",
+    "#KLIMAAT OR #verkeer",
+    "Café",
+    "deja",
+    "gemeenten OR municipality",
+    "container",
+    "de brug",
+    "\"gft bak\" OR \"deja vu\"",
+    "covid-19 OR müll",
+    "contain* OR #verkeer",
+    "#afval* -brug",
+    "(afval OR café OR #verkeer) lang:nl source:bluesky",
+    "NOT afval OR (gemeinden AND NOT lang:de)",
+];
+
 /// Source reference number of the first post of the group of exactly k French-writing authors.
 const FIRST_FRENCH_POST: u32 = 1_000;
 
@@ -1365,7 +1408,7 @@ fn conformance_aggregates_on_random_posts() -> TestResult {
     let case_number = AtomicU64::new(0);
     let languages = [Language::Nl, Language::En, Language::De, Language::Fr];
     let sources = ["mastodon", "bluesky", "rss"];
-    let requests: Vec<RequestSpec> = vec![
+    let mut requests: Vec<RequestSpec> = vec![
         whole_corpus(),
         (
             None,
@@ -1381,6 +1424,10 @@ fn conformance_aggregates_on_random_posts() -> TestResult {
         ),
     ];
     let mut report_requests = requests.clone();
+    for query_text in PREFILTER_QUERIES {
+        requests.push((Some(query_text), Interval::Day, None));
+    }
+    report_requests.push((Some("Gemeenten OR #Afval OR \"deja vu\""), Interval::Day, None));
     report_requests.push((
         None,
         Interval::Day,
@@ -1399,7 +1446,7 @@ fn conformance_aggregates_on_random_posts() -> TestResult {
     let post_strategy = (
         0u32..12,
         0u32..72,
-        0usize..6,
+        0usize..CORPUS_TEXTS.len() + PREFILTER_TEXTS.len(),
         0usize..4,
         0usize..3,
         0usize..3,
@@ -1447,7 +1494,7 @@ fn conformance_aggregates_on_random_posts() -> TestResult {
                             index as u32,
                             *author,
                             moment(2026, 11, 2, 0, 0) + TimeDelta::hours(i64::from(*hour)),
-                            CORPUS_TEXTS[*text % CORPUS_TEXTS.len()],
+                            random_text(*text),
                             languages[*language % languages.len()],
                             sources[*source % sources.len()],
                             SentimentLabel::ALL[*sentiment % 3],
