@@ -1427,7 +1427,11 @@ fn conformance_aggregates_on_random_posts() -> TestResult {
     for query_text in PREFILTER_QUERIES {
         requests.push((Some(query_text), Interval::Day, None));
     }
-    report_requests.push((Some("Gemeenten OR #Afval OR \"deja vu\""), Interval::Day, None));
+    report_requests.push((
+        Some("Gemeenten OR #Afval OR \"deja vu\""),
+        Interval::Day,
+        None,
+    ));
     report_requests.push((
         None,
         Interval::Day,
@@ -2067,6 +2071,37 @@ fn measure_aggregates(full: bool) -> TestResult {
             Interval::Day,
             Some((moment(2026, 11, 15, 0, 0), moment(2026, 11, 22, 0, 0))),
         ),
+        // Query shapes of the prefilter (docs/scale-out.md), over a week as the dashboard asks.
+        (
+            Some("afval"),
+            Interval::Day,
+            Some((moment(2026, 11, 15, 0, 0), moment(2026, 11, 22, 0, 0))),
+        ),
+        (
+            Some("mooi"),
+            Interval::Day,
+            Some((moment(2026, 11, 15, 0, 0), moment(2026, 11, 22, 0, 0))),
+        ),
+        (
+            Some("\"gft bak\""),
+            Interval::Day,
+            Some((moment(2026, 11, 15, 0, 0), moment(2026, 11, 22, 0, 0))),
+        ),
+        (
+            Some("#verkeer OR weer"),
+            Interval::Day,
+            Some((moment(2026, 11, 15, 0, 0), moment(2026, 11, 22, 0, 0))),
+        ),
+        (
+            Some("contain*"),
+            Interval::Day,
+            Some((moment(2026, 11, 15, 0, 0), moment(2026, 11, 22, 0, 0))),
+        ),
+        (
+            Some("afwezig"),
+            Interval::Day,
+            Some((moment(2026, 11, 15, 0, 0), moment(2026, 11, 22, 0, 0))),
+        ),
     ];
     for (query_text, interval, window) in requests {
         let draft = WorkspaceDraft {
@@ -2651,5 +2686,83 @@ fn migration_4_moves_sealed_references_out_of_posts_into_the_inbox() -> TestResu
         )?
         .try_get(0)?;
     assert_eq!(columns, 0);
+    Ok(())
+}
+
+// --- The query prefilter: posts without match tokens (stored before migration 5) ---
+
+/// The match tokens of every post of the schema, by post id (NULL as `None`).
+fn match_tokens_by_post(
+    client: &mut Client,
+) -> Result<BTreeMap<i64, Option<Vec<String>>>, postgres::Error> {
+    let rows = client.query("SELECT post_id, match_tokens FROM posts", &[])?;
+    let mut tokens = BTreeMap::new();
+    for row in rows {
+        tokens.insert(row.try_get(0)?, row.try_get(1)?);
+    }
+    Ok(tokens)
+}
+
+#[test]
+fn posts_without_match_tokens_pass_the_prefilter_and_are_backfilled_at_connect() -> TestResult {
+    let Some(url) = test_url("posts_without_match_tokens") else {
+        return Ok(());
+    };
+    let data_dir = tempfile::tempdir()?;
+    let mut embedded = Store::open(data_dir.path())?;
+    let organisation = embedded.create_organisation("Gemeente Test", "test", "tester")?;
+    let schema = TestSchema::new(&url, "prefilter_backfill");
+    let mut postgres = schema.open()?;
+    postgres.register_organisation(organisation.id, &organisation.name)?;
+    let workspace = corpus_workspace(&mut embedded, &mut postgres, organisation.id, "backfill")?;
+    let languages = [Language::Nl, Language::En, Language::De, Language::Fr];
+    let sources = ["mastodon", "bluesky", "rss"];
+    let extra: Vec<StoredPost> = (0..60u32)
+        .map(|index| {
+            corpus_post(
+                workspace.id,
+                50_000 + index,
+                index % 11,
+                moment(2026, 11, 3, 0, 0) + TimeDelta::hours(i64::from(index % 30)),
+                random_text(CORPUS_TEXTS.len() + (index as usize % PREFILTER_TEXTS.len())),
+                languages[index as usize % languages.len()],
+                sources[index as usize % sources.len()],
+                SentimentLabel::ALL[index as usize % 3],
+            )
+        })
+        .collect();
+    embedded.store_post_batch(&extra)?;
+    postgres.store_post_batch(&extra)?;
+    let requests: Vec<RequestSpec> = PREFILTER_QUERIES
+        .iter()
+        .map(|query_text| (Some(*query_text), Interval::Day, None))
+        .collect();
+
+    // Every batch writes the tokens.
+    let mut client = schema.client()?;
+    let written = match_tokens_by_post(&mut client)?;
+    assert!(!written.is_empty());
+    assert!(written.values().all(|tokens| tokens
+        .as_ref()
+        .is_some_and(|tokens| tokens.iter().any(|token| token.starts_with("s:")))));
+    let answers_with_tokens =
+        compare_partitions(&embedded, &mut postgres, &workspace, &requests, "tokens")?;
+
+    // As posts stored before migration 5: no tokens. They pass every prefilter.
+    client.execute("UPDATE posts SET match_tokens = NULL", &[])?;
+    let answers_without_tokens =
+        compare_partitions(&embedded, &mut postgres, &workspace, &requests, "no tokens")?;
+    assert_eq!(answers_with_tokens, answers_without_tokens);
+
+    // The next connection fills exactly the tokens a batch writes.
+    let mut reconnected = schema.open()?;
+    assert_eq!(match_tokens_by_post(&mut client)?, written);
+    compare_partitions(
+        &embedded,
+        &mut reconnected,
+        &workspace,
+        &requests,
+        "backfilled",
+    )?;
     Ok(())
 }
