@@ -30,7 +30,7 @@ use peil_store::{
 use postgres::types::ToSql;
 use postgres::Client;
 
-use crate::match_tokens::prefilter_condition;
+use crate::match_tokens::{prefilter_condition, workspace_has_posts_without_tokens};
 use crate::posts::TERM_PREFIX_HASHTAG;
 use crate::{PostgresStore, PostgresStoreError};
 
@@ -129,12 +129,15 @@ impl AggregateFacts for PostgresFacts<'_> {
         // index; the matcher below decides for each.
         let mut token_lists: Vec<Vec<String>> = Vec::new();
         if let Some(prefilter) = query.prefilter() {
+            let posts_without_tokens =
+                workspace_has_posts_without_tokens(&mut self.client.borrow_mut(), workspace_id)?;
             let first_parameter = parameters.len() + 1;
             condition.push_str(" AND ");
             condition.push_str(&prefilter_condition(
                 &prefilter,
                 first_parameter,
                 &mut token_lists,
+                posts_without_tokens,
             ));
         }
         for token_list in &token_lists {

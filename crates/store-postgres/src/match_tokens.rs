@@ -3,8 +3,8 @@
 //!
 //! * A batch writes the tokens of every post it stores (`post_match_tokens`, from the very
 //!   `MatchDoc` the scope's matcher builds); posts stored before migration 5 are backfilled when
-//!   a store connects (`backfill_match_tokens`), and a post still without tokens always passes
-//!   the prefilter, so an answer never depends on the backfill.
+//!   a store connects (`backfill_match_tokens`), and while a workspace still holds a post without
+//!   tokens such a post passes the prefilter, so an answer never depends on the backfill.
 //! * The condition selects a superset of the posts the query matches; the matcher decides.
 //!
 //! This module must never log or return post text or tokens, and never narrow a scope by more
@@ -89,15 +89,36 @@ pub(crate) fn backfill_match_tokens(client: &mut Client) -> Result<u64, Postgres
     }
 }
 
+/// Whether some post of `workspace_id` has no match tokens yet (stored before migration 5 and not
+/// yet backfilled, or written by an older version of Peil); answered by the partial index
+/// `posts_match_tokens_missing`.
+pub(crate) fn workspace_has_posts_without_tokens(
+    client: &mut Client,
+    workspace_id: i64,
+) -> Result<bool, PostgresStoreError> {
+    let row = client.query_one(
+        "SELECT EXISTS (SELECT 1 FROM posts p
+                        WHERE p.workspace_id = $1 AND p.match_tokens IS NULL)",
+        &[&workspace_id],
+    )?;
+    Ok(row.try_get(0)?)
+}
+
 /// The SQL condition of `prefilter` on `posts p`; the token lists it names are pushed to
-/// `token_lists` and referenced as `$n` with n = `first_parameter` + their index there.
+/// `token_lists` and referenced as `$n` with n = `first_parameter` + their index there. With
+/// `posts_without_tokens`, a post without tokens passes too (the GIN index then cannot narrow
+/// the scan, but the answer stays exact).
 pub(crate) fn prefilter_condition(
     prefilter: &Prefilter,
     first_parameter: usize,
     token_lists: &mut Vec<Vec<String>>,
+    posts_without_tokens: bool,
 ) -> String {
     let inner = prefilter_sql(prefilter, first_parameter, token_lists);
-    format!("(p.match_tokens IS NULL OR {inner})")
+    if posts_without_tokens {
+        return format!("(p.match_tokens IS NULL OR {inner})");
+    }
+    inner
 }
 
 fn prefilter_sql(
@@ -147,7 +168,7 @@ mod tests {
         let query = peil_query::parse(input).ok()?;
         let prefilter = query.prefilter()?;
         let mut token_lists = Vec::new();
-        let condition = prefilter_condition(&prefilter, 4, &mut token_lists);
+        let condition = prefilter_condition(&prefilter, 4, &mut token_lists, true);
         Some((condition, token_lists))
     }
 
@@ -169,5 +190,16 @@ mod tests {
         );
         assert_eq!(token_lists.len(), 2);
         assert_eq!(condition_of("zwem*"), None);
+        let Some(prefilter) = peil_query::parse("#klimaat")
+            .ok()
+            .and_then(|query| query.prefilter())
+        else {
+            panic!("a hashtag has a prefilter");
+        };
+        let mut token_lists = Vec::new();
+        assert_eq!(
+            prefilter_condition(&prefilter, 2, &mut token_lists, false),
+            "p.match_tokens @> $2::text[]"
+        );
     }
 }

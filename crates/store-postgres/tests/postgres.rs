@@ -2185,6 +2185,26 @@ fn measure_aggregates(full: bool) -> TestResult {
                 postgres_seconds,
             )
         };
+        if query_text == Some("afwezig") {
+            // The plan of a prefiltered scope, as `aggregate.rs` asks it (the index must be used).
+            let mut client = schema.client()?;
+            // With statistics, as autovacuum keeps them on a running server.
+            client.batch_execute("ANALYZE posts")?;
+            let plan = client.query(
+                "EXPLAIN (COSTS OFF) SELECT p.post_id, p.text FROM posts p
+                 WHERE p.workspace_id = $1 AND p.published_at >= $2 AND p.published_at < $3
+                 AND p.match_tokens && $4::text[]",
+                &[
+                    &workspace.id,
+                    &moment(2026, 11, 15, 0, 0),
+                    &moment(2026, 11, 22, 0, 0),
+                    &vec!["s:afwezig".to_string(), "e:afwezig".to_string()],
+                ],
+            )?;
+            for line in plan {
+                eprintln!("  plan: {}", line.try_get::<_, String>(0)?);
+            }
+        }
         eprintln!(
             "{query_text:?} {interval:?} {window:?}: embedded {embedded_seconds:.3} s, \
              PostgreSQL {postgres_seconds:.3} s ({} posts)",
