@@ -13,6 +13,9 @@
 //! * `OR`: the union of the operands' prefilters, only when every operand has one;
 //! * `NOT`, wildcards and hashtag wildcards: no prefilter.
 //!
+//! Where the prefilter holds for exactly the matching posts ([`Query::prefilter_decides`]:
+//! hashtags, filters, one-word phrases and AND/OR of those), a store may skip the matcher.
+//!
 //! This module must never weaken the matcher: a prefilter that drops a matching post is a bug.
 //! It never sees or returns post text, only the query's own tokens.
 
@@ -147,11 +150,35 @@ fn derive_or(operands: &[Compiled]) -> Option<Prefilter> {
     }
 }
 
+/// Whether the prefilter of `compiled` holds for exactly the posts it matches: hashtags,
+/// language and source filters, one-token phrases, and AND/OR of such only.
+pub(crate) fn decides(compiled: &Compiled) -> bool {
+    match compiled {
+        Compiled::Nothing | Compiled::Hashtag(_) | Compiled::Language(_) | Compiled::Source(_) => {
+            true
+        }
+        Compiled::ExactSequence(sequence) => sequence.len() == 1,
+        Compiled::StemmedPerLanguage(_)
+        | Compiled::ExactPrefix(_)
+        | Compiled::HashtagPrefix(_)
+        | Compiled::Not(_) => false,
+        Compiled::And(operands) | Compiled::Or(operands) => operands.iter().all(decides),
+    }
+}
+
 impl Query {
     /// The prefilter this query implies over [`MatchDoc::prefilter_tokens`], `None` where it
     /// implies none (the store must then read every post of the scope).
     pub fn prefilter(&self) -> Option<Prefilter> {
         derive(&self.compiled)
+    }
+
+    /// True iff a post satisfies [`Query::prefilter`] exactly when the query matches it (only
+    /// hashtags, `lang:`, `source:`, one-word phrases, and AND/OR of those), so a store whose
+    /// every post holds its match tokens need not run the matcher. A word is never decided by
+    /// its tokens alone: the stemmed form of one language may be a token of a post in another.
+    pub fn prefilter_decides(&self) -> bool {
+        decides(&self.compiled)
     }
 }
 
@@ -273,6 +300,19 @@ mod tests {
     }
 
     #[test]
+    fn only_hashtags_filters_and_single_exact_tokens_decide_alone() {
+        let decides_of = |input: &str| parse(input).is_ok_and(|query| query.prefilter_decides());
+        assert!(decides_of("#Klimaat"));
+        assert!(decides_of("#klimaat OR #afval lang:nl source:bluesky"));
+        assert!(decides_of("\"afval\""));
+        assert!(!decides_of("afval"));
+        assert!(!decides_of("\"gft bak\""));
+        assert!(!decides_of("#klimaat afval"));
+        assert!(!decides_of("#klimaat -#afval"));
+        assert!(!decides_of("#klim*"));
+    }
+
+    #[test]
     fn every_matching_post_satisfies_the_prefilter() {
         let posts = [
             (
@@ -307,6 +347,13 @@ mod tests {
             "waste OR collect OR #klimaatzaak",
             "gemeinde der",
         ];
+        const DECIDING_QUERIES: [&str; 5] = [
+            "#klimaat",
+            "#KLIMAATZAAK OR lang:de",
+            "\"cafe\" source:mastodon",
+            "#klimaat lang:nl source:bluesky",
+            "(#klimaat OR \"zwembad\") lang:nl",
+        ];
         let mut analyzers = Analyzers::default();
         let mut matched = 0;
         for (text, language, source) in posts {
@@ -331,6 +378,22 @@ mod tests {
                         "prefilter of {input} drops a post"
                     );
                 }
+            }
+            for input in queries.iter().chain(DECIDING_QUERIES.iter()) {
+                let Ok(query) = parse(input) else {
+                    panic!("test query parses");
+                };
+                if !query.prefilter_decides() {
+                    continue;
+                }
+                let Some(prefilter) = query.prefilter() else {
+                    panic!("a deciding query has a prefilter");
+                };
+                assert_eq!(
+                    holds(&prefilter, &tokens),
+                    query.matches(&document),
+                    "the prefilter of {input} does not decide"
+                );
             }
         }
         assert!(

@@ -1055,8 +1055,10 @@ fn random_text(index: usize) -> &'static str {
 /// Queries of the random-posts conformance test that exercise every construct the query
 /// prefilter derives a condition from (or must not): words in upper case, stems, stop words,
 /// diacritics, hashtags with `#` and upper case, phrases, words of several tokens, wildcards,
-/// NOT, OR of mixed kinds, language and source filters.
-const PREFILTER_QUERIES: [&str; 14] = [
+/// NOT, OR of mixed kinds, language and source filters; and queries whose prefilter decides
+/// alone (hashtags, filters, one-word phrases), answered without the matcher.
+const PREFILTER_QUERIES: [&str; 15] = [
+    "\"Café\" OR #verkeer lang:fr",
     "AFVAL",
     "#Afval",
     "#KLIMAAT OR #verkeer",
