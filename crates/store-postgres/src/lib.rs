@@ -10,7 +10,8 @@
 //! * Deduplication on (workspace, source reference) with the same semantics as the embedded store
 //!   (`peil_store::BatchOutcome`), the analysed terms of `peil_analysis` stored with each post
 //!   under a GIN index, the query matcher's tokens of each post under another
-//!   (`match_tokens.rs`, the query prefilter), and hourly rollups changed in the same transaction as the posts.
+//!   (`match_tokens.rs`, the query prefilter), and hourly rollups changed in the same
+//!   transaction as the posts.
 //! * It implements `peil_store::PostBackend`, so the conformance suite runs against it and the
 //!   embedded store with the same posts.
 //! * Data-subject requests (`subjects.rs`: posts of pseudonyms, their real erasure in one
