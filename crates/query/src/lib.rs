@@ -37,6 +37,7 @@ mod lexer;
 mod matcher;
 mod normalize;
 mod parser;
+mod prefilter;
 mod schema;
 mod tantivy_query;
 
@@ -56,6 +57,10 @@ pub use error::QueryError;
 pub use matcher::MatchDoc;
 pub use parser::{
     MAX_NESTING_DEPTH, MAX_SOURCE_NAME_CHARACTERS, MIN_PREFIX_CHARACTERS, PERSON_OPERATORS,
+};
+pub use prefilter::{
+    Prefilter, MATCH_TOKEN_EXACT, MATCH_TOKEN_HASHTAG, MATCH_TOKEN_LANGUAGE, MATCH_TOKEN_SOURCE,
+    MATCH_TOKEN_STEMMED,
 };
 pub use schema::{IndexSchema, IndexablePost};
 

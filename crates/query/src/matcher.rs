@@ -65,6 +65,26 @@ impl MatchDoc {
         self.language
     }
 
+    /// The post's stemmed tokens (in its language).
+    pub(crate) fn stemmed_tokens(&self) -> impl Iterator<Item = &str> {
+        self.stemmed_tokens.iter().map(String::as_str)
+    }
+
+    /// The post's exact tokens.
+    pub(crate) fn exact_tokens(&self) -> impl Iterator<Item = &str> {
+        self.exact_positions.keys().map(String::as_str)
+    }
+
+    /// The post's normalised hashtags.
+    pub(crate) fn hashtags(&self) -> impl Iterator<Item = &str> {
+        self.hashtags.iter().map(String::as_str)
+    }
+
+    /// The post's normalised source.
+    pub(crate) fn source(&self) -> &str {
+        &self.source
+    }
+
     fn has_exact_sequence(&self, sequence: &[(u32, String)]) -> bool {
         let Some(((_, first_token), rest)) = sequence.split_first() else {
             return false;

@@ -6,7 +6,10 @@
 //!   of the workspace and window are read (id, de-identified text, language, source, hashtags
 //!   from the stored `h:` terms) and matched with `peil_query`'s matcher, which analyses a post
 //!   exactly like the index (terms, phrases, wildcards, hashtags, language and source filters,
-//!   AND/OR/NOT). The matching posts' ids restrict every fact query.
+//!   AND/OR/NOT). The matching posts' ids restrict every fact query. Only the posts the query's
+//!   prefilter selects (`match_tokens.rs`, a superset of the matching ones) are read; where the
+//!   prefilter decides alone (`Query::prefilter_decides`) and every post of the workspace holds
+//!   its tokens, the selected ids are the answer and no text is read.
 //! * Cell keys are the same text as in the embedded store: bucket starts in Unix seconds
 //!   (`published - published % width` over whole seconds), sentiment and language codes, source
 //!   names.
@@ -29,6 +32,7 @@ use peil_store::{
 use postgres::types::ToSql;
 use postgres::Client;
 
+use crate::match_tokens::{prefilter_condition, workspace_has_posts_without_tokens};
 use crate::posts::TERM_PREFIX_HASHTAG;
 use crate::{PostgresStore, PostgresStoreError};
 
@@ -122,7 +126,38 @@ impl AggregateFacts for PostgresFacts<'_> {
         let Some(query) = query else {
             return Ok(scope);
         };
-        let (condition, parameters) = scope.condition();
+        let (mut condition, mut parameters) = scope.condition();
+        // The prefilter (match_tokens.rs): a superset of the matching posts, found by the GIN
+        // index; the matcher below decides for each.
+        let mut token_lists: Vec<Vec<String>> = Vec::new();
+        let mut posts_without_tokens = true;
+        if let Some(prefilter) = query.prefilter() {
+            posts_without_tokens =
+                workspace_has_posts_without_tokens(&mut self.client.borrow_mut(), workspace_id)?;
+            let first_parameter = parameters.len() + 1;
+            condition.push_str(" AND ");
+            condition.push_str(&prefilter_condition(
+                &prefilter,
+                first_parameter,
+                &mut token_lists,
+                posts_without_tokens,
+            ));
+        }
+        for token_list in &token_lists {
+            parameters.push(token_list);
+        }
+        if !token_lists.is_empty() && !posts_without_tokens && query.prefilter_decides() {
+            // Every post holds its tokens and the prefilter decides: no text to read or match.
+            let sql = format!("SELECT p.post_id FROM posts p WHERE {condition}");
+            let rows = self.client.borrow_mut().query(&sql, &parameters)?;
+            let mut post_ids = Vec::with_capacity(rows.len());
+            for row in rows {
+                post_ids.push(row.try_get::<_, i64>(0)?);
+            }
+            post_ids.sort_unstable();
+            scope.post_ids = Some(post_ids);
+            return Ok(scope);
+        }
         let sql = format!(
             "SELECT p.post_id, p.text, p.language, p.source,
                     ARRAY(SELECT substr(term, 3) FROM unnest(p.terms) AS term

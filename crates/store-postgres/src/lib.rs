@@ -9,7 +9,9 @@
 //!   deleted rows leave the table files.
 //! * Deduplication on (workspace, source reference) with the same semantics as the embedded store
 //!   (`peil_store::BatchOutcome`), the analysed terms of `peil_analysis` stored with each post
-//!   under a GIN index, and hourly rollups changed in the same transaction as the posts.
+//!   under a GIN index, the query matcher's tokens of each post under another
+//!   (`match_tokens.rs`, the query prefilter), and hourly rollups changed in the same
+//!   transaction as the posts.
 //! * It implements `peil_store::PostBackend`, so the conformance suite runs against it and the
 //!   embedded store with the same posts.
 //! * Binding (`binding.rs`, migration 5): a database belongs to one installation (data
@@ -36,6 +38,7 @@
 mod aggregate;
 mod binding;
 mod error;
+mod match_tokens;
 pub mod migrations;
 mod posts;
 mod report;
@@ -164,6 +167,7 @@ impl PostgresStore {
             "SET search_path TO {schema}; SET TimeZone TO 'UTC';"
         ))?;
         migrations::migrate(&mut client)?;
+        match_tokens::backfill_match_tokens(&mut client)?;
         Ok(PostgresStore { client, keys: None })
     }
 

@@ -196,6 +196,20 @@ CREATE TABLE installation (
 );
 "#,
     ),
+    (
+        6,
+        "query prefilter: the matcher's tokens of each post under a GIN index",
+        r#"
+-- The tokens the query matcher compares (peil_query::MatchDoc::prefilter_tokens: 's:' stemmed in
+-- the post's language, 'e:' exact, 'h:' hashtag, 'l:' language, 'o:' source), so a query's posts
+-- are narrowed by the index (peil_query::Query::prefilter) before the matcher decides. Written
+-- by every batch; NULL for posts stored before this version until the store backfills them
+-- (match_tokens.rs), and a NULL row always passes the prefilter. Deleted with its post.
+ALTER TABLE posts ADD COLUMN match_tokens text[];
+CREATE INDEX posts_match_tokens ON posts USING gin (match_tokens);
+CREATE INDEX posts_match_tokens_missing ON posts (workspace_id) WHERE match_tokens IS NULL;
+"#,
+    ),
 ];
 
 /// Creates `schema` when missing, under the migration lock (two processes creating it at once

@@ -11,11 +11,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
+use peil_analysis::text::Analyzers;
 use peil_store::{hour_bucket_start, BatchOutcome, StoredPost};
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::Type;
 use postgres::Transaction;
 
+use crate::match_tokens::post_match_tokens;
 use crate::terms::{add_batch_terms, lock_terms_for_removal, remove_unused_terms};
 use crate::{partition_name, partition_range, relation_exists, PostgresStore, PostgresStoreError};
 use crate::{PARTITION_LOCK_KEY, RETENTION_LOCK_KEY};
@@ -300,7 +302,7 @@ impl PostgresStore {
         let sink = transaction.copy_in(
             "COPY posts (workspace_id, post_id, published_at, source, source_ref, language, text,
                 author_pseudonym, key_period, is_reply, is_repost, sentiment, sentiment_score,
-                terms, monitor_ids)
+                terms, monitor_ids, match_tokens)
              FROM STDIN (FORMAT binary)",
         )?;
         let mut writer = BinaryCopyInWriter::new(
@@ -321,12 +323,21 @@ impl PostgresStore {
                 Type::FLOAT4,
                 Type::TEXT_ARRAY,
                 Type::INT8_ARRAY,
+                Type::TEXT_ARRAY,
             ],
         );
+        let mut analyzers = Analyzers::default();
         for (post_id, post) in &stored {
             let source_ref: &[u8] = &post.source_ref;
             let author_pseudonym: &[u8] = &post.author_pseudonym;
             let terms = stored_terms(post);
+            let match_tokens = post_match_tokens(
+                &mut analyzers,
+                &post.deidentified_text,
+                post.language,
+                &post.source,
+                &post.hashtags,
+            );
             writer.write(&[
                 &post.workspace_id,
                 post_id,
@@ -343,6 +354,7 @@ impl PostgresStore {
                 &post.sentiment_score,
                 &terms,
                 &post.matched_monitor_ids,
+                &match_tokens,
             ])?;
         }
         writer.finish()?;

@@ -1030,6 +1030,51 @@ const CORPUS_TEXTS: [&str; 6] = [
     "mooi weer vandaag",
 ];
 
+/// Texts of the random-posts conformance test beyond `CORPUS_TEXTS`, for the query prefilter:
+/// upper case, hashtags in upper case, diacritics, stems (plural, inflected), stop words, a word
+/// of several tokens, words that only a wildcard reaches.
+const PREFILTER_TEXTS: [&str; 6] = [
+    "Het Café bij de Brug is DICHT #Afval",
+    "Gemeenten halen de containers op na covid-19 #Verkeer",
+    "Déjà vu: gft-bak weer vol #KLIMAAT #afvalscheiding",
+    "The municipalities collect waste near the bridge #verkeersveiligheid",
+    "Die Gemeinden und der Müll am Brückentag",
+    "cafe deja vu en een gemeente met containerbeleid",
+];
+
+/// Text `index` of the random-posts pool: `CORPUS_TEXTS`, then `PREFILTER_TEXTS`.
+fn random_text(index: usize) -> &'static str {
+    let pool_size = CORPUS_TEXTS.len() + PREFILTER_TEXTS.len();
+    let index = index % pool_size;
+    match CORPUS_TEXTS.get(index) {
+        Some(text) => text,
+        None => PREFILTER_TEXTS[index - CORPUS_TEXTS.len()],
+    }
+}
+
+/// Queries of the random-posts conformance test that exercise every construct the query
+/// prefilter derives a condition from (or must not): words in upper case, stems, stop words,
+/// diacritics, hashtags with `#` and upper case, phrases, words of several tokens, wildcards,
+/// NOT, OR of mixed kinds, language and source filters; and queries whose prefilter decides
+/// alone (hashtags, filters, one-word phrases), answered without the matcher.
+const PREFILTER_QUERIES: [&str; 15] = [
+    "\"Café\" OR #verkeer lang:fr",
+    "AFVAL",
+    "#Afval",
+    "#KLIMAAT OR #verkeer",
+    "Café",
+    "deja",
+    "gemeenten OR municipality",
+    "container",
+    "de brug",
+    "\"gft bak\" OR \"deja vu\"",
+    "covid-19 OR müll",
+    "contain* OR #verkeer",
+    "#afval* -brug",
+    "(afval OR café OR #verkeer) lang:nl source:bluesky",
+    "NOT afval OR (gemeinden AND NOT lang:de)",
+];
+
 /// Source reference number of the first post of the group of exactly k French-writing authors.
 const FIRST_FRENCH_POST: u32 = 1_000;
 
@@ -1365,7 +1410,7 @@ fn conformance_aggregates_on_random_posts() -> TestResult {
     let case_number = AtomicU64::new(0);
     let languages = [Language::Nl, Language::En, Language::De, Language::Fr];
     let sources = ["mastodon", "bluesky", "rss"];
-    let requests: Vec<RequestSpec> = vec![
+    let mut requests: Vec<RequestSpec> = vec![
         whole_corpus(),
         (
             None,
@@ -1381,6 +1426,14 @@ fn conformance_aggregates_on_random_posts() -> TestResult {
         ),
     ];
     let mut report_requests = requests.clone();
+    for query_text in PREFILTER_QUERIES {
+        requests.push((Some(query_text), Interval::Day, None));
+    }
+    report_requests.push((
+        Some("Gemeenten OR #Afval OR \"deja vu\""),
+        Interval::Day,
+        None,
+    ));
     report_requests.push((
         None,
         Interval::Day,
@@ -1399,7 +1452,7 @@ fn conformance_aggregates_on_random_posts() -> TestResult {
     let post_strategy = (
         0u32..12,
         0u32..72,
-        0usize..6,
+        0usize..CORPUS_TEXTS.len() + PREFILTER_TEXTS.len(),
         0usize..4,
         0usize..3,
         0usize..3,
@@ -1447,7 +1500,7 @@ fn conformance_aggregates_on_random_posts() -> TestResult {
                             index as u32,
                             *author,
                             moment(2026, 11, 2, 0, 0) + TimeDelta::hours(i64::from(*hour)),
-                            CORPUS_TEXTS[*text % CORPUS_TEXTS.len()],
+                            random_text(*text),
                             languages[*language % languages.len()],
                             sources[*source % sources.len()],
                             SentimentLabel::ALL[*sentiment % 3],
@@ -2020,6 +2073,37 @@ fn measure_aggregates(full: bool) -> TestResult {
             Interval::Day,
             Some((moment(2026, 11, 15, 0, 0), moment(2026, 11, 22, 0, 0))),
         ),
+        // Query shapes of the prefilter (docs/scale-out.md), over a week as the dashboard asks.
+        (
+            Some("afval"),
+            Interval::Day,
+            Some((moment(2026, 11, 15, 0, 0), moment(2026, 11, 22, 0, 0))),
+        ),
+        (
+            Some("mooi"),
+            Interval::Day,
+            Some((moment(2026, 11, 15, 0, 0), moment(2026, 11, 22, 0, 0))),
+        ),
+        (
+            Some("\"gft bak\""),
+            Interval::Day,
+            Some((moment(2026, 11, 15, 0, 0), moment(2026, 11, 22, 0, 0))),
+        ),
+        (
+            Some("#verkeer OR weer"),
+            Interval::Day,
+            Some((moment(2026, 11, 15, 0, 0), moment(2026, 11, 22, 0, 0))),
+        ),
+        (
+            Some("contain*"),
+            Interval::Day,
+            Some((moment(2026, 11, 15, 0, 0), moment(2026, 11, 22, 0, 0))),
+        ),
+        (
+            Some("afwezig"),
+            Interval::Day,
+            Some((moment(2026, 11, 15, 0, 0), moment(2026, 11, 22, 0, 0))),
+        ),
     ];
     for (query_text, interval, window) in requests {
         let draft = WorkspaceDraft {
@@ -2103,6 +2187,26 @@ fn measure_aggregates(full: bool) -> TestResult {
                 postgres_seconds,
             )
         };
+        if query_text == Some("afwezig") {
+            // The plan of a prefiltered scope, as `aggregate.rs` asks it (the index must be used).
+            let mut client = schema.client()?;
+            // With statistics, as autovacuum keeps them on a running server.
+            client.batch_execute("ANALYZE posts")?;
+            let plan = client.query(
+                "EXPLAIN (COSTS OFF) SELECT p.post_id, p.text FROM posts p
+                 WHERE p.workspace_id = $1 AND p.published_at >= $2 AND p.published_at < $3
+                 AND p.match_tokens && $4::text[]",
+                &[
+                    &workspace.id,
+                    &moment(2026, 11, 15, 0, 0),
+                    &moment(2026, 11, 22, 0, 0),
+                    &vec!["s:afwezig".to_string(), "e:afwezig".to_string()],
+                ],
+            )?;
+            for line in plan {
+                eprintln!("  plan: {}", line.try_get::<_, String>(0)?);
+            }
+        }
         eprintln!(
             "{query_text:?} {interval:?} {window:?}: embedded {embedded_seconds:.3} s, \
              PostgreSQL {postgres_seconds:.3} s ({} posts)",
@@ -2891,5 +2995,83 @@ fn a_database_is_bound_to_one_installation_and_only_a_demo_clears_an_earlier_dem
         .query_one("SELECT min(post_id) FROM posts", &[])?
         .get(0);
     assert_eq!(first_id, 1);
+    Ok(())
+}
+
+// --- The query prefilter: posts without match tokens (stored before migration 6) ---
+
+/// The match tokens of every post of the schema, by post id (NULL as `None`).
+fn match_tokens_by_post(
+    client: &mut Client,
+) -> Result<BTreeMap<i64, Option<Vec<String>>>, postgres::Error> {
+    let rows = client.query("SELECT post_id, match_tokens FROM posts", &[])?;
+    let mut tokens = BTreeMap::new();
+    for row in rows {
+        tokens.insert(row.try_get(0)?, row.try_get(1)?);
+    }
+    Ok(tokens)
+}
+
+#[test]
+fn posts_without_match_tokens_pass_the_prefilter_and_are_backfilled_at_connect() -> TestResult {
+    let Some(url) = test_url("posts_without_match_tokens") else {
+        return Ok(());
+    };
+    let data_dir = tempfile::tempdir()?;
+    let mut embedded = Store::open(data_dir.path())?;
+    let organisation = embedded.create_organisation("Gemeente Test", "test", "tester")?;
+    let schema = TestSchema::new(&url, "prefilter_backfill");
+    let mut postgres = schema.open()?;
+    postgres.register_organisation(organisation.id, &organisation.name)?;
+    let workspace = corpus_workspace(&mut embedded, &mut postgres, organisation.id, "backfill")?;
+    let languages = [Language::Nl, Language::En, Language::De, Language::Fr];
+    let sources = ["mastodon", "bluesky", "rss"];
+    let extra: Vec<StoredPost> = (0..60u32)
+        .map(|index| {
+            corpus_post(
+                workspace.id,
+                50_000 + index,
+                index % 11,
+                moment(2026, 11, 3, 0, 0) + TimeDelta::hours(i64::from(index % 30)),
+                random_text(CORPUS_TEXTS.len() + (index as usize % PREFILTER_TEXTS.len())),
+                languages[index as usize % languages.len()],
+                sources[index as usize % sources.len()],
+                SentimentLabel::ALL[index as usize % 3],
+            )
+        })
+        .collect();
+    embedded.store_post_batch(&extra)?;
+    postgres.store_post_batch(&extra)?;
+    let requests: Vec<RequestSpec> = PREFILTER_QUERIES
+        .iter()
+        .map(|query_text| (Some(*query_text), Interval::Day, None))
+        .collect();
+
+    // Every batch writes the tokens.
+    let mut client = schema.client()?;
+    let written = match_tokens_by_post(&mut client)?;
+    assert!(!written.is_empty());
+    assert!(written.values().all(|tokens| tokens
+        .as_ref()
+        .is_some_and(|tokens| tokens.iter().any(|token| token.starts_with("s:")))));
+    let answers_with_tokens =
+        compare_partitions(&embedded, &mut postgres, &workspace, &requests, "tokens")?;
+
+    // As posts stored before migration 6: no tokens. They pass every prefilter.
+    client.execute("UPDATE posts SET match_tokens = NULL", &[])?;
+    let answers_without_tokens =
+        compare_partitions(&embedded, &mut postgres, &workspace, &requests, "no tokens")?;
+    assert_eq!(answers_with_tokens, answers_without_tokens);
+
+    // The next connection fills exactly the tokens a batch writes.
+    let mut reconnected = schema.open()?;
+    assert_eq!(match_tokens_by_post(&mut client)?, written);
+    compare_partitions(
+        &embedded,
+        &mut reconnected,
+        &workspace,
+        &requests,
+        "backfilled",
+    )?;
     Ok(())
 }
