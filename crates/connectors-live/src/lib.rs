@@ -117,12 +117,57 @@ impl Batch {
 
 /// Collects the next batch: waits for a first event, then takes what arrives within `max_wait`,
 /// up to `max_records`. `None` once the connector has stopped and everything was taken.
+///
+/// Not cancel-safe: dropped while collecting (e.g. inside `tokio::time::timeout`), it loses the
+/// events it already took. A loop that must wake up without events uses [`next_batch_or_idle`].
 pub async fn next_batch(
     receiver: &mut mpsc::Receiver<LiveEvent>,
     max_records: usize,
     max_wait: Duration,
 ) -> Option<Batch> {
     let first = receiver.recv().await?;
+    collect_batch(receiver, first, max_records, max_wait).await
+}
+
+/// What [`next_batch_or_idle`] found.
+#[derive(Debug)]
+pub enum BatchWait {
+    /// A batch, collected as [`next_batch`] does.
+    Batch(Batch),
+    /// No event arrived within the idle time; nothing was taken from the channel.
+    Idle,
+    /// The connector has stopped and everything was taken.
+    Closed,
+}
+
+/// [`next_batch`], giving up only while it waits for the first event (after `idle`): once an
+/// event is taken the batch is always completed and returned, so no event is ever lost to the
+/// wake-up.
+pub async fn next_batch_or_idle(
+    receiver: &mut mpsc::Receiver<LiveEvent>,
+    max_records: usize,
+    max_wait: Duration,
+    idle: Duration,
+) -> BatchWait {
+    let first = match tokio::time::timeout(idle, receiver.recv()).await {
+        Err(_) => return BatchWait::Idle,
+        Ok(None) => return BatchWait::Closed,
+        Ok(Some(first)) => first,
+    };
+    match collect_batch(receiver, first, max_records, max_wait).await {
+        Some(batch) => BatchWait::Batch(batch),
+        None => BatchWait::Closed,
+    }
+}
+
+/// A batch that starts with `first` and takes what arrives within `max_wait`, up to
+/// `max_records`.
+async fn collect_batch(
+    receiver: &mut mpsc::Receiver<LiveEvent>,
+    first: LiveEvent,
+    max_records: usize,
+    max_wait: Duration,
+) -> Option<Batch> {
     let mut batch = Batch::default();
     batch.add(first);
     let deadline = tokio::time::Instant::now() + max_wait;

@@ -17,8 +17,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Request, Response, StatusCode};
 use peil_connectors_live::replay::{serve_jetstream, serve_jetstream_compressed, Faults};
 use peil_connectors_live::{
-    next_batch, run, shutdown_pair, ConnectorKind, ConnectorMetrics, ConnectorSpec,
-    MetricsSnapshot, RunOptions,
+    next_batch_or_idle, run, shutdown_pair, BatchWait, ConnectorKind, ConnectorMetrics,
+    ConnectorSpec, MetricsSnapshot, RunOptions,
 };
 use peil_model::{Purpose, WorkspaceDraft, WorkspaceStatus};
 use peil_service::{Actor, ImportScope, Service, ServiceError, WatchBatch};
@@ -121,13 +121,17 @@ async fn watch(
             tokio::time::Instant::now() < deadline,
             "watch did not end in time"
         );
-        match tokio::time::timeout(
+        // Wakes up every 200 ms without events (to ask `stop`), never while a batch is being
+        // collected: a timeout around `next_batch` would drop the events it already took.
+        match next_batch_or_idle(
+            &mut receiver,
+            100,
+            Duration::from_millis(20),
             Duration::from_millis(200),
-            next_batch(&mut receiver, 100, Duration::from_millis(20)),
         )
         .await
         {
-            Ok(Some(batch)) => {
+            BatchWait::Batch(batch) => {
                 if batch.cursor.is_some() {
                     last_cursor.clone_from(&batch.cursor);
                 }
@@ -142,8 +146,8 @@ async fn watch(
                     },
                 ));
             }
-            Ok(None) => break,
-            Err(_) => {}
+            BatchWait::Closed => break,
+            BatchWait::Idle => {}
         }
         if stop(&metrics.snapshot(), last_cursor.as_deref()) {
             trigger.stop();
