@@ -719,13 +719,8 @@ fn aggregate_report_with<F: ReportFacts + ?Sized>(
 
     // The differencing audit against the remembered answers.
     let answered_at = Utc::now().timestamp();
-    let not_before =
-        answered_at.saturating_sub(i64::from(workspace.retention_days_aggregates) * 86_400);
-    let remembered = differencing::load_remembered(facts, workspace.id, not_before)?;
-    let scope_ids = facts.scope_post_ids(&scope)?;
-    let identical = remembered
-        .iter()
-        .find(|earlier| earlier.shown.interval_seconds == width && earlier.post_ids == scope_ids);
+    let (remembered, scope_ids) = remembered_and_scope(facts, workspace, &scope, answered_at)?;
+    let identical = identical_answer(&remembered, &scope_ids, width);
 
     let (selection, authors_shown) = match identical {
         Some(earlier) => {
@@ -881,6 +876,32 @@ fn aggregate_report_with<F: ReportFacts + ?Sized>(
         suppressed_cells,
         differencing_refusal: None,
     })
+}
+
+/// The answers of `workspace` remembered within its aggregates' retention before `answered_at`,
+/// and the sorted ids of the posts of `scope`: what the differencing audit compares.
+fn remembered_and_scope<F: AggregateFacts + ?Sized>(
+    facts: &F,
+    workspace: &Workspace,
+    scope: &F::Scope,
+    answered_at: i64,
+) -> Result<(Vec<differencing::RememberedScope>, Vec<i64>), F::Error> {
+    let not_before =
+        answered_at.saturating_sub(i64::from(workspace.retention_days_aggregates) * 86_400);
+    let remembered = differencing::load_remembered(facts, workspace.id, not_before)?;
+    let scope_ids = facts.scope_post_ids(scope)?;
+    Ok((remembered, scope_ids))
+}
+
+/// The remembered answer over exactly the same posts and interval, if any (asked again).
+fn identical_answer<'r>(
+    remembered: &'r [differencing::RememberedScope],
+    scope_ids: &[i64],
+    width: i64,
+) -> Option<&'r differencing::RememberedScope> {
+    remembered
+        .iter()
+        .find(|earlier| earlier.shown.interval_seconds == width && earlier.post_ids == scope_ids)
 }
 
 /// Runs the differencing audit against the remembered answers: the scope check, the cell
@@ -1470,13 +1491,8 @@ pub fn aggregate_partitions<F: AggregateFacts + ?Sized>(
 
     // The differencing audit against the remembered answers, as in `Store::aggregate`.
     let answered_at = Utc::now().timestamp();
-    let not_before =
-        answered_at.saturating_sub(i64::from(workspace.retention_days_aggregates) * 86_400);
-    let remembered = differencing::load_remembered(facts, workspace.id, not_before)?;
-    let scope_ids = facts.scope_post_ids(&scope)?;
-    let identical = remembered
-        .iter()
-        .find(|earlier| earlier.shown.interval_seconds == width && earlier.post_ids == scope_ids);
+    let (remembered, scope_ids) = remembered_and_scope(facts, workspace, &scope, answered_at)?;
+    let identical = identical_answer(&remembered, &scope_ids, width);
     let authors_shown = match identical {
         Some(earlier) => {
             // Answer exactly as before: the same suppression.
